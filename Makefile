@@ -1,0 +1,54 @@
+PY ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PG_URL ?= postgres://postgres@127.0.0.1:5432/massline
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test test-sqlite test-postgres lint bench venv regions clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/massline migrate --noinput
+	$(BIN)/massline demo
+	@echo "网上群众路线 demo: http://$(HOST):$(PORT)/  (API 文档 /api/docs，管理后台 /admin/)"
+	$(BIN)/massline runserver $(HOST):$(PORT)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/massline makemigrations --check --dry-run
+
+test-sqlite: $(STAMP)
+	@echo "== test suite on SQLite =="
+	env -u DATABASE_URL $(BIN)/pytest
+
+test-postgres: $(STAMP)
+	@if $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then \
+		echo "== test suite on PostgreSQL (127.0.0.1:5432) =="; \
+		DATABASE_URL=$(PG_URL) $(BIN)/pytest ; \
+	elif [ -n "$$CI" ]; then \
+		echo "PostgreSQL at 127.0.0.1:5432 does not answer, and CI requires it" >&2; exit 1; \
+	else \
+		echo "** SKIPPED: PostgreSQL at 127.0.0.1:5432 does not answer; the suite ran on SQLite only **"; \
+	fi
+
+test: lint test-sqlite test-postgres
+
+bench: $(STAMP)
+	$(BIN)/python bench/intake.py
+	$(BIN)/python bench/classify.py
+	$(BIN)/python bench/pipeline.py
+	$(BIN)/python bench/topics.py
+
+clean:
+	rm -rf $(VENV) var

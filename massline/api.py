@@ -1,0 +1,73 @@
+"""The JSON API: /api/v1/…, OpenAPI at /api/openapi.json, docs at /api/docs."""
+
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from massline.core.errors import DomainError, IllegalTransition
+from massline.core.validation import describe_errors
+
+api = NinjaAPI(
+    title="网上群众路线 API",
+    version="1.0",
+    description=(
+        "诉求提交、查询、办理流程、评价，以及分类、机构、行政区划。"
+        "错误返回 JSON：`code`（英文代码）、`message`（中文说明）、`field`（出错字段）。"
+    ),
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request, exc: DomainError):
+    body = {"code": exc.code, "message": exc.message, "field": exc.field}
+    if isinstance(exc, IllegalTransition):
+        body["state"] = exc.state
+    return api.create_response(request, body, status=exc.status)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request, exc: ValidationError):
+    errors = describe_errors(exc.errors)
+    first = errors[0] if errors else {"field": None, "message": "请求无效。"}
+    return api.create_response(
+        request,
+        {"code": "invalid", "message": first["message"], "field": first["field"], "errors": errors},
+        status=422,
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request, exc):
+    return api.create_response(
+        request, {"code": "unauthenticated", "message": "请先登录。", "field": None}, status=401
+    )
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(
+        request, {"code": "not_found", "message": "请求的对象不存在。", "field": None}, status=404
+    )
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    return api.create_response(
+        request, {"code": "http_error", "message": str(exc), "field": None}, status=exc.status_code
+    )
+
+
+def _mount():
+    from massline.accounts.api import router as accounts_router
+    from massline.appeals.api import router as appeals_router
+    from massline.orgs.api import router as orgs_router
+
+    api.add_router("/v1/", appeals_router)
+    api.add_router("/v1/", orgs_router)
+    api.add_router("/v1/auth/", accounts_router)
+
+
+_mount()

@@ -1,0 +1,292 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from massline.orgs.models import Org, Region
+
+
+class Kind(models.TextChoices):
+    COMPLAINT = "complaint", "投诉"
+    SUGGESTION = "suggestion", "建议"
+    CONSULTATION = "consultation", "咨询"
+    HELP = "help", "求助"
+    REPORT = "report", "举报"
+    PRAISE = "praise", "表扬"
+    DISCLOSURE = "disclosure", "依申请公开"
+
+
+class State(models.TextChoices):
+    SUBMITTED = "submitted", "待受理"
+    ACCEPTED = "accepted", "已受理"
+    ASSIGNED = "assigned", "已派单"
+    IN_PROGRESS = "in_progress", "办理中"
+    REPLIED = "replied", "已答复"
+    CLOSED = "closed", "已办结"
+    REJECTED = "rejected", "不予受理"
+    RETURNED = "returned", "已退回"
+    REOPENED = "reopened", "重办"
+
+
+OPEN_STATES = (
+    State.SUBMITTED,
+    State.ACCEPTED,
+    State.ASSIGNED,
+    State.IN_PROGRESS,
+    State.RETURNED,
+    State.REOPENED,
+)
+
+
+class Category(models.Model):
+    """The 3-level subject taxonomy (一级/二级/三级分类)."""
+
+    name = models.CharField("名称", max_length=60)
+    level = models.PositiveSmallIntegerField("级别")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "分类"
+        verbose_name_plural = "分类"
+        ordering = ["level", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="category_unique_under_parent")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DeadlinePolicy(models.Model):
+    """Time limits per kind; administrators edit these rows, the code has only defaults."""
+
+    kind = models.CharField("类型", max_length=16, choices=Kind.choices, unique=True)
+    sign_hours = models.PositiveSmallIntegerField("签收时限（工作小时）", default=24)
+    reply_days = models.PositiveSmallIntegerField("答复时限（工作日）", default=13)
+    warn_ratio = models.FloatField("预警比例", default=0.8)
+    severe_factor = models.FloatField("严重超期倍数", default=3.0)
+    reset_on_transfer = models.BooleanField("转派重新计时", default=False)
+    supervised_days = models.PositiveSmallIntegerField("督办时限（工作日）", default=5)
+
+    class Meta:
+        verbose_name = "办理时限"
+        verbose_name_plural = "办理时限"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}：{self.reply_days}个工作日"
+
+
+class AppealQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from massline.appeals.permissions import visible_appeals
+
+        return visible_appeals(self, user)
+
+    def public(self):
+        return self.filter(is_public=True, merged_into__isnull=True).exclude(
+            state__in=[State.SUBMITTED, State.REJECTED]
+        )
+
+
+class Appeal(models.Model):
+    tracking_no = models.CharField("编号", max_length=24, unique=True, editable=False)
+    kind = models.CharField("类型", max_length=16, choices=Kind.choices)
+    title = models.CharField("标题", max_length=100)
+    body = models.TextField("内容", max_length=5000)
+    category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.PROTECT, related_name="appeals"
+    )
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="appeals")
+    location = models.CharField("具体地点", max_length=200, blank=True)
+    is_public = models.BooleanField("公开", default=True)
+    contact_name = models.CharField("联系人", max_length=50, blank=True)
+    contact_phone = models.CharField("联系电话", max_length=20, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="appeals"
+    )
+    idempotency_key = models.CharField(max_length=80, null=True, blank=True, editable=False)
+
+    state = models.CharField(
+        "状态", max_length=16, choices=State.choices, default=State.SUBMITTED, db_index=True
+    )
+    version = models.PositiveIntegerField(default=0, editable=False)
+    hub = models.ForeignKey(
+        Org, on_delete=models.PROTECT, related_name="hub_appeals", verbose_name="受理中心"
+    )
+    lead_org = models.ForeignKey(
+        Org,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_appeals",
+        verbose_name="主办单位",
+    )
+    co_orgs = models.ManyToManyField(
+        Org, blank=True, related_name="co_appeals", verbose_name="协办单位"
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged",
+        verbose_name="并入",
+    )
+    round = models.PositiveSmallIntegerField("办理轮次", default=1)
+    supervised = models.BooleanField("督办", default=False)
+    priority = models.PositiveSmallIntegerField("优先级", default=0)
+
+    created_at = models.DateTimeField("提交时间", default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    assigned_at = models.DateTimeField("派单时间", null=True, blank=True)
+    sign_due_at = models.DateTimeField("签收期限", null=True, blank=True)
+    signed_at = models.DateTimeField("签收时间", null=True, blank=True)
+    reply_clock_from = models.DateTimeField(null=True, blank=True, editable=False)
+    reply_due_at = models.DateTimeField("答复期限", null=True, blank=True, db_index=True)
+    replied_at = models.DateTimeField("答复时间", null=True, blank=True)
+    closed_at = models.DateTimeField("办结时间", null=True, blank=True)
+    reply_text = models.TextField("答复内容", blank=True)
+    reply_org = models.ForeignKey(
+        Org, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    search_text = models.TextField(blank=True, editable=False)
+
+    objects = AppealQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "诉求"
+        verbose_name_plural = "诉求"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submitted_by", "idempotency_key"], name="appeal_idempotent_submit"
+            )
+        ]
+        indexes = [models.Index(fields=["state", "reply_due_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.tracking_no} {self.title}"
+
+
+class AppealEvent(models.Model):
+    """One step of an appeal's life: the audit trail and the public timeline. Never changed."""
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField("动作", max_length=24)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_role = models.CharField("角色", max_length=20)
+    actor_org = models.ForeignKey(
+        Org, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    from_state = models.CharField("原状态", max_length=16, blank=True)
+    to_state = models.CharField("新状态", max_length=16)
+    note = models.TextField("说明", blank=True)
+    internal_note = models.TextField("内部备注", blank=True)
+    is_public = models.BooleanField(default=True)
+    data = models.JSONField(default=dict, blank=True)
+    due_before = models.DateTimeField(null=True, blank=True)
+    due_after = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField("时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "办理记录"
+        verbose_name_plural = "办理记录"
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.appeal_id} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("appeal events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("appeal events are append-only")
+
+
+class Attachment(models.Model):
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField("文件", upload_to="appeals/%Y/%m/")
+    name = models.CharField("文件名", max_length=200)
+    content_type = models.CharField(max_length=60)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "附件"
+        verbose_name_plural = "附件"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Verdict(models.TextChoices):
+    SATISFIED = "satisfied", "满意"
+    BASIC = "basic", "基本满意"
+    DISSATISFIED = "dissatisfied", "不满意"
+
+
+class Rating(models.Model):
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="ratings")
+    round = models.PositiveSmallIntegerField("轮次")
+    org = models.ForeignKey(Org, null=True, on_delete=models.PROTECT, related_name="ratings")
+    verdict = models.CharField("评价", max_length=16, choices=Verdict.choices)
+    resolved = models.BooleanField("已解决")
+    comment = models.TextField("意见", blank=True, max_length=1000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "评价"
+        verbose_name_plural = "评价"
+        constraints = [
+            models.UniqueConstraint(fields=["appeal", "round"], name="rating_once_per_round")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_verdict_display()}（第{self.round}轮）"
+
+
+class ExtensionRequest(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "待审批"
+        APPROVED = "approved", "已批准"
+        DENIED = "denied", "未批准"
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="extensions")
+    org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
+    days = models.PositiveSmallIntegerField("延期工作日")
+    reason = models.TextField("理由")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "延期申请"
+        verbose_name_plural = "延期申请"
+
+    def __str__(self) -> str:
+        return f"延期{self.days}个工作日（{self.get_status_display()}）"
+
+
+class DailyCounter(models.Model):
+    """Per-day sequence behind tracking numbers like HG20261123-000123."""
+
+    day = models.DateField(unique=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.last}"

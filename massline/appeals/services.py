@@ -1,0 +1,182 @@
+"""Writes that are not state transitions: intake of a new appeal."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from massline.appeals.models import Appeal, AppealEvent, Attachment, Category, DailyCounter, Kind
+from massline.appeals.search import index_text
+from massline.core.errors import InvalidInput
+from massline.orgs.models import Org, OrgKind, Region
+
+ALLOWED_UPLOADS = {
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "image/gif": (b"GIF87a", b"GIF89a"),
+    "image/webp": (b"RIFF",),
+    "application/pdf": (b"%PDF-",),
+}
+
+
+@dataclass
+class NewAppeal:
+    kind: str
+    title: str
+    body: str
+    region_code: str
+    category_id: int | None = None
+    location: str = ""
+    is_public: bool = True
+    contact_name: str = ""
+    contact_phone: str = ""
+
+
+def next_tracking_no(now: datetime) -> str:
+    day = timezone.localdate(now)
+    updated = DailyCounter.objects.filter(day=day).update(last=F("last") + 1)
+    if not updated:
+        try:
+            with transaction.atomic():
+                DailyCounter.objects.create(day=day, last=1)
+        except IntegrityError:
+            DailyCounter.objects.filter(day=day).update(last=F("last") + 1)
+    last = DailyCounter.objects.get(day=day).last
+    return f"{settings.TRACKING_PREFIX}{day:%Y%m%d}-{last:06d}"
+
+
+def hub_for(region: Region) -> Org | None:
+    """The dispatch hub nearest the place: the county's 12345 before the city's, and so on up."""
+    codes = [c for c in region.path.split("/") if c]
+    hubs = {
+        o.region.code: o
+        for o in Org.objects.filter(
+            kind=OrgKind.HUB, is_active=True, region__code__in=codes
+        ).select_related("region")
+    }
+    for code in reversed(codes):
+        if code in hubs:
+            return hubs[code]
+    return None
+
+
+def _clean(data: NewAppeal) -> tuple[NewAppeal, Region, Category | None, Org]:
+    if data.kind not in Kind.values:
+        raise InvalidInput("诉求类型无效。", field="kind", code="invalid_choice")
+    title, body = data.title.strip(), data.body.strip()
+    if len(title) < 4:
+        raise InvalidInput("标题至少4个字。", field="title", code="too_short")
+    if len(title) > 100:
+        raise InvalidInput("标题不能超过100字。", field="title", code="too_long")
+    if len(body) < 10:
+        raise InvalidInput("内容至少10个字，请写明事情经过和诉求。", field="body", code="too_short")
+    if len(body) > 5000:
+        raise InvalidInput("内容不能超过5000字。", field="body", code="too_long")
+    region = Region.objects.filter(code=data.region_code).first()
+    if region is None:
+        raise InvalidInput("所在地区不存在。", field="region_code", code="unknown_region")
+    category = None
+    if data.category_id is not None:
+        category = Category.objects.filter(pk=data.category_id, is_active=True).first()
+        if category is None:
+            raise InvalidInput("分类不存在。", field="category_id", code="unknown_category")
+    hub = hub_for(region)
+    if hub is None:
+        raise InvalidInput("该地区暂未开通网上受理。", field="region_code", code="no_hub")
+    data.title, data.body = title, body
+    return data, region, category, hub
+
+
+def submit_appeal(
+    user, data: NewAppeal, *, idempotency_key: str | None = None, now: datetime | None = None
+) -> tuple[Appeal, bool]:
+    """Create the appeal and its first event; a repeated idempotency key returns the first one.
+
+    Returns (appeal, created)."""
+    if idempotency_key is not None:
+        idempotency_key = idempotency_key.strip()[:80] or None
+        if idempotency_key:
+            existing = Appeal.objects.filter(
+                submitted_by=user, idempotency_key=idempotency_key
+            ).first()
+            if existing:
+                return existing, False
+    data, region, category, hub = _clean(data)
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            appeal = Appeal.objects.create(
+                tracking_no=next_tracking_no(now),
+                kind=data.kind,
+                title=data.title,
+                body=data.body,
+                category=category,
+                region=region,
+                location=data.location.strip()[:200],
+                is_public=data.is_public,
+                contact_name=(data.contact_name or user.real_name)[:50],
+                contact_phone=(data.contact_phone or user.phone or "")[:20],
+                submitted_by=user,
+                idempotency_key=idempotency_key,
+                hub=hub,
+                created_at=now,
+                search_text=index_text(data.title, data.body, data.location),
+            )
+            AppealEvent.objects.create(
+                appeal=appeal,
+                action="submit",
+                actor=user,
+                actor_role="resident",
+                to_state=appeal.state,
+                note=f"已提交至{hub.name}",
+                created_at=now,
+            )
+    except IntegrityError:
+        if idempotency_key:
+            existing = Appeal.objects.filter(
+                submitted_by=user, idempotency_key=idempotency_key
+            ).first()
+            if existing:
+                return existing, False
+        raise
+    return appeal, True
+
+
+def attach_file(appeal: Appeal, user, upload) -> Attachment:
+    """Store an uploaded image or PDF after checking its size and its real type (magic bytes)."""
+    if upload.size > settings.ATTACHMENT_MAX_BYTES:
+        limit = settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)
+        raise InvalidInput(f"附件不能超过{limit}MB。", field="file", code="too_large")
+    head = upload.read(16)
+    upload.seek(0)
+    content_type = next(
+        (ct for ct, magics in ALLOWED_UPLOADS.items() if any(head.startswith(m) for m in magics)),
+        None,
+    )
+    if content_type is None or (content_type == "image/webp" and head[8:12] != b"WEBP"):
+        raise InvalidInput(
+            "附件只能是图片（JPG/PNG/GIF/WEBP）或PDF。", field="file", code="bad_type"
+        )
+    with transaction.atomic():
+        attachment = Attachment.objects.create(
+            appeal=appeal,
+            file=upload,
+            name=upload.name[:200],
+            content_type=content_type,
+            size=upload.size,
+            uploaded_by=user,
+        )
+        AppealEvent.objects.create(
+            appeal=appeal,
+            action="attach",
+            actor=user,
+            actor_role="resident" if user.pk == appeal.submitted_by_id else "staff",
+            from_state=appeal.state,
+            to_state=appeal.state,
+            note=f"上传附件：{attachment.name}",
+            is_public=False,
+        )
+    return attachment

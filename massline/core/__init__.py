@@ -1,0 +1,1 @@
+"""Shared pieces: working-day calendar, masking of personal data."""

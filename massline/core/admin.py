@@ -1,0 +1,23 @@
+from django.contrib import admin
+
+from massline.core.models import CalendarDay, CalendarYear
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ["date", "weekday", "is_workday", "name", "note", "updated_at"]
+    list_filter = ["is_workday"]
+    search_fields = ["name", "note", "date"]
+    date_hierarchy = "date"
+    ordering = ["-date"]
+
+    @admin.display(description="星期")
+    def weekday(self, obj: CalendarDay) -> str:
+        return "周" + "一二三四五六日"[obj.date.weekday()]
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(admin.ModelAdmin):
+    list_display = ["year", "note", "created_at"]
+    search_fields = ["year", "note"]
+    readonly_fields = ["created_at"]

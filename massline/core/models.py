@@ -1,0 +1,46 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+
+class CalendarDay(models.Model):
+    """An administrator's verdict on one date; it overrides the holiday package."""
+
+    date = models.DateField("日期", unique=True)
+    is_workday = models.BooleanField(
+        "上班", help_text="勾选：这一天上班（如调休上班的周六）；不勾选：放假。"
+    )
+    name = models.CharField("名称", max_length=50, blank=True, help_text="如“春节”“调休上班”。")
+    note = models.CharField("备注", max_length=200, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = "节假日"
+        verbose_name_plural = "节假日"
+
+    def __str__(self) -> str:
+        verdict = "上班" if self.is_workday else "放假"
+        return f"{self.date} {self.name or verdict}（{verdict}）"
+
+
+class CalendarYear(models.Model):
+    """An administrator has entered this year's whole official schedule.
+
+    (国务院办公厅关于该年部分节假日安排的通知); days of a listed year that have no CalendarDay
+    row are Monday–Friday working days and no fallback warning is shown for the year.
+    """
+
+    year = models.PositiveSmallIntegerField(
+        "年份", unique=True, validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    note = models.CharField("备注", max_length=200, blank=True, help_text="如通知的文号或来源。")
+    created_at = models.DateTimeField("录入时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = "已录入年度"
+        verbose_name_plural = "已录入年度"
+
+    def __str__(self) -> str:
+        return f"{self.year}年"

@@ -1,0 +1,42 @@
+"""Pydantic/ninja validation errors as Chinese messages that name the field."""
+
+MESSAGES = {
+    "missing": "为必填项",
+    "string_too_short": "太短",
+    "string_too_long": "太长",
+    "int_parsing": "须为整数",
+    "int_type": "须为整数",
+    "bool_parsing": "须为 true 或 false",
+    "bool_type": "须为 true 或 false",
+    "float_parsing": "须为数字",
+    "enum": "取值无效",
+    "literal_error": "取值无效",
+    "date_from_datetime_parsing": "日期格式应为 YYYY-MM-DD",
+    "date_parsing": "日期格式应为 YYYY-MM-DD",
+    "datetime_parsing": "时间格式无效",
+    "string_type": "须为文本",
+    "json_invalid": "不是有效的 JSON",
+    "model_attributes_type": "格式无效",
+    "dict_type": "须为 JSON 对象",
+    "list_type": "须为列表",
+    "greater_than_equal": "太小",
+    "less_than_equal": "太大",
+    "greater_than": "太小",
+    "less_than": "太大",
+    "value_error": "无效",
+    "string_pattern_mismatch": "格式不正确",
+}
+
+LOCATIONS = {"body", "query", "path", "form", "header", "cookie", "file", "payload", "data"}
+
+
+def describe_errors(errors: list[dict]) -> list[dict]:
+    out = []
+    for err in errors:
+        loc = [str(p) for p in err.get("loc", ()) if str(p) not in LOCATIONS]
+        field = ".".join(loc) or None
+        kind = err.get("type", "invalid")
+        custom = (err.get("ctx") or {}).get("error")
+        detail = str(custom) if custom else MESSAGES.get(kind, "无效")
+        out.append({"field": field, "code": kind, "message": f"{field or '请求'}：{detail}"})
+    return out

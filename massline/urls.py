@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import path
+from django.views.static import serve
+
+from massline.api import api
+from massline.core import views as core_views
+
+admin.site.site_header = "网上群众路线 · 管理后台"
+admin.site.site_title = "网上群众路线"
+admin.site.index_title = "管理后台"
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+]
+if settings.DEBUG:
+    urlpatterns.append(path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))
