@@ -50,5 +50,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/pipeline.py
 	$(BIN)/python bench/topics.py
 
+regions:
+	$(PY) scripts/build_regions.py
+
 clean:
 	rm -rf $(VENV) var

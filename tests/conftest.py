@@ -33,7 +33,7 @@ def _org(name, kind, level, region, parent=None):
 
 @pytest.fixture
 def places(db):
-    china = _region("000000", "中华人民共和国", Level.CENTRAL)
+    china = _region("100000", "中华人民共和国", Level.CENTRAL)
     hubei = _region("420000", "湖北省", Level.PROVINCE, china)
     huanggang = _region("421100", "黄冈市", Level.CITY, hubei)
     huangzhou = _region("421102", "黄州区", Level.COUNTY, huanggang)

@@ -1,0 +1,195 @@
+"""Loading the region tree from massline/data/regions.json (built by scripts/build_regions.py).
+
+The file lists provinces (level 1) to towns/streets (level 4); the loader adds the country as the
+root and stores every level one higher, so that Region.level matches orgs.Level (中央 1 … 乡镇 5).
+The country has no GB/T 2260 code; it gets "100000", the code 民政部 and map services use for
+中华人民共和国, which sorts before every province.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Concat, Substr
+
+from .models import Level, Region
+
+DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "regions.json"
+NATION_CODE = "100000"
+NATION_NAME = "中华人民共和国"
+BATCH = 500
+
+_NATIONALITIES = (
+    "蒙古|回|藏|维吾尔|苗|彝|壮|布依|朝鲜|满|侗|瑶|白|土家|哈尼|哈萨克|傣|黎|傈僳|佤|畲|高山|拉祜|水|"
+    "东乡|纳西|景颇|柯尔克孜|土|达斡尔|仫佬|羌|布朗|撒拉|毛南|仡佬|锡伯|阿昌|普米|塔吉克|怒|乌孜别克|"
+    "俄罗斯|鄂温克|德昂|保安|裕固|京|塔塔尔|独龙|鄂伦春|赫哲|门巴|珞巴|基诺|各"
+)
+_AUTONOMOUS = re.compile(rf"^(.{{2,}}?)(?:(?:{_NATIONALITIES})族?)+自治(?:区|州|县|旗)$")
+_ETHNIC_TOWNSHIP = re.compile(rf"^(.{{2,}}?)(?:(?:{_NATIONALITIES})族)+(?:区|乡|镇|苏木)$")
+_SUFFIXES = (
+    "特别行政区",
+    "自治区",
+    "自治州",
+    "自治县",
+    "自治旗",
+    "街道办事处",
+    "管理委员会",
+    "街道",
+    "办事处",
+    "管理处",
+    "管委会",
+    "管理区",
+    "地区",
+    "林区",
+    "新区",
+    "省",
+    "市",
+    "区",
+    "县",
+    "旗",
+    "盟",
+    "镇",
+    "乡",
+)
+_KEEP_WHOLE = (
+    "开发区",
+    "工业园区",
+    "产业园区",
+    "科技园区",
+    "化工园区",
+    "风景区",
+    "度假区",
+    "示范区",
+    "保护区",
+    "旅游区",
+    "试验区",
+    "实验区",
+    "合作区",
+    "工业区",
+)
+_PLACEHOLDERS = frozenset(
+    {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划", "直辖县级行政区划"}
+)
+
+
+def short_name(name: str) -> str:
+    """The name people use without the administrative suffix: 黄州区→黄州, 宁夏回族自治区→宁夏.
+
+    A suffix is dropped only when at least two characters remain; functional areas
+    (经济开发区, 工业园区 …) and the placeholder rows (市辖区, 省直辖县级行政区划) keep their name.
+    """
+    if name == NATION_NAME:
+        return "中国"
+    if name in _PLACEHOLDERS or name.endswith(_KEEP_WHOLE):
+        return name
+    match = _AUTONOMOUS.match(name) or _ETHNIC_TOWNSHIP.match(name)
+    if match:
+        return match.group(1)
+    for suffix in _SUFFIXES:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            rest = name[: -len(suffix)]
+            if suffix.startswith("自治") and rest.endswith("族") and len(rest) > 2:
+                rest = rest[:-1]
+            return rest
+    return name
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    code: str
+    name: str
+    parent: str | None
+    level: int
+
+
+def _read(path: Path) -> dict[str, _Row]:
+    with open(path, encoding="utf-8") as fh:
+        data = json.load(fh)
+    if not isinstance(data, list):
+        raise ValueError(f"{path}：行政区划文件应为 JSON 列表")
+    rows = {NATION_CODE: _Row(NATION_CODE, NATION_NAME, None, Level.CENTRAL)}
+    for item in data:
+        try:
+            code, name, level = str(item["code"]), str(item["name"]).strip(), int(item["level"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"{path}：无效的行政区划条目 {item!r}") from exc
+        if not 1 <= level <= 4:
+            raise ValueError(f"{path}：{code} {name} 的层级 {level} 应为 1–4")
+        parent = item.get("parent") or NATION_CODE
+        rows[code] = _Row(code, name, str(parent), level + 1)
+    for row in rows.values():
+        if row.parent is not None and row.parent not in rows:
+            raise ValueError(f"{path}：{row.code} {row.name} 的上级 {row.parent} 不存在")
+    return rows
+
+
+def _subtree(rows: dict[str, _Row], prefix: str) -> dict[str, _Row]:
+    keep = {code for code in rows if code.startswith(prefix)}
+    if not keep:
+        raise ValueError(f"没有代码以 {prefix} 开头的行政区划")
+    for code in list(keep):
+        parent = rows[code].parent
+        while parent is not None and parent not in keep:
+            keep.add(parent)
+            parent = rows[parent].parent
+    return {code: rows[code] for code in keep}
+
+
+def load_regions(path: str | Path | None = None, within: str | None = None) -> int:
+    """Create or update the regions of `path` (default: the shipped regions.json).
+
+    With `within` only the regions whose code starts with it are loaded, plus their ancestors.
+    Returns how many rows were created or updated; a second run returns 0.
+    """
+    rows = _read(Path(path) if path else DEFAULT_PATH)
+    if within:
+        rows = _subtree(rows, within.strip())
+    with transaction.atomic():
+        return _upsert(rows)
+
+
+def _upsert(rows: dict[str, _Row]) -> int:
+    columns = ("id", "code", "name", "short_name", "level", "parent_id", "path")
+    existing = {r["code"]: r for r in Region.objects.values(*columns)}
+    ids = {code: r["id"] for code, r in existing.items()}
+    paths: dict[str, str] = {}
+    moved: list[tuple[str, str]] = []
+    written = 0
+    fields = ["name", "short_name", "level", "parent", "path"]
+    for level in sorted({row.level for row in rows.values()}):
+        create, update = [], []
+        for row in sorted((r for r in rows.values() if r.level == level), key=lambda r: r.code):
+            parent_id = ids[row.parent] if row.parent else None
+            path = (paths[row.parent] if row.parent else "") + row.code + "/"
+            paths[row.code] = path
+            wanted = {
+                "name": row.name,
+                "short_name": short_name(row.name),
+                "level": row.level,
+                "parent_id": parent_id,
+                "path": path,
+            }
+            old = existing.get(row.code)
+            if old is None:
+                create.append(Region(code=row.code, **wanted))
+            elif any(old[k] != v for k, v in wanted.items()):
+                update.append(Region(id=old["id"], code=row.code, **wanted))
+                if old["path"] != path:
+                    moved.append((old["path"], path))
+        Region.objects.bulk_create(create, batch_size=BATCH)
+        if any(r.pk is None for r in create):
+            ids.update(Region.objects.filter(level=level).values_list("code", "id"))
+        else:
+            ids.update((r.code, r.pk) for r in create)
+        Region.objects.bulk_update(update, fields, batch_size=BATCH)
+        written += len(create) + len(update)
+    for old, new in sorted(moved, key=lambda m: -len(m[0])):
+        written += Region.objects.filter(path__startswith=old).update(
+            path=Concat(Value(new), Substr("path", len(old) + 1))
+        )
+    return written
