@@ -16,6 +16,7 @@ PASSWORD = "demo-pass-2026"
 @pytest.fixture(autouse=True)
 def _isolated(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.SMS_BACKEND = "massline.accounts.sms.MemoryBackend"
     MemoryBackend.outbox.clear()
     clear_calendar_cache()

@@ -65,6 +65,13 @@ def acting_org(user, appeal, role: str) -> Org | None:
     return None
 
 
+def can_dispatch_to(user, org: Org) -> bool:
+    """A dispatcher sends work only inside the subtree its hub works for."""
+    if is_platform_admin(user):
+        return True
+    return any(m.role == Role.DISPATCHER and _under(org, m.org.scope) for m in memberships(user))
+
+
 def can_view(user, appeal) -> bool:
     return bool(roles_for(user, appeal))
 

@@ -20,7 +20,7 @@ from massline.appeals.models import (
     State,
     Verdict,
 )
-from massline.appeals.permissions import acting_org, roles_for
+from massline.appeals.permissions import acting_org, can_dispatch_to, roles_for
 from massline.core.errors import IllegalTransition, InvalidInput, NotAllowed, NotFound
 from massline.orgs.models import Org, OrgKind, Role
 
@@ -177,10 +177,12 @@ def _require_text(value: str, field: str, what: str, max_len: int = 2000) -> str
     return value
 
 
-def _handling_org(org_id: int, field: str) -> Org:
+def _handling_org(user, org_id: int, field: str) -> Org:
     org = Org.objects.filter(pk=org_id, is_active=True).first()
     if org is None:
         raise InvalidInput("承办单位不存在或已停用。", field=field, code="unknown_org")
+    if not can_dispatch_to(user, org):
+        raise InvalidInput(f"{org.name}不在您的派单范围内。", field=field, code="out_of_scope")
     if org.kind in (
         OrgKind.PARTY_BRANCH,
         OrgKind.PARTY_GENERAL_BRANCH,
@@ -194,11 +196,13 @@ def _step(action: str):
     """Common frame of every action: one transaction, the row locked, the table checked."""
 
     def wrap(fn):
-        def run(appeal_id: int, user, *args, version: int | None = None, **kwargs) -> Appeal:
+        def run(
+            appeal_id: int, user, *args, version: int | None = None, now=None, **kwargs
+        ) -> Appeal:
             with transaction.atomic():
                 appeal = _lock(appeal_id)
                 role, to_state = _authorise(appeal, user, action, version)
-                now = timezone.now()
+                now = now or timezone.now()
                 fn(appeal, user, role, to_state, now, *args, **kwargs)
                 return appeal
 
@@ -238,9 +242,9 @@ def do_reject(appeal, user, role, to, now, reason: str, note: str = "") -> None:
     )
 
 
-def _assign(appeal, org_id, co_org_ids, *, now, transfer):
-    org = _handling_org(org_id, "org_id")
-    co_orgs = [_handling_org(pk, "co_org_ids") for pk in dict.fromkeys(co_org_ids or [])]
+def _assign(appeal, user, org_id, co_org_ids, *, now, transfer):
+    org = _handling_org(user, org_id, "org_id")
+    co_orgs = [_handling_org(user, pk, "co_org_ids") for pk in dict.fromkeys(co_org_ids or [])]
     if org in co_orgs:
         raise InvalidInput("主办单位不能同时作为协办单位。", field="co_org_ids", code="overlap")
     if transfer and org.pk == appeal.lead_org_id:
@@ -255,7 +259,7 @@ def _assign(appeal, org_id, co_org_ids, *, now, transfer):
 def do_dispatch(
     appeal, user, role, to, now, org_id: int, co_org_ids: list[int] | None = None, note=""
 ) -> None:
-    org, co_orgs, due_before = _assign(appeal, org_id, co_org_ids, now=now, transfer=False)
+    org, co_orgs, due_before = _assign(appeal, user, org_id, co_org_ids, now=now, transfer=False)
     _record(
         appeal,
         user,
@@ -279,7 +283,7 @@ def do_transfer(
     appeal, user, role, to, now, org_id: int, co_org_ids: list[int] | None = None, note=""
 ) -> None:
     previous = appeal.lead_org
-    org, co_orgs, due_before = _assign(appeal, org_id, co_org_ids, now=now, transfer=True)
+    org, co_orgs, due_before = _assign(appeal, user, org_id, co_org_ids, now=now, transfer=True)
     _record(
         appeal,
         user,
@@ -338,7 +342,7 @@ def do_reply(appeal, user, role, to, now, text: str, internal_note: str = "") ->
         internal_note=internal_note,
         org=appeal.lead_org,
     )
-    for merged in Appeal.objects.select_for_update().filter(merged_into=appeal):
+    for merged in Appeal.objects.select_for_update().filter(merged_into=appeal, state=S.ACCEPTED):
         _apply_reply(merged, text, appeal.lead_org, now)
         _record(
             merged,
@@ -403,6 +407,10 @@ def do_rate(appeal, user, role, to, now, verdict: str, resolved: bool, comment: 
 
 
 def _reopen(appeal, user, role, now, note, org=None):
+    """A new round; an appeal merged into another leaves the group to be handled on its own."""
+    if appeal.merged_into_id:
+        note += f"（解除与{appeal.merged_into.tracking_no}的并案，单独办理）"
+        appeal.merged_into = None
     appeal.round += 1
     appeal.closed_at = None
     appeal.replied_at = None
@@ -428,6 +436,7 @@ def do_merge(appeal, user, role, to, now, primary_id: int) -> None:
     if primary.state in (S.REJECTED, S.CLOSED):
         raise InvalidInput("主件已办结或不予受理，不能并入。", field="primary_id", code="closed")
     appeal.merged_into = primary
+    appeal.lead_org = primary.lead_org
     _record(
         appeal,
         user,
@@ -467,6 +476,7 @@ def _cascade_to_merged(primary, user, role, now):
             now=now,
             note=f"随主件{primary.tracking_no}派至{primary.lead_org.name}",
             data={"via": primary.tracking_no},
+            org=acting_org(user, primary, role),
         )
 
 

@@ -76,6 +76,10 @@ def test_a_department_returns_an_appeal_and_the_dispatcher_transfers_it(api, peo
     assert res.json()["state"] == "assigned" and res.json()["lead_org"] == "黄州区城市管理执法局"
 
     res = d.post(f"/api/v1/appeals/{no}/transfer", {"org_id": orgs.city_housing.pk})
+    assert res.status_code == 422 and res.json()["field"] == "org_id"
+    assert "不在您的派单范围内" in res.json()["message"]
+    city = api(people.city_dispatcher)
+    res = city.post(f"/api/v1/appeals/{no}/transfer", {"org_id": orgs.city_housing.pk})
     assert res.json()["lead_org"] == "黄冈市住房和城乡建设局"
     assert "转派" in [e["action_label"] for e in res.json()["timeline"]]
     assert api(people.city_handler).post(f"/api/v1/appeals/{no}/sign").status_code == 200
@@ -162,3 +166,28 @@ def test_an_extension_moves_the_deadline_only_once_approved(api, people, orgs, s
     assert res.json()["deadline"]["reply_due_at"] > due
     public = api(people.neighbour).get(f"/api/v1/appeals/{no}").json()
     assert "request_extension" not in [e["action"] for e in public["timeline"]]
+
+
+def test_a_merged_appeal_reopened_after_a_dissatisfied_rating_is_handled_on_its_own(
+    api, people, orgs, submit
+):
+    primary = submit()["tracking_no"]
+    copy = submit(people.neighbour, title="考棚街工地晚上施工太吵")["tracking_no"]
+    d, h = api(people.county_dispatcher), api(people.handler)
+    d.post(f"/api/v1/appeals/{primary}/accept")
+    d.post(f"/api/v1/appeals/{copy}/merge", {"primary": primary})
+    d.post(f"/api/v1/appeals/{primary}/dispatch", {"org_id": orgs.county_urban.pk})
+    h.post(f"/api/v1/appeals/{primary}/sign")
+    h.post(f"/api/v1/appeals/{primary}/reply", {"text": "已责令停工整改。"})
+
+    res = api(people.neighbour).post(
+        f"/api/v1/appeals/{copy}/rate", {"verdict": "dissatisfied", "resolved": False}
+    )
+    assert res.json()["state"] == "reopened" and res.json()["merged_into"] is None
+    res = d.post(f"/api/v1/appeals/{copy}/dispatch", {"org_id": orgs.county_env.pk})
+    assert res.status_code == 200 and res.json()["lead_org"] == "黄冈市生态环境局黄州分局"
+
+    api(people.resident).post(
+        f"/api/v1/appeals/{primary}/rate", {"verdict": "satisfied", "resolved": True}
+    )
+    assert api(people.resident).get(f"/api/v1/appeals/{primary}").json()["state"] == "closed"
