@@ -1,0 +1,1065 @@
+"""A living demo of 黄冈市: its orgs, one login per role and a few hundred appeals of 90 days.
+
+Every appeal goes through the real domain code (`submit_appeal`, the `do_*` functions of
+`appeals.workflow`, `escalate_severely_overdue`). Those read the clock, so each step runs under
+`time_machine.travel` at the moment the plan gives it; all steps of all appeals are replayed in
+time order, with the daily escalation sweep among them, so the timelines, deadlines and
+escalations are what the system itself would have produced.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from datetime import time as dtime
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+
+from massline.accounts.models import User
+from massline.appeals import workflow as wf
+from massline.appeals.deadlines import policy_for, standing
+from massline.appeals.models import (
+    OPEN_STATES,
+    Appeal,
+    AppealEvent,
+    Attachment,
+    Category,
+    DailyCounter,
+    ExtensionRequest,
+    Kind,
+    Rating,
+    State,
+)
+from massline.appeals.services import NewAppeal, submit_appeal
+from massline.core.calendar import get_calendar
+from massline.demo import texts as tx
+from massline.orgs.models import Level, Membership, Org, Region, Role
+from massline.orgs.regions import load_regions
+from massline.orgs.seed import CITY_CODE, COUNTY_DEPARTMENTS, seed_huanggang_orgs
+
+PASSWORD = "demo1234"
+MIN_COUNT = 40
+DAYS = 90
+COUNTY_DEPT_KEYS = {key for key, *_ in COUNTY_DEPARTMENTS}
+# A dispatcher's plausible first (wrong) guess, for returned and transferred appeals.
+WRONG_GUESS = {
+    "住建": "城管",
+    "城管": "住建",
+    "生态环境": "城管",
+    "交通运输": "公安",
+    "公安": "交通运输",
+    "教育": "人社",
+    "人社": "市场监管",
+    "卫健": "市场监管",
+    "市场监管": "卫健",
+}
+DEPT_SLUGS = {
+    "住建": "zhujian",
+    "生态环境": "huanjing",
+    "交通运输": "jiaotong",
+    "教育": "jiaoyu",
+    "人社": "renshe",
+    "卫健": "weijian",
+    "市场监管": "shichang",
+    "公安": "gongan",
+    "城管": "chengguan",
+    "自然资源": "ziyuan",
+    "医保": "yibao",
+}
+PRAISE_SCENARIOS = ("submitted", "accepted", "assigned", "in_progress", "replied", "closed_rated")
+RIVERSIDE_TOWNS = ("421102001", "421121100", "421125111", "421125110", "421126102", "421182003")
+
+
+@dataclass(frozen=True)
+class Login:
+    username: str
+    password: str
+    role: str
+    org: str
+
+
+@dataclass
+class DemoSummary:
+    logins: list[Login]
+    created: int
+    skipped: bool
+    seconds: float
+    by_state: dict[str, int] = field(default_factory=dict)
+    facts: dict[str, int] = field(default_factory=dict)
+
+
+def _time_machine():
+    try:
+        import time_machine
+    except ImportError as exc:  # pragma: no cover - the dev extras are installed by `make demo`
+        raise RuntimeError(
+            "演示数据需要 time-machine 包来按历史时间回放办理过程：pip install -e '.[dev]'"
+        ) from exc
+    return time_machine
+
+
+# ---- people --------------------------------------------------------------------------------
+
+
+class People:
+    """The demo's users: printed logins, a dispatcher per hub, handlers per org, residents."""
+
+    def __init__(self, orgs: dict[str, Org], now: datetime):
+        self.orgs = orgs
+        self.key_of = {o.pk: k for k, o in orgs.items()}
+        self.hash = make_password(PASSWORD)
+        self.joined = now - timedelta(days=DAYS + 30)
+        self.users: dict[str, User] = {}
+        self.by_org_role: dict[tuple[int, str], User] = {}
+        self.logins: list[Login] = []
+        self.residents: list[User] = []
+
+    def _user(self, username: str, real_name: str, *, phone: str | None = None, **extra) -> User:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(
+                username=username,
+                real_name=real_name,
+                phone=phone,
+                password=self.hash,
+                date_joined=self.joined,
+                phone_verified_at=self.joined if phone else None,
+                **extra,
+            )
+            user.save()
+        self.users[username] = user
+        return user
+
+    def member(self, username: str, real_name: str, org: Org, role: str, **extra) -> User:
+        user = self._user(username, real_name, **extra)
+        Membership.objects.get_or_create(user=user, org=org, role=role)
+        self.by_org_role.setdefault((org.pk, role), user)
+        return user
+
+    def printed(self, username, real_name, org, role, label, **extra) -> User:
+        user = self.member(username, real_name, org, role, **extra) if org else None
+        if user is None:
+            user = self._user(username, real_name, **extra)
+        self.logins.append(Login(username, PASSWORD, label, org.name if org else "—"))
+        return user
+
+    def name(self) -> str:
+        return tx.person_name(self.rng)
+
+    def build(self, rng: random.Random) -> None:
+        self.rng = rng
+        o = self.orgs
+        r1 = self._user("13800000001", "张秀兰", phone="13800000001")
+        r2 = self._user("13800000002", "李建国", phone="13800000002")
+        self.logins += [
+            Login(r1.username, PASSWORD, "群众（实名注册）", "—"),
+            Login(r2.username, PASSWORD, "群众（实名注册）", "—"),
+        ]
+        hz = "421102"
+        self.printed("dispatcher_city", "周敏", o["city_hub"], Role.DISPATCHER, "市级派单员")
+        self.printed(
+            "dispatcher_huangzhou", "汪晓东", o[f"county_hub:{hz}"], Role.DISPATCHER, "区级派单员"
+        )
+        self.printed(
+            "handler_city_zhujian", "陈志强", o["city_dept:住建"], Role.HANDLER, "市直部门承办人"
+        )
+        self.printed(
+            "handler_huangzhou_zhujian",
+            "刘海燕",
+            o[f"county_dept:{hz}:住建"],
+            Role.HANDLER,
+            "区直部门承办人",
+        )
+        self.printed(
+            "handler_huangzhou_chengguan",
+            "胡文军",
+            o[f"county_dept:{hz}:城管"],
+            Role.HANDLER,
+            "协办部门承办人",
+        )
+        self.leader = self.printed("leader_city", "程国华", o["city_gov"], Role.LEADER, "市领导")
+        self.printed("analyst_city", "夏雨轩", o["city_gov"], Role.ANALYST, "分析员")
+        self.printed(
+            "secretary_yujiawan",
+            "余德明",
+            o["party:余家湾第一支部"],
+            Role.PARTY_SECRETARY,
+            "党支部书记",
+        )
+        self.printed(
+            "member_yujiawan", "方静", o["party:余家湾第一支部"], Role.PARTY_MEMBER, "党员"
+        )
+        self.printed(
+            "admin", "平台管理员", o["city_gov"], Role.ADMIN, "平台管理员（可登录 /admin/）",
+            is_superuser=True, is_staff=True,
+        )  # fmt: skip
+        self.residents = [r1, r2]
+        for i in range(3, 61):
+            phone = f"138000000{i:02d}"
+            self.residents.append(self._user(phone, tx.person_name(rng), phone=phone))
+
+    def dispatcher(self, hub: Org) -> User:
+        found = self.by_org_role.get((hub.pk, Role.DISPATCHER))
+        if found is None:
+            code = hub.region.code
+            found = self.member(f"dispatcher_{code}", self.name(), hub, Role.DISPATCHER)
+        return found
+
+    def handler(self, org: Org) -> User:
+        found = self.by_org_role.get((org.pk, Role.HANDLER))
+        if found is None:
+            key = self.key_of[org.pk]
+            parts = key.split(":")
+            if parts[0] == "town_gov":
+                name = f"handler_{parts[1]}"
+            elif parts[0] == "city_dept":
+                name = f"handler_{CITY_CODE}_{DEPT_SLUGS[parts[1]]}"
+            else:
+                name = f"handler_{parts[1]}_{DEPT_SLUGS[parts[2]]}"
+            found = self.member(name, self.name(), org, Role.HANDLER)
+        return found
+
+
+# ---- time ----------------------------------------------------------------------------------
+
+OFFICE_OPEN, OFFICE_CLOSE = dtime(8, 30), dtime(17, 30)
+
+
+class Clock:
+    """Moments for staff (office hours of working days) and residents (07:00–23:00)."""
+
+    def __init__(self, rng: random.Random):
+        self.rng = rng
+        self.cal = get_calendar()
+
+    def office(self, t: datetime) -> datetime:
+        local = timezone.localtime(t)
+        if self.cal.is_workday(local.date()) and OFFICE_OPEN <= local.time() < OFFICE_CLOSE:
+            return t
+        day = local.date()
+        if local.time() >= OFFICE_CLOSE or not self.cal.is_workday(day):
+            day = self.cal.next_workday(day + timedelta(days=1))
+        start = datetime.combine(day, OFFICE_OPEN, tzinfo=local.tzinfo)
+        return start + timedelta(minutes=self.rng.uniform(0, 100))
+
+    def waking(self, t: datetime) -> datetime:
+        local = timezone.localtime(t)
+        if 7 <= local.hour < 23:
+            return t
+        day = local.date() + timedelta(days=1 if local.hour >= 23 else 0)
+        return datetime.combine(day, dtime(7), tzinfo=local.tzinfo) + timedelta(
+            minutes=self.rng.uniform(0, 120)
+        )
+
+
+@dataclass
+class Step:
+    at: datetime
+    action: str
+    kwargs: dict
+
+
+@dataclass
+class Plan:
+    index: int
+    scenario: str
+    kind: str
+    matter: tx.Matter | None
+    title: str
+    body: str
+    region_code: str
+    location: str
+    category_id: int | None
+    is_public: bool
+    resident: User
+    hub: Org
+    lead: Org | None
+    wrong: Org | None
+    co: list[Org]
+    slots: dict[str, str]
+    steps: list[Step] = field(default_factory=list)
+    appeal_id: int | None = None
+    group: int | None = None
+    variant: int = 0
+
+
+class Line:
+    """Builds one appeal's steps forward in time."""
+
+    def __init__(self, clock: Clock, plan: Plan, start: datetime, limit_days: int):
+        self.clock, self.plan, self.t = clock, plan, start
+        self.rng = clock.rng
+        self.limit = limit_days
+        self.steps: list[Step] = []
+        self.dispatched: datetime | None = None
+
+    def _add(self, at: datetime, action: str, **kwargs) -> Step:
+        at = max(at, self.t + timedelta(minutes=2)) if self.steps else at
+        self.t = at
+        step = Step(at, action, kwargs)
+        self.steps.append(step)
+        return step
+
+    def resident(self, action: str, lo_h: float, hi_h: float, **kwargs) -> Step:
+        at = self.clock.waking(self.t + timedelta(hours=self.rng.uniform(lo_h, hi_h)))
+        return self._add(at, action, **kwargs)
+
+    def staff(self, action: str, lo_h: float, hi_h: float, **kwargs) -> Step:
+        at = self.clock.office(self.t + timedelta(hours=self.rng.uniform(lo_h, hi_h)))
+        step = self._add(at, action, **kwargs)
+        if action in ("dispatch", "transfer") and (action == "dispatch" or self.dispatched is None):
+            self.dispatched = step.at
+        return step
+
+    def after_dispatch(self, action: str, lo: float, hi: float, **kwargs) -> Step:
+        """A step at a fraction of the reply limit (in working days) after the dispatch."""
+        frac = self.rng.uniform(lo, hi)
+        at = self.clock.cal.add_working_hours(self.dispatched, frac * self.limit * 24)
+        return self._add(self.clock.office(at), action, **kwargs)
+
+
+# ---- the planner ---------------------------------------------------------------------------
+
+
+class Planner:
+    def __init__(self, rng: random.Random, now: datetime, orgs: dict[str, Org], people: People):
+        self.rng, self.now, self.orgs, self.people = rng, now, orgs, people
+        self.clock = Clock(rng)
+        self.cal = self.clock.cal
+        self.matters = {m.key: m for m in tx.MATTERS}
+        self.by_kind: dict[str, list[tx.Matter]] = {}
+        for m in tx.MATTERS:
+            self.by_kind.setdefault(m.kind, []).append(m)
+        self.categories = self._categories()
+        self.regions = {
+            r.code: r
+            for r in Region.objects.filter(code__startswith="4211", level__gte=Level.COUNTY)
+        }
+        self.towns: dict[str, list[Region]] = {}
+        for r in self.regions.values():
+            if r.level == Level.TOWNSHIP and r.name.endswith(("镇", "乡")):
+                self.towns.setdefault(r.code[:6], []).append(r)
+        self.policies = {k: policy_for(k) for k in Kind.values}
+        self.plans: list[Plan] = []
+
+    def _categories(self) -> dict[str, int]:
+        found: dict[str, list[int]] = {}
+        for cat in Category.objects.filter(level=3).select_related("parent"):
+            found.setdefault(f"{cat.parent.name}/{cat.name}", []).append(cat.pk)
+        wanted = {m.category for m in tx.MATTERS}
+        missing = sorted(c for c in wanted if len(found.get(c, ())) != 1)
+        if missing:
+            raise ValueError("演示诉求的分类在分类表中不存在或不唯一：" + "、".join(missing))
+        return {c: found[c][0] for c in wanted}
+
+    # -- places and orgs
+
+    def _place(self, matter: tx.Matter, county: str | None = None, town: str | None = None):
+        rng = self.rng
+        if county is None:
+            county = rng.choices(list(tx.COUNTY_WEIGHTS), weights=tx.COUNTY_WEIGHTS.values())[0]
+        setting = matter.setting
+        if setting == "any":
+            setting = rng.choice(("urban", "rural"))
+        if town is None:
+            if matter.key == "sand_mining":
+                town = rng.choice(RIVERSIDE_TOWNS)
+                county = town[:6]
+            elif setting == "rural":
+                town = rng.choice(self.towns[county]).code
+            else:
+                town = rng.choice(tx.COUNTY_SEATS[county])
+        c, t = self.regions[county], self.regions[town]
+        place = tx.Place(c.code, c.name, c.short_name, t.code, t.name, {})
+        place.slots = tx.local_slots(rng, place, "rural" if setting == "rural" else "urban")
+        return place, setting
+
+    def _dept(self, key: str, place: tx.Place, city: bool) -> Org | None:
+        if key == tx.TOWN:
+            return self.orgs.get(f"town_gov:{place.town_code}")
+        if not city and key in COUNTY_DEPT_KEYS:
+            return self.orgs.get(f"county_dept:{place.county_code}:{key}")
+        return self.orgs.get(f"city_dept:{key}")
+
+    # -- one plan
+
+    def plan(self, scenario: str, *, matter: tx.Matter | None = None, cluster: str | None = None):
+        rng = self.rng
+        needs_wrong = scenario in ("transferred", "returned_waiting", "returned_redispatched")
+        if matter is None:
+            kind = self._kind_for(scenario)
+            pool = self.by_kind[kind]
+            if needs_wrong:
+                pool = [
+                    m
+                    for m in tx.MATTERS
+                    if (m.dept in WRONG_GUESS or m.wrong) and m.kind not in ("praise", "disclosure")
+                ]
+            matter = rng.choice(pool)
+        spec = tx.CLUSTERS.get(cluster) if cluster else None
+        if spec:
+            place, setting = self._place(matter, spec["county"], spec["town"])
+            place.slots.update(spec["slots"])
+        else:
+            place, setting = self._place(matter)
+        city = setting == "city" or (
+            not cluster
+            and place.county_code == "421102"
+            and setting == "urban"
+            and rng.random() < 0.2
+        )
+        lead = self._dept(matter.dept, place, city)
+        wrong = None
+        if needs_wrong:
+            wrong_key = matter.wrong or WRONG_GUESS[matter.dept]
+            wrong = self._dept(wrong_key, place, city)
+        co = []
+        if matter.co and (scenario == "in_progress_co" or rng.random() < 0.35 or cluster):
+            co_org = self._dept(matter.co, place, city)
+            if co_org and co_org != lead:
+                co = [co_org]
+        hub = self.orgs["city_hub"] if city else self.orgs[f"county_hub:{place.county_code}"]
+        slots = dict(place.slots, unit=lead.name, right=lead.name, date="{date}")
+        kind = matter.kind
+        public_phone = bool(matter.extra.get("phone")) or rng.random() < 0.12
+        title, body, variant = tx.compose(rng, matter, slots, public_phone=public_phone)
+        if spec:
+            n = sum(p.matter is matter and p.slots.get("road") == slots["road"] for p in self.plans)
+            title = spec["titles"][n % len(spec["titles"])]
+            variant = (n + self.rng.randrange(2)) % len(spec["bodies"])
+            body = spec["bodies"][variant].format_map(slots)
+        is_public = rng.random() < (0.5 if kind in ("report", "help") else 0.85)
+        location = place.county_name + place.town_name
+        if setting == "rural" or matter.dept == tx.TOWN:
+            location += slots["community"]
+        elif "{estate}" in title + "".join(matter.bodies):
+            location += slots["road"] + slots["estate"]
+        return Plan(
+            index=len(self.plans),
+            scenario=scenario,
+            kind=kind,
+            matter=matter,
+            title=title,
+            body=body,
+            region_code=CITY_CODE if city else place.town_code,
+            location=location,
+            category_id=self.categories[matter.category],
+            is_public=is_public,
+            resident=rng.choice(self.people.residents[2:]),
+            hub=hub,
+            lead=lead,
+            wrong=wrong,
+            co=co,
+            slots=slots,
+            variant=variant,
+        )
+
+    def _kind_for(self, scenario: str) -> str:
+        if scenario == "severe":
+            return self.rng.choice(("complaint", "complaint", "report", "help", "consultation"))
+        kinds = list(tx.KIND_WEIGHTS)
+        if scenario not in PRAISE_SCENARIOS:
+            kinds.remove("praise")
+        weights = [tx.KIND_WEIGHTS[k] for k in kinds]
+        return self.rng.choices(kinds, weights=weights)[0]
+
+    def rejected(self, reason: str) -> Plan:
+        rng = self.rng
+        title, body = rng.choice(tx.REJECTED_TEXTS[reason])
+        county = rng.choices(list(tx.COUNTY_WEIGHTS), weights=tx.COUNTY_WEIGHTS.values())[0]
+        town = rng.choice(tx.COUNTY_SEATS[county])
+        return Plan(
+            index=len(self.plans),
+            scenario=f"rejected:{reason}",
+            kind=rng.choice(("complaint", "help", "consultation")),
+            matter=None,
+            title=title,
+            body=body,
+            region_code=town,
+            location="",
+            category_id=None,
+            is_public=False,
+            resident=rng.choice(self.people.residents[2:]),
+            hub=self.orgs[f"county_hub:{county}"],
+            lead=None,
+            wrong=None,
+            co=[],
+            slots={},
+        )
+
+    # -- timelines
+
+    def _start(self, lo_days: float, hi_days: float) -> datetime:
+        hi_days = min(hi_days, DAYS - 0.5)
+        lo_days = min(lo_days, hi_days)
+        t = self.now - timedelta(days=self.rng.uniform(lo_days, hi_days))
+        return self.clock.waking(t)
+
+    def _reply_text(
+        self, plan: Plan, at: datetime, *, templated: bool | None = None, again: bool = False
+    ) -> str:
+        if templated is None:
+            templated = self.rng.random() < 0.07
+        slots = dict(plan.slots, reply_date=tx.month_day(timezone.localtime(at) - timedelta(1)))
+        text = tx.compose_reply(self.rng, plan.matter, slots, plan.variant, templated=templated)
+        return ("【重办答复】" + text) if again else text
+
+    def _verdict(self, final_round: bool = False) -> tuple[str, bool, str]:
+        rng = self.rng
+        weights = (40, 40, 20) if final_round else (64, 36, 0)
+        verdict = rng.choices(("satisfied", "basic", "dissatisfied"), weights=weights)[0]
+        resolved = {"satisfied": 0.93, "basic": 0.6, "dissatisfied": 0.0}[verdict] > rng.random()
+        return verdict, resolved, rng.choice(tx.RATING_COMMENTS[verdict])
+
+    def timeline(self, plan: Plan, start: datetime) -> tuple[list[Step], bool]:
+        """The steps of `plan` from `start`, and whether they fit its scenario at `now`."""
+        rng = self.rng
+        policy = self.policies[plan.kind]
+        line = Line(self.clock, plan, start, policy.reply_days)
+        line._add(start, "submit")
+        s = plan.scenario
+        ok = True
+
+        def intake(org=None, co=None):
+            line.staff("accept", 0.2, 4)
+            line.staff("dispatch", 0.2, 5, org=org or plan.lead, co=plan.co if co is None else co)
+
+        def sign(org=None):
+            line.staff("sign", 0.3, 18, org=org or plan.lead)
+
+        def reply(lo=0.15, hi=0.85, templated=None):
+            step = line.after_dispatch("reply", lo, hi, org=plan.lead)
+            again = any(s.action == "reply" for s in line.steps[:-1])
+            step.kwargs["text"] = self._reply_text(plan, step.at, templated=templated, again=again)
+
+        def rate(final_round=False, verdict=None):
+            v, resolved, comment = self._verdict(final_round)
+            if verdict:
+                v, resolved = verdict, verdict != "dissatisfied" and rng.random() < 0.5
+                comment = rng.choice(tx.RATING_COMMENTS[v])
+            line.resident("rate", 2, 70, verdict=v, resolved=resolved, comment=comment)
+
+        if s.startswith("rejected:"):
+            reason = s.split(":")[1]
+            if rng.random() < 0.3:
+                line.staff("accept", 0.2, 4)
+            line.staff("reject", 0.2, 6, reason=reason, note=rng.choice(tx.REJECT_NOTES[reason]))
+        elif s == "submitted":
+            pass
+        elif s == "accepted":
+            line.staff("accept", 0.1, 3)
+        elif s == "assigned":
+            intake()
+        elif s in ("in_progress", "in_progress_co"):
+            intake()
+            sign()
+            ok = self.now < self._due(line)
+        elif s == "replied":
+            intake()
+            sign()
+            reply()
+            ok = self.now - line.t < timedelta(days=4)
+        elif s == "closed_rated":
+            intake()
+            sign()
+            reply()
+            rate()
+        elif s == "closed_by_hub":
+            intake()
+            sign()
+            reply()
+            line.staff("close", 24 * 5, 24 * 8, note="群众逾期未评价，系统按期办结。")
+        elif s == "reopened_waiting":
+            intake()
+            sign()
+            reply(templated=True)
+            rate(verdict="dissatisfied")
+            ok = self.now - line.t < timedelta(days=1.5)
+        elif s == "reopened_done":
+            intake()
+            sign()
+            reply(templated=rng.random() < 0.6)
+            rate(verdict="dissatisfied")
+            line.staff("dispatch", 1, 8, org=plan.lead, co=plan.co)
+            sign()
+            reply(0.2, 0.7, templated=False)
+            rate(final_round=True)
+        elif s == "returned_waiting":
+            intake(org=plan.wrong, co=[])
+            line.staff("return", 1, 16, org=plan.wrong, reason=self._return_reason(plan))
+            ok = self.now - line.t < timedelta(days=1)
+        elif s == "returned_redispatched":
+            intake(org=plan.wrong, co=[])
+            line.staff("return", 1, 16, org=plan.wrong, reason=self._return_reason(plan))
+            line.staff("dispatch", 0.5, 6, org=plan.lead, co=plan.co)
+            sign()
+            reply()
+            rate()
+        elif s == "transferred":
+            intake(org=plan.wrong, co=[])
+            sign(plan.wrong)
+            note = rng.choice(tx.TRANSFER_NOTES).format(right=plan.lead.name)
+            line.staff("transfer", 2, 30, org=plan.lead, co=plan.co, note=note)
+            sign()
+            reply(0.3, 0.9)
+            rate()
+        elif s == "overdue":
+            intake()
+            sign()
+            used = self._used(line)
+            ok = self.now > self._due(line) and used < policy.severe_factor - 0.2
+        elif s == "late_reply":
+            intake()
+            sign()
+            reply(1.1, 2.2)
+            rate()
+        elif s == "severe":
+            intake()
+            sign()
+            ok = self._used(line) > policy.severe_factor + 0.15
+        elif s in ("supervised", "supervised_done"):
+            intake()
+            sign()
+            line.after_dispatch("supervise", 0.4, 0.9, note=rng.choice(tx.SUPERVISE_NOTES))
+            if s == "supervised_done":
+                step = line.staff("reply", 8, 24 * 4, org=plan.lead)
+                step.kwargs["text"] = self._reply_text(plan, step.at, templated=False)
+                rate()
+        elif s.startswith("ext_"):
+            intake()
+            sign()
+            days = rng.choice((5, 10, 15))
+            line.after_dispatch(
+                "request_ext", 0.4, 0.8, org=plan.lead, days=days,
+                reason=rng.choice(tx.EXTENSION_REASONS),
+            )  # fmt: skip
+            if s == "ext_pending":
+                ok = self.now - line.t < timedelta(days=2) and self.now < self._due(line)
+            else:
+                approve = s != "ext_denied"
+                line.staff("decide_ext", 1, 20, approve=approve, note="")
+                if s != "ext_open":
+                    reply(0.9, 1.0 + (days / self.limit_of(plan) if approve else 0.0) - 0.1)
+                    rate()
+        elif s == "reopen_by_leader":
+            intake()
+            sign()
+            reply(templated=True)
+            rate(verdict="basic")
+            line.staff("reopen", 24, 24 * 6, reason=rng.choice(tx.REOPEN_REASONS))
+            line.staff("dispatch", 1, 8, org=plan.lead, co=plan.co)
+            sign()
+            reply(0.2, 0.6, templated=False)
+            line.staff("close", 24 * 5, 24 * 8, note="重办答复后群众未评价，按期办结。")
+        else:  # pragma: no cover
+            raise ValueError(f"unknown scenario {s}")
+        ok = ok and line.t < self.now - timedelta(minutes=10)
+        return line.steps, ok
+
+    def limit_of(self, plan: Plan) -> int:
+        return self.policies[plan.kind].reply_days
+
+    def _due(self, line: Line) -> datetime:
+        return self.cal.add_working_days(line.dispatched, line.limit)
+
+    def _used(self, line: Line) -> float:
+        seconds = self.cal.working_seconds_between(line.dispatched, self.now)
+        return seconds / (line.limit * 86400)
+
+    def _return_reason(self, plan: Plan) -> str:
+        return self.rng.choice(tx.RETURN_REASONS).format(right=plan.lead.name)
+
+    WINDOWS = {
+        "submitted": (0.02, 0.9),
+        "accepted": (0.1, 1.5),
+        "assigned": (0.1, 1.5),
+        "in_progress": (0.5, 12),
+        "in_progress_co": (0.5, 12),
+        "replied": (1, 24),
+        "closed_rated": (4, DAYS),
+        "closed_by_hub": (12, DAYS),
+        "reopened_waiting": (2, 26),
+        "reopened_done": (18, DAYS),
+        "returned_waiting": (0.3, 3),
+        "returned_redispatched": (8, DAYS),
+        "transferred": (10, DAYS),
+        "supervised": (3, 24),
+        "supervised_done": (10, DAYS),
+        "ext_pending": (2, 16),
+        "ext_open": (4, 20),
+        "ext_approved": (25, DAYS),
+        "ext_denied": (15, DAYS),
+        "reopen_by_leader": (25, DAYS),
+    }
+
+    def _window(self, plan: Plan) -> tuple[float, float]:
+        s, limit = plan.scenario, self.limit_of(plan)
+        if s.startswith("rejected:"):
+            return 0.5, DAYS
+        if s == "overdue":
+            return limit * 1.35 + 1, limit * 3.6
+        if s == "late_reply":
+            return limit * 2.6 + 3, DAYS
+        if s == "severe":
+            return limit * 4.3 + 2, DAYS
+        return self.WINDOWS[s]
+
+    def place_in_time(self, plan: Plan, around: datetime | None = None) -> None:
+        for attempt in range(400):
+            if around is not None and attempt < 200:
+                start = self.clock.waking(around + timedelta(hours=self.rng.uniform(-30, 30)))
+            else:
+                start = self._start(*self._window(plan))
+            steps, ok = self.timeline(plan, start)
+            if ok and start < self.now:
+                plan.steps = steps
+                self.plans.append(plan)
+                return
+        raise RuntimeError(f"演示数据：无法为场景 {plan.scenario}（{plan.kind}）安排合理的时间")
+
+    # -- groups
+
+    def merged_group(self) -> None:
+        """Four appeals about one flooded underpass, three merged into the first, then answered."""
+        rng = self.rng
+        matter = self.matters["waterlogging"]
+        base = self.clock.waking(self.now - timedelta(days=rng.uniform(30, 45)))
+        members = []
+        spec = tx.CLUSTERS["underpass"]
+        for i in range(4):
+            plan = self.plan("closed_rated", matter=matter, cluster="underpass")
+            plan.title = spec["titles"][i]
+            plan.body = spec["bodies"][i % len(spec["bodies"])].format_map(plan.slots)
+            plan.group = 0
+            members.append(plan)
+        primary, merged = members[0], members[1:]
+        merged[0].resident = self.people.residents[1]
+        for plan in merged:
+            plan.co, plan.lead = primary.co, primary.lead
+        clock = self.clock
+        t = base
+        primary.steps = [Step(t, "submit", {})]
+        for i, plan in enumerate(merged):
+            t = clock.waking(t + timedelta(hours=rng.uniform(1, 20)))
+            plan.steps = [Step(t + timedelta(minutes=i), "submit", {})]
+        t = clock.office(t + timedelta(hours=rng.uniform(0.5, 3)))
+        primary.steps.append(Step(t, "accept", {}))
+        for plan in merged:
+            t += timedelta(minutes=rng.uniform(3, 15))
+            plan.steps.append(Step(t, "merge", {"primary": primary}))
+        t = clock.office(t + timedelta(hours=rng.uniform(0.5, 2)))
+        primary.steps.append(Step(t, "dispatch", {"org": primary.lead, "co": primary.co}))
+        t = clock.office(t + timedelta(hours=rng.uniform(1, 6)))
+        primary.steps.append(Step(t, "sign", {"org": primary.lead}))
+        t = clock.office(t + timedelta(days=rng.uniform(3, 8)))
+        text = (
+            "经{unit}会同黄州区城市管理执法局排查，八一路下穿通道积水系两侧雨水篦子及出水管被淤泥堵塞、"
+            "抽排泵站一台水泵故障所致。{reply_date}已完成管道清淤{n}0余米、更换水泵一台，"
+            "并在通道两端加装积水警示屏和水位监测，积水超过15厘米时自动提示禁止通行。"
+            "雨污分流改造已列入明年城建计划。"
+        ).format_map(
+            dict(primary.slots, reply_date=tx.month_day(timezone.localtime(t) - timedelta(1)))
+        )
+        primary.steps.append(Step(t, "reply", {"org": primary.lead, "text": text}))
+        verdicts = [("satisfied", True), ("basic", True), ("satisfied", True), None]
+        for plan, verdict in zip(members, verdicts, strict=True):
+            later = t + timedelta(hours=rng.uniform(3, 60))
+            if verdict is None:
+                at = clock.office(t + timedelta(days=rng.uniform(6, 8)))
+                plan.steps.append(Step(at, "close", {"note": "群众逾期未评价，按期办结。"}))
+            else:
+                comment = rng.choice(tx.RATING_COMMENTS[verdict[0]])
+                plan.steps.append(
+                    Step(clock.waking(later), "rate",
+                         {"verdict": verdict[0], "resolved": verdict[1], "comment": comment})
+                )  # fmt: skip
+        for plan in members:
+            plan.scenario = "merged"
+            self.plans.append(plan)
+        late = self.plan("rejected:duplicate", matter=matter, cluster="underpass")
+        self.place_in_time(late, around=t + timedelta(hours=40))
+        earlier = self.plan("reopened_done", matter=matter, cluster="underpass")
+        self.place_in_time(earlier, around=base - timedelta(days=35))
+
+    def cluster(self, name: str, scenarios: list[str]) -> None:
+        """Residents write about one matter over a few weeks: a topic for the analysis."""
+        spec = tx.CLUSTERS[name]
+        base = self.now - timedelta(days=self.rng.uniform(30, 36))
+        for i, scenario in enumerate(scenarios):
+            plan = self.plan(scenario, matter=self.matters[spec["matter"]], cluster=name)
+            self.place_in_time(plan, around=base + timedelta(days=5 * i))
+
+    def duplicate_of(self, plan: Plan) -> None:
+        """The same resident sends the same text again a day or two later; it is rejected."""
+        source = self.rng.choice([p for p in self.plans if p.matter and p.scenario != "merged"])
+        plan.title, plan.body, plan.resident = source.title, source.body, source.resident
+        plan.region_code, plan.hub, plan.kind = source.region_code, source.hub, source.kind
+        plan.category_id, plan.location = source.category_id, source.location
+        start = self.clock.waking(source.steps[0].at + timedelta(hours=self.rng.uniform(2, 40)))
+        if start < self.now - timedelta(hours=1):
+            plan.steps, ok = self.timeline(plan, start)
+            if ok:
+                self.plans.append(plan)
+                return
+        self.place_in_time(plan)
+
+
+MANDATORY = [
+    "submitted",
+    "accepted",
+    "rejected:out_of_scope",
+    "rejected:abusive",
+    "rejected:no_content",
+    "rejected:duplicate",
+    "assigned",
+    "in_progress",
+    "in_progress_co",
+    "replied",
+    "closed_rated",
+    "closed_rated",
+    "closed_by_hub",
+    "reopened_waiting",
+    "reopened_done",
+    "returned_waiting",
+    "returned_redispatched",
+    "transferred",
+    "overdue",
+    "late_reply",
+    "severe",
+    "supervised",
+    "supervised_done",
+    "ext_pending",
+    "ext_approved",
+    "reopen_by_leader",
+]
+FILL_WEIGHTS = {
+    "closed_rated": 44,
+    "closed_by_hub": 6,
+    "replied": 7,
+    "in_progress": 7,
+    "in_progress_co": 3,
+    "assigned": 3,
+    "accepted": 2,
+    "submitted": 3,
+    "rejected:out_of_scope": 2.5,
+    "rejected:no_content": 1.5,
+    "rejected:abusive": 0.5,
+    "rejected:duplicate": 1,
+    "returned_waiting": 0.7,
+    "returned_redispatched": 1.5,
+    "transferred": 2,
+    "overdue": 3,
+    "late_reply": 4,
+    "severe": 1.5,
+    "supervised": 1.2,
+    "supervised_done": 1.5,
+    "ext_pending": 0.6,
+    "ext_open": 0.6,
+    "ext_approved": 1.2,
+    "ext_denied": 0.5,
+    "reopened_waiting": 0.8,
+    "reopened_done": 3,
+    "reopen_by_leader": 0.8,
+}
+# The first resident (the printed login) sees appeals in these states on signing in.
+RESIDENT_ONE = ("replied", "submitted", "in_progress", "closed_rated", "reopened_waiting")
+
+
+def _plan_all(planner: Planner, count: int) -> list[Plan]:
+    rng = planner.rng
+    planner.merged_group()
+    planner.cluster("night_works", ["reopened_done", "closed_rated", "closed_rated", "supervised"])
+    scenarios = list(MANDATORY)
+    left = count - len(planner.plans) - len(scenarios)
+    scenarios += rng.choices(list(FILL_WEIGHTS), weights=FILL_WEIGHTS.values(), k=max(left, 0))
+    scenarios = scenarios[: count - len(planner.plans)]
+    duplicates = []
+    for scenario in scenarios:
+        if scenario.startswith("rejected:") and scenario != "rejected:duplicate":
+            plan = planner.rejected(scenario.split(":")[1])
+        else:
+            plan = planner.plan(scenario)
+        if scenario == "rejected:duplicate":
+            duplicates.append(plan)
+            continue
+        planner.place_in_time(plan)
+    for plan in planner.plans:
+        if "{date}" in plan.title + plan.body:
+            day = tx.month_day(timezone.localtime(plan.steps[0].at) - timedelta(rng.uniform(1, 9)))
+            plan.title = plan.title.replace("{date}", day)
+            plan.body = plan.body.replace("{date}", day)
+    r1, r2 = planner.people.residents[:2]
+    wanted = list(RESIDENT_ONE)
+    for plan in planner.plans:
+        if plan.scenario in wanted and plan.group is None:
+            wanted.remove(plan.scenario)
+            plan.resident = r1
+        elif plan.group is None and rng.random() < 0.02 and plan.resident is not r1:
+            plan.resident = r2
+    for plan in duplicates:
+        planner.duplicate_of(plan)
+    return planner.plans
+
+
+# ---- replay --------------------------------------------------------------------------------
+
+
+class Replay:
+    def __init__(self, people: People):
+        self.people = people
+
+    def run(self, plan: Plan, step: Step) -> None:
+        a, kw = step.action, step.kwargs
+        p = self.people
+        if a == "submit":
+            data = NewAppeal(
+                kind=plan.kind,
+                title=plan.title,
+                body=plan.body,
+                region_code=plan.region_code,
+                category_id=plan.category_id,
+                location=plan.location,
+                is_public=plan.is_public,
+            )
+            appeal, _ = submit_appeal(plan.resident, data, now=step.at)
+            plan.appeal_id = appeal.pk
+            return
+        pk = plan.appeal_id
+        hub_user = p.dispatcher(plan.hub)
+        if a == "accept":
+            wf.do_accept(pk, hub_user)
+        elif a == "reject":
+            wf.do_reject(pk, hub_user, reason=kw["reason"], note=kw["note"])
+        elif a == "dispatch":
+            wf.do_dispatch(pk, hub_user, org_id=kw["org"].pk, co_org_ids=[o.pk for o in kw["co"]])
+        elif a == "transfer":
+            co = [o.pk for o in kw["co"]]
+            wf.do_transfer(pk, hub_user, org_id=kw["org"].pk, co_org_ids=co, note=kw["note"])
+        elif a == "sign":
+            wf.do_sign(pk, p.handler(kw["org"]))
+        elif a == "return":
+            wf.do_return(pk, p.handler(kw["org"]), reason=kw["reason"])
+        elif a == "reply":
+            wf.do_reply(pk, p.handler(kw["org"]), text=kw["text"])
+        elif a == "rate":
+            wf.do_rate(
+                pk, plan.resident, verdict=kw["verdict"], resolved=kw["resolved"],
+                comment=kw["comment"],
+            )  # fmt: skip
+        elif a == "close":
+            wf.do_close(pk, hub_user, note=kw["note"])
+        elif a == "reopen":
+            wf.do_reopen(pk, p.leader, reason=kw["reason"])
+        elif a == "supervise":
+            wf.do_supervise(pk, p.leader, note=kw["note"])
+        elif a == "request_ext":
+            wf.do_request_extension(pk, p.handler(kw["org"]), days=kw["days"], reason=kw["reason"])
+        elif a == "decide_ext":
+            wf.do_decide_extension(pk, hub_user, approve=kw["approve"], note=kw["note"])
+        elif a == "merge":
+            wf.do_merge(pk, hub_user, primary_id=kw["primary"].appeal_id)
+        else:  # pragma: no cover
+            raise ValueError(f"unknown step {a}")
+
+
+def _sweep_times(first: datetime, now: datetime, cal) -> list[datetime]:
+    """09:05 of every working day from `first` to `now`, then `now`: the escalation job."""
+    out = []
+    day = timezone.localtime(first).date()
+    tz = timezone.get_current_timezone()
+    while True:
+        at = datetime.combine(day, dtime(9, 5), tzinfo=tz)
+        if at >= now:
+            break
+        if cal.is_workday(day):
+            out.append(at)
+        day += timedelta(days=1)
+    return [*out, now - timedelta(minutes=1)]
+
+
+def _wipe() -> None:
+    Appeal.objects.filter(merged_into__isnull=False).update(merged_into=None)
+    for model in (Rating, ExtensionRequest, Attachment, AppealEvent, Appeal, DailyCounter):
+        model.objects.all().delete()
+
+
+# ---- entry point ---------------------------------------------------------------------------
+
+
+def load_demo(
+    seed: int = 2026, count: int = 300, now: datetime | None = None, *, reset: bool = False
+) -> DemoSummary:
+    """Load regions, the 黄冈 org tree, the demo logins and `count` appeals of the last 90 days.
+
+    Safe to run again: regions, orgs and users are looked up before being created, and appeals
+    are only added to an empty appeal table (or after `reset=True` deletes the existing ones).
+    """
+    started = time.perf_counter()
+    if count < MIN_COUNT:
+        raise ValueError(f"演示诉求数量至少为 {MIN_COUNT}")
+    time_machine = _time_machine()
+    now = now or timezone.now()
+    rng = random.Random(seed)
+    load_regions(within="4211")
+    orgs = seed_huanggang_orgs()
+    with transaction.atomic():
+        people = People(orgs, now)
+        people.build(rng)
+        if Appeal.objects.exists() and not reset:
+            return _summary(people, 0, True, started, now)
+        _wipe()
+        planner = Planner(rng, now, orgs, people)
+        plans = _plan_all(planner, count)
+        queue = [(s.at, p.index, i, p, s) for p in plans for i, s in enumerate(p.steps)]
+        first = min(item[0] for item in queue)
+        sweep = Step(first, "sweep", {})
+        queue += [(at, -1, 0, None, sweep) for at in _sweep_times(first, now, planner.cal)]
+        queue.sort(key=lambda item: item[:3])
+        replay = Replay(people)
+        for at, _, _, plan, step in queue:
+            with time_machine.travel(at, tick=False):
+                if plan is None:
+                    wf.escalate_severely_overdue(now=at)
+                    continue
+                try:
+                    replay.run(plan, step)
+                except Exception as exc:
+                    raise RuntimeError(
+                        f"演示数据：第 {plan.index} 条（{plan.scenario}）在 {at:%Y-%m-%d %H:%M} "
+                        f"执行 {step.action} 失败：{exc}"
+                    ) from exc
+    return _summary(people, len(plans), False, started, now)
+
+
+def _summary(people: People, created: int, skipped: bool, started: float, now) -> DemoSummary:
+    by_state = Counter(Appeal.objects.values_list("state", flat=True))
+    open_appeals = Appeal.objects.filter(state__in=OPEN_STATES, reply_due_at__isnull=False)
+    standings = Counter(standing(a, now).status for a in open_appeals)
+    facts = {
+        "merged": Appeal.objects.filter(merged_into__isnull=False).count(),
+        "transferred": AppealEvent.objects.filter(action="transfer").count(),
+        "returned": AppealEvent.objects.filter(action="return").count(),
+        "co_handled": Appeal.objects.filter(co_orgs__isnull=False).distinct().count(),
+        "supervised": Appeal.objects.filter(supervised=True).count(),
+        "escalated": AppealEvent.objects.filter(action="escalate").count(),
+        "overdue_open": standings["overdue"] + standings["severe"],
+        "severe_open": standings["severe"],
+        "ratings": Rating.objects.count(),
+        "extensions_pending": ExtensionRequest.objects.filter(status="pending").count(),
+        "extensions_approved": ExtensionRequest.objects.filter(status="approved").count(),
+    }
+    for verdict, n in Counter(Rating.objects.values_list("verdict", flat=True)).items():
+        facts[f"rated_{verdict}"] = n
+    return DemoSummary(
+        logins=people.logins,
+        created=created,
+        skipped=skipped,
+        seconds=time.perf_counter() - started,
+        by_state={s.value: by_state.get(s.value, 0) for s in State},
+        facts=facts,
+    )
