@@ -36,6 +36,13 @@ class NewAppeal:
 
 
 def next_tracking_no(now: datetime) -> str:
+    """Take the day's next number in a short transaction of its own, so that concurrent intakes
+    do not queue on the counter row until their commit. A failed intake leaves a gap."""
+    with transaction.atomic():
+        return _take_number(now)
+
+
+def _take_number(now: datetime) -> str:
     day = timezone.localdate(now)
     updated = DailyCounter.objects.filter(day=day).update(last=F("last") + 1)
     if not updated:
@@ -106,10 +113,11 @@ def submit_appeal(
                 return existing, False
     data, region, category, hub = _clean(data)
     now = now or timezone.now()
+    tracking_no = next_tracking_no(now)
     try:
         with transaction.atomic():
             appeal = Appeal.objects.create(
-                tracking_no=next_tracking_no(now),
+                tracking_no=tracking_no,
                 kind=data.kind,
                 title=data.title,
                 body=data.body,

@@ -311,7 +311,6 @@ def do_sign(appeal, user, role, to, now) -> None:
 def do_return(appeal, user, role, to, now, reason: str) -> None:
     reason = _require_text(reason, "reason", "退回理由", 500)
     org = appeal.lead_org
-    appeal.lead_org = None
     appeal.sign_due_at = None
     appeal.signed_at = None
     _record(
