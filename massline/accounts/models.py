@@ -3,8 +3,10 @@ import secrets
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
+
+from massline.core.audit import audit
 
 phone_validator = RegexValidator(
     r"^1[3-9]\d{9}$", "请输入11位中国大陆手机号码。", code="invalid_phone"
@@ -59,7 +61,11 @@ class ApiToken(models.Model):
     @classmethod
     def issue(cls, user: User, name: str = "") -> tuple["ApiToken", str]:
         raw = "ml_" + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, key_hash=hash_secret(raw), prefix=raw[:8])
+        with transaction.atomic():
+            token = cls.objects.create(
+                user=user, name=name, key_hash=hash_secret(raw), prefix=raw[:8]
+            )
+            audit("account.token_issued", actor=user, target=token, name=name)
         return token, raw
 
 

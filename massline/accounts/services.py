@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from massline.accounts.models import PhoneCode, User, hash_secret, phone_validator
 from massline.accounts.sms import send_sms
+from massline.core.audit import audit
 from massline.core.errors import InvalidInput
 
 CODE_TTL = timedelta(minutes=10)
@@ -34,9 +35,11 @@ def send_code(phone: str, purpose: str = "register") -> None:
     if recent:
         raise InvalidInput("验证码已发送，请60秒后再试。", field="phone", code="too_soon")
     code = f"{secrets.randbelow(10**6):06d}"
-    PhoneCode.objects.create(
-        phone=phone, code_hash=hash_secret(code), purpose=purpose, expires_at=now + CODE_TTL
-    )
+    with transaction.atomic():
+        sent = PhoneCode.objects.create(
+            phone=phone, code_hash=hash_secret(code), purpose=purpose, expires_at=now + CODE_TTL
+        )
+        audit("account.sms_code_sent", target=sent, phone=phone[:3] + "****" + phone[-4:])
     send_sms(phone, f"【网上群众路线】您的验证码是{code}，10分钟内有效。")
 
 
@@ -67,4 +70,5 @@ def register_resident(phone: str, code: str, real_name: str, password: str) -> U
         user = User(username=phone, phone=phone, real_name=real_name, phone_verified_at=now)
         user.set_password(password)
         user.save()
+        audit("account.registered", actor=user, target=user)
     return user

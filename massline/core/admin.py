@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from massline.core.models import CalendarDay, CalendarYear
+from massline.core.models import AuditEvent, CalendarDay, CalendarYear
 
 
 @admin.register(CalendarDay)
@@ -21,3 +21,21 @@ class CalendarYearAdmin(admin.ModelAdmin):
     list_display = ["year", "note", "created_at"]
     search_fields = ["year", "note"]
     readonly_fields = ["created_at"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "action", "actor", "target_type", "target_id"]
+    list_filter = ["action", "target_type"]
+    search_fields = ["action", "target_id", "actor__username"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["created_at", "action", "actor", "target_type", "target_id", "data"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

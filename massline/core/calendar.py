@@ -21,6 +21,7 @@ from django.db.models import Count, Max, Sum
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils import timezone
 
+from massline.core.audit import audit
 from massline.core.models import CalendarDay, CalendarYear
 from massline.core.workdays import ScheduleDay, WorkCalendar, package_day_name
 
@@ -157,4 +158,11 @@ def load_year_schedule(
         if note and not year_created and entry.note != note:
             entry.note = note
             entry.save(update_fields=["note"])
+        audit(
+            "calendar.year_loaded",
+            target=entry,
+            created=created,
+            updated=updated,
+            deleted=deleted,
+        )
     return LoadResult(created, updated, deleted, year_created)

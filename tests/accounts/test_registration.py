@@ -4,6 +4,7 @@ from django.test import Client
 
 from massline.accounts.models import User
 from massline.accounts.sms import MemoryBackend
+from massline.core.models import AuditEvent
 
 
 def _post(client, path, data):
@@ -23,12 +24,14 @@ def test_a_resident_registers_with_an_sms_code_and_can_submit(orgs):
     assert res.status_code == 201 and res.json()["real_name"] == "陈小红"
     user = User.objects.get(phone="13912340000")
     assert user.phone_verified_at is not None and user.check_password("hongxiao-2026")
+    assert AuditEvent.objects.filter(action="account.registered", actor=user).exists()
 
     token = _post(
         Client(), "/api/v1/auth/tokens", {"username": "13912340000", "password": "hongxiao-2026"}
     ).json()["token"]
     me = Client().get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"})
     assert me.json()["phone"] == "13912340000"
+    assert AuditEvent.objects.filter(action="account.token_issued", actor=user).count() == 1
 
 
 def test_a_wrong_code_or_phone_is_refused_with_the_field_named(db):
