@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from massline.accounts.models import ApiToken, User
+from massline.accounts.models import ApiToken, PhoneCode, User
 
 
 @admin.register(User)
@@ -20,3 +20,17 @@ class ApiTokenAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "name", "prefix"]
     readonly_fields = ["prefix", "created_at", "last_used_at"]
     raw_id_fields = ["user"]
+
+
+@admin.register(PhoneCode)
+class PhoneCodeAdmin(admin.ModelAdmin):
+    """Codes are stored hashed; the admin shows only when and how often one was tried."""
+
+    list_display = ["phone", "purpose", "created_at", "expires_at", "attempts", "used_at"]
+    list_filter = ["purpose"]
+    search_fields = ["phone"]
+    readonly_fields = ["phone", "purpose", "created_at", "expires_at", "attempts", "used_at"]
+    exclude = ["code_hash"]
+
+    def has_add_permission(self, request):
+        return False
