@@ -332,14 +332,7 @@ class Server:
                     continue
                 if int(stat.rsplit(")", 1)[1].split()[1]) == self.proc.pid:
                     pids.append(int(entry))
-        ticks = 0
-        for pid in pids:
-            try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            ticks += int(fields[11]) + int(fields[12])
-        return ticks / os.sysconf("SC_CLK_TCK")
+        return sum(process_cpu(pid) for pid in pids)
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -349,6 +342,29 @@ class Server:
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait(timeout=5)
+
+
+def process_cpu(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def db_backend_cpu(database_url: str) -> dict[int, float]:
+    """CPU seconds of each PostgreSQL backend serving the bench database (empty for SQLite,
+    whose work is inside the server's own CPU time). Needs the server on this machine."""
+    if not database_url.startswith(("postgres://", "postgresql://")):
+        return {}
+    import psycopg
+
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        pids = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid()"
+        ).fetchall()
+    return {pid: process_cpu(pid) for (pid,) in pids}
 
 
 def machine_busy() -> tuple[int, int]:
@@ -450,11 +466,13 @@ def run_phase(phase, args, server, tokens, categories, run, pool) -> dict:
             )
         )
         first += n
+    db0 = db_backend_cpu(args.database_url)
     busy0 = machine_busy()
     server0 = server.cpu_seconds()
     outs = list(pool.map(run_client, jobs)) if pool else [run_client(j) for j in jobs]
     server_cpu = server.cpu_seconds() - server0
     busy1 = machine_busy()
+    db1 = db_backend_cpu(args.database_url)
     results = [r for o in outs for r in o["results"]]
     wall = max(o["end"] for o in outs) - start_at
     return {
@@ -463,6 +481,7 @@ def run_phase(phase, args, server, tokens, categories, run, pool) -> dict:
         "wall": wall,
         "client_cpu": sum(o["cpu"] for o in outs),
         "server_cpu": server_cpu,
+        "db_cpu": sum(cpu - db0.get(pid, 0.0) for pid, cpu in db1.items()),
         "machine_busy": (busy1[0] - busy0[0]) / max(1, busy1[1] - busy0[1]),
     }
 
@@ -471,6 +490,13 @@ def percentile(sorted_values: list[float], p: float) -> float:
     if not sorted_values:
         return float("nan")
     return sorted_values[min(len(sorted_values) - 1, int(p * len(sorted_values)))]
+
+
+def cpu_per_request(s: dict) -> float:
+    """Everything one request costs on this machine: server, database and load generator."""
+    return (
+        s["server_cpu_ms_per_request"] + s["db_cpu_ms_per_request"] + s["client_cpu_ms_per_request"]
+    )
 
 
 def summarise(phase: dict) -> dict:
@@ -489,10 +515,11 @@ def summarise(phase: dict) -> dict:
         "client_cpu_ms_per_request": phase["client_cpu"] * 1000 / max(1, n),
         "client_cpu_share_of_one_core": phase["client_cpu"] / phase["wall"],
         "machine_busy": phase["machine_busy"],
+        "db_cpu_ms_per_request": phase["db_cpu"] * 1000 / max(1, n),
         "other_cpu_cores": max(
             0.0,
             phase["machine_busy"] * (os.cpu_count() or 1)
-            - (phase["server_cpu"] + phase["client_cpu"]) / phase["wall"],
+            - (phase["server_cpu"] + phase["client_cpu"] + phase["db_cpu"]) / phase["wall"],
         ),
     }
 
@@ -587,16 +614,19 @@ def print_table(report: dict) -> None:
         f"clients ({cfg['client_procs']} process) x {cfg['seconds']:.0f} s · "
         f"{os.cpu_count()} cores"
     )
-    print("(other cores: CPU used on the machine by neither server nor client during the phase)")
+    print(
+        "(db: PostgreSQL backends of the bench database; other cores: CPU used on the machine "
+        "by none of server, database and client during the phase)"
+    )
     head = f"{'endpoint':<22}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}"
-    head += f"{'srv CPU ms/req':>16}{'client cores':>14}{'other cores':>13}"
+    head += f"{'srv CPU ms/req':>16}{'db ms/req':>11}{'client cores':>14}{'other cores':>13}"
     print(head)
     rows = (("GET /healthz", report["trivial"]), ("POST /api/v1/appeals", report["intake"]))
     for name, s in rows:
         print(
             f"{name:<22}{s['throughput_rps']:>9.1f}{s['p50_ms']:>9.1f}{s['p99_ms']:>9.1f}"
             f"{s['max_ms']:>9.1f}{s['server_cpu_ms_per_request']:>16.2f}"
-            f"{s['client_cpu_share_of_one_core']:>14.2f}{s['other_cpu_cores']:>13.2f}"
+            f"{s['db_cpu_ms_per_request']:>11.2f}{s['client_cpu_share_of_one_core']:>14.2f}{s['other_cpu_cores']:>13.2f}"
         )
         if s["non_2xx"]:
             print(f"{'':<22}non-2xx: {s['non_2xx']}")
@@ -616,6 +646,11 @@ def print_table(report: dict) -> None:
         f"intake/trivial = {g['ratio']:.0%} (goal >= 50 %: {'met' if g['ratio_met'] else 'MISSED'})"
         f" · intake p99 {report['intake']['p99_ms']:.0f} ms (goal < 100 ms: "
         f"{'met' if g['p99_met'] else 'MISSED'})"
+    )
+    print(
+        f"CPU bound: server+db+client CPU per intake {cpu_per_request(report['intake']):.2f} ms vs "
+        f"{cpu_per_request(report['trivial']):.2f} ms per /healthz, so on a saturated machine "
+        f"intake/trivial cannot exceed {g['cpu_ratio']:.0%}"
     )
 
 
@@ -697,6 +732,7 @@ def main() -> int:
         "correctness": correctness,
         "goal": {
             "ratio": ratio,
+            "cpu_ratio": cpu_per_request(t) / max(1e-9, cpu_per_request(i)),
             "ratio_met": ratio >= 0.5,
             "p99_met": i["p99_ms"] < 100,
         },

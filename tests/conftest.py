@@ -5,8 +5,11 @@ from types import SimpleNamespace
 import pytest
 from django.test import Client
 
+from massline.accounts.auth import TOKENS
 from massline.accounts.models import ApiToken, User
 from massline.accounts.sms import MemoryBackend
+from massline.appeals.permissions import WITHOUT_MEMBERSHIPS
+from massline.appeals.services import PLACES
 from massline.core.calendar import clear_calendar_cache
 from massline.orgs.models import Level, Membership, Org, OrgKind, Region, Role
 
@@ -22,6 +25,16 @@ def _isolated(settings, tmp_path):
     clear_calendar_cache()
     yield
     clear_calendar_cache()
+
+
+@pytest.fixture(autouse=True)
+def _empty_process_caches():
+    """A flushed table sends no signal: no test may see rows cached by the one before."""
+    for cache in (TOKENS, WITHOUT_MEMBERSHIPS, PLACES):
+        cache.clear()
+    yield
+    for cache in (TOKENS, WITHOUT_MEMBERSHIPS, PLACES):
+        cache.clear()
 
 
 def _region(code, name, level, parent=None):

@@ -165,7 +165,9 @@ def submit(request, payload: AppealIn, idempotency_key: str | None = Header(None
     appeal, created = submit_appeal(
         request.auth, NewAppeal(**payload.dict()), idempotency_key=idempotency_key
     )
-    return Status((201 if created else 200), _detail(request.auth, appeal.tracking_no))
+    if not created:
+        return Status(200, _detail(request.auth, appeal.tracking_no))
+    return Status(201, _render(request.auth, appeal))
 
 
 @router.get("appeals", response=Page, summary="诉求列表与搜索")
@@ -210,6 +212,11 @@ def _detail(user, tracking_no: str) -> dict:
     a = appeal_detail(tracking_no)
     if a is None:
         raise NotFound("诉求不存在。", field="tracking_no")
+    return _render(user, a)
+
+
+def _render(user, a: Appeal) -> dict:
+    """The detail of an appeal whose relations are loaded (`appeal_detail`, or a new one)."""
     roles = roles_for(user, a)
     staff = bool(roles - {"resident"})
     if not roles and not Appeal.objects.public().filter(pk=a.pk).exists():

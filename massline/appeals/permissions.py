@@ -2,9 +2,15 @@
 
 from django.db.models import Q
 
+from massline.core.cache import ProcessCache
 from massline.orgs.models import Membership, Org, Role
 
 STAFF_SCOPE_ROLES = {Role.DISPATCHER, Role.LEADER, Role.ANALYST, Role.ADMIN}
+
+WITHOUT_MEMBERSHIPS = ProcessCache(seconds=10)
+"""User pk → () for users in no org. Safe: only the absence is kept, so a stale entry can only
+withhold a role granted in the last 10 s, never keep a revoked one."""
+WITHOUT_MEMBERSHIPS.clear_on_change(Membership)
 
 
 def memberships(user) -> list[Membership]:
@@ -12,7 +18,15 @@ def memberships(user) -> list[Membership]:
         return []
     cached = getattr(user, "_massline_memberships", None)
     if cached is None:
-        cached = list(Membership.objects.filter(user=user).select_related("org", "org__parent"))
+        cached = list(
+            WITHOUT_MEMBERSHIPS.get(
+                user.pk,
+                lambda: tuple(
+                    Membership.objects.filter(user=user).select_related("org", "org__parent")
+                ),
+                keep=lambda found: not found,
+            )
+        )
         user._massline_memberships = cached
     return cached
 

@@ -1,9 +1,9 @@
-"""The shipped 3-level category tree (data/taxonomy.csv: level1, level2, level3)."""
+"""The shipped 3-level category tree (massline/data/taxonomy.csv: level1, level2, level3)."""
 
 import csv
 from pathlib import Path
 
-TAXONOMY_CSV = Path(__file__).resolve().parent / "data" / "taxonomy.csv"
+TAXONOMY_CSV = Path(__file__).resolve().parents[1] / "data" / "taxonomy.csv"
 
 
 def read_taxonomy(path: Path = TAXONOMY_CSV) -> list[tuple[str, str, str]]:
