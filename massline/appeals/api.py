@@ -127,6 +127,11 @@ def _masker(appeal: Appeal, see_original: bool):
     return lambda text: mask_personal_data(text, names)
 
 
+def _local(moment: datetime | None) -> datetime | None:
+    """Times leave the API in the platform's time zone (+08:00), as residents read them."""
+    return timezone.localtime(moment) if moment is not None else None
+
+
 def _summary(a: Appeal, now: datetime, show) -> dict:
     st = standing(a, now)
     return {
@@ -142,11 +147,11 @@ def _summary(a: Appeal, now: datetime, show) -> dict:
         "lead_org": a.lead_org.name if a.lead_org else None,
         "supervised": a.supervised,
         "is_public": a.is_public,
-        "created_at": a.created_at,
-        "replied_at": a.replied_at,
+        "created_at": _local(a.created_at),
+        "replied_at": _local(a.replied_at),
         "deadline": {
-            "sign_due_at": a.sign_due_at,
-            "reply_due_at": a.reply_due_at,
+            "sign_due_at": _local(a.sign_due_at),
+            "reply_due_at": _local(a.reply_due_at),
             "status": st.status,
             "label": st.label,
         },
@@ -244,7 +249,7 @@ def _render(user, a: Appeal) -> dict:
                 "verdict_label": Verdict(r.verdict).label,
                 "resolved": r.resolved,
                 "comment": show(r.comment),
-                "at": r.created_at,
+                "at": _local(r.created_at),
             }
             for r in a.ratings.all()
         ],
@@ -256,7 +261,7 @@ def _render(user, a: Appeal) -> dict:
         else [],
         timeline=[
             {
-                "at": e.created_at,
+                "at": _local(e.created_at),
                 "action": e.action,
                 "action_label": workflow.ACTION_LABELS.get(e.action, "上传附件"),
                 "from_state": e.from_state,
@@ -275,7 +280,7 @@ def _render(user, a: Appeal) -> dict:
 
 
 def _warnings(a: Appeal, now: datetime) -> list[str]:
-    end = (a.reply_due_at or now).date()
+    end = timezone.localdate(a.reply_due_at or now)
     return calendar_warnings(timezone.localdate(now), max(end, timezone.localdate(now)))
 
 

@@ -198,3 +198,8 @@ def test_the_openapi_document_describes_the_v1_api(orgs):
 def test_the_landing_page_says_what_the_platform_is(db):
     res = Client().get("/")
     assert "网上群众路线" in res.content.decode() and "/api/docs" in res.content.decode()
+
+
+def test_times_are_given_in_beijing_time(submit):
+    appeal = submit()
+    assert appeal["created_at"].endswith("+08:00")
