@@ -1,0 +1,156 @@
+import random
+import zipfile
+
+import numpy as np
+import pytest
+
+from massline.analysis.classify import (
+    CategoryClassifier,
+    ModelFormatError,
+    expected_calibration_error,
+    taxonomy_terms,
+)
+
+VOCAB = {
+    "交通运输": ["公交车", "线路", "站台", "出租车", "拒载", "司机", "票价", "客运站"],
+    "劳动和社会保障": ["工资", "拖欠", "社保", "养老保险", "农民工", "失业", "劳动合同", "退休"],
+    "教育文体": ["学校", "老师", "学生", "幼儿园", "招生", "学位", "补课", "教育局"],
+}
+FILLER = ["小区", "附近", "最近", "反映", "情况", "居民", "尽快", "处理", "一直", "今年"]
+TAXONOMY = [
+    ("交通运输", "客货运输", "公交车"),
+    ("交通运输", "出租车管理", "出租车"),
+    ("劳动和社会保障", "工资福利", "拖欠工资"),
+    ("劳动和社会保障", "城镇职工社会保险", "养老保险"),
+    ("教育文体", "教育收费", "学校收费"),
+    ("教育文体", "考试招生", "幼儿园招生"),
+]
+
+
+def make_examples(n_per_class: int, seed: int = 1) -> list[tuple[str, str, str]]:
+    rng = random.Random(seed)
+    out = []
+    for label, words in VOCAB.items():
+        for _ in range(n_per_class):
+            title = "".join(rng.sample(words, 2)) + "问题"
+            body = "，".join(rng.sample(words, 3) + rng.sample(FILLER, 3)) + "。"
+            out.append((title, body, label))
+    rng.shuffle(out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def trained() -> CategoryClassifier:
+    return CategoryClassifier(TAXONOMY, seed=7).fit(make_examples(12))
+
+
+def test_it_predicts_the_category_of_an_unseen_appeal(trained):
+    held_out = make_examples(5, seed=99)
+    predictions = trained.predict_many([(t, b) for t, b, _ in held_out])
+    correct = sum(p.label == label for p, (_, _, label) in zip(predictions, held_out, strict=True))
+    assert correct / len(held_out) >= 0.9
+
+
+def test_a_prediction_carries_a_confidence_and_a_ranked_top_three(trained):
+    p = trained.predict("公交车拒载", "司机拒载，线路停运")
+    assert p.label == "交通运输"
+    assert len(p.top) == 3 and p.top[0] == (p.label, p.confidence)
+    scores = [s for _, s in p.top]
+    assert scores == sorted(scores, reverse=True)
+    assert 0.0 < sum(scores) <= 1.0 + 1e-6
+    assert p.confidence > 0.5
+
+
+def test_an_appeal_in_words_never_seen_is_not_predicted_confidently():
+    clf = CategoryClassifier(seed=7).fit(make_examples(12))
+    assert clf.predict("拖欠农民工工资", "工资拖欠半年，农民工讨薪").confidence > 0.9
+    assert clf.predict("天气", "今天天气很好").confidence < 0.6
+
+
+def test_the_same_seed_gives_the_same_model():
+    a = CategoryClassifier(TAXONOMY, seed=3).fit(make_examples(8))
+    b = CategoryClassifier(TAXONOMY, seed=3).fit(make_examples(8))
+    pairs = [(t, b) for t, b, _ in make_examples(2, seed=5)]
+    assert a.predict_many(pairs) == b.predict_many(pairs)
+
+
+def test_save_and_load_give_the_same_predictions(trained, tmp_path):
+    path = tmp_path / "model.mlc"
+    trained.save(path)
+    loaded = CategoryClassifier.load(path)
+    pairs = [(t, b) for t, b, _ in make_examples(3, seed=11)]
+    before, after = trained.predict_many(pairs), loaded.predict_many(pairs)
+    assert [p.label for p in before] == [p.label for p in after]
+    assert np.allclose([p.confidence for p in before], [p.confidence for p in after], atol=1e-6)
+    assert loaded.n_labelled == trained.n_labelled
+
+
+def test_a_model_of_another_version_is_refused_with_a_clear_error(trained, tmp_path):
+    good, bad = tmp_path / "good.mlc", tmp_path / "bad.mlc"
+    trained.save(good)
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(bad, "w") as dst:
+        for name in src.namelist():
+            data = src.read(name)
+            if name == "meta.json":
+                data = data.replace(b'"version": 1', b'"version": 99')
+            dst.writestr(name, data)
+    with pytest.raises(ModelFormatError, match="版本是 99"):
+        CategoryClassifier.load(bad)
+
+
+def test_a_file_that_is_not_a_model_is_refused(tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_text("hello", encoding="utf-8")
+    with pytest.raises(ModelFormatError, match="不是有效的 massline 模型文件"):
+        CategoryClassifier.load(path)
+
+
+def test_without_labels_the_taxonomy_words_classify():
+    cold = CategoryClassifier(TAXONOMY)
+    assert cold.n_labelled == 0
+    assert cold.predict("公司拖欠工资", "老板拖欠工资三个月").label == "劳动和社会保障"
+    assert cold.predict("幼儿园招生", "幼儿园招生不公平").label == "教育文体"
+    unknown = cold.predict("天气", "今天天气很好")
+    assert unknown.confidence == pytest.approx(1 / 3)
+
+
+def test_a_confirmed_category_is_learned_without_a_refit(trained, tmp_path):
+    path = tmp_path / "model.mlc"
+    trained.save(path)
+    clf = CategoryClassifier.load(path)
+    title, body = "站台票价补课", "站台票价补课，学生在客运站"
+    before = clf.predict(title, body).top
+    for _ in range(30):
+        clf.learn_one(title, body, "教育文体")
+    after = clf.predict(title, body)
+    assert clf.updates_since_fit == 30
+    assert dict(after.top)["教育文体"] > dict(before)["教育文体"]
+    assert clf.n_labelled == trained.n_labelled + 30
+
+
+def test_a_new_category_from_a_dispatcher_is_learned_at_once(trained, tmp_path):
+    path = tmp_path / "model.mlc"
+    trained.save(path)
+    clf = CategoryClassifier.load(path)
+    for i in range(4):
+        clf.learn_one(f"噪音扰民{i}", "广场舞噪音扰民，深夜噪音", "环境保护")
+    assert "环境保护" in clf.classes
+    assert clf.predict("噪音扰民", "深夜广场舞噪音").label == "环境保护"
+
+
+def test_refit_rebuilds_from_every_kept_example():
+    clf = CategoryClassifier(seed=1).fit(make_examples(6))
+    clf.learn_one("公交车线路", "公交车线路", "交通运输")
+    clf.refit()
+    assert clf.updates_since_fit == 0 and clf.n_labelled == 19
+
+
+def test_calibration_error_is_zero_when_confidence_matches_accuracy():
+    assert expected_calibration_error([1.0, 1.0, 0.55, 0.55], [True, True, True, False]) == (
+        pytest.approx(0.025)
+    )
+
+
+def test_taxonomy_terms_gather_each_class_names_without_generic_ones():
+    terms = taxonomy_terms([("交通运输", "出租车管理", "其他"), ("交通运输", "其他", "拒载")])
+    assert terms == {"交通运输": ["交通运输", "出租车管理", "拒载"]}
