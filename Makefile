@@ -18,6 +18,7 @@ venv: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/massline migrate --noinput
+	$(BIN)/massline collectstatic --noinput --verbosity 0
 	$(BIN)/massline demo
 	@echo "网上群众路线 demo: http://$(HOST):$(PORT)/  (API 文档 /api/docs，管理后台 /admin/)"
 	$(BIN)/massline runserver $(HOST):$(PORT)
