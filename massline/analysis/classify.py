@@ -19,11 +19,14 @@ from __future__ import annotations
 import io
 import json
 import math
+import re
 import warnings
 import zipfile
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
+from operator import add
 from pathlib import Path
 
 import numpy as np
@@ -118,13 +121,17 @@ class _TermMatcher:
         if not self._empty:
             self._automaton.make_automaton()
 
-    def counts(self, text: str) -> np.ndarray:
-        out = np.zeros(len(self.classes))
+    def hits(self, text: str) -> list[float]:
+        out = [0.0] * len(self.classes)
         if self._empty or not text:
             return out
         for _, (indices, share) in self._automaton.iter(text):
-            out[list(indices)] += share
+            for index in indices:
+                out[index] += share
         return out
+
+    def counts(self, text: str) -> np.ndarray:
+        return np.array(self.hits(text))
 
 
 @dataclass
@@ -185,6 +192,23 @@ class _TaxonomyFeatures:
         self.classes = _TermMatcher(taxonomy_terms(rows))
         matchers = (self.classes, _TermMatcher(level2), _TermMatcher(level3))
         self._levels = [(m, w) for m, w in zip(matchers, _LEVEL_WEIGHTS, strict=True) if m.classes]
+        self._weights = np.array(
+            [w for m, w in self._levels for _ in range(2 * len(m.classes))], dtype=np.float32
+        )
+
+    @property
+    def width(self) -> int:
+        return len(self._weights)
+
+    def row(self, doc: _Doc) -> tuple[np.ndarray, np.ndarray]:
+        """One document's non-zero (columns, values), equal to its row of `transform`."""
+        hits: list[float] = []
+        for matcher, _weight in self._levels:
+            hits += matcher.hits(doc.title)
+            hits += matcher.hits(doc.body)
+        values = np.log1p(np.array(hits, dtype=np.float32)) * self._weights
+        cols = np.flatnonzero(values)
+        return cols, values[cols]
 
     def transform(self, docs: Sequence[_Doc]) -> sp.csr_matrix:
         blocks = []
@@ -197,11 +221,92 @@ class _TaxonomyFeatures:
         return sp.hstack(blocks, format="csr", dtype=np.float32)
 
 
+_WHITE_SPACES = re.compile(r"\s\s+")
+
+
+def _ngrams(units: Sequence[str], low: int, high: int, sep: str) -> list[str]:
+    """The n-grams (low ≤ n ≤ high) of characters or words, as sklearn's analyzers make them."""
+    grams: list[str] = list(units) if low == 1 else []
+    layer: Iterable[str] = units
+    for n in range(2, high + 1):
+        tail = units[n - 1 :]
+        layer = list(map(add, map(add, layer, repeat(sep)), tail) if sep else map(add, layer, tail))
+        if n >= low:
+            grams += layer
+    return grams
+
+
+class _Block:
+    """A fitted TF-IDF block (as `_tfidf` configures it) applied without sklearn's overhead.
+
+    It repeats what `TfidfVectorizer.transform` computes for one document (same analyzer,
+    float32 counts, 1 + log tf, × idf, l2 norm with a float64 sum of float32 squares), so a row
+    equals sklearn's row, at most one float32 rounding apart.
+    """
+
+    def __init__(self, vec, source: str, weight: float, offset: int):
+        self.source = source
+        self.weight = weight
+        self.offset = offset
+        self.vocabulary: dict[str, int] = vec.vocabulary_
+        self.idf = np.asarray(vec.idf_)
+        self.sublinear = vec.sublinear_tf
+        self.chars = vec.analyzer == "char"
+        self.lowercase = vec.lowercase
+        self.low, self.high = vec.ngram_range
+
+    def grams(self, text: str) -> list[str]:
+        if self.lowercase:
+            text = text.lower()
+        if self.chars:
+            return _ngrams(_WHITE_SPACES.sub(" ", text), self.low, self.high, "")
+        return _ngrams(text.split(), self.low, self.high, " ")
+
+    def row(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        grams = self.grams(text)
+        ids = np.array(list(map(self.vocabulary.get, grams, repeat(-1))), dtype=np.intp)
+        ids = ids[ids >= 0]
+        if not ids.size:
+            return ids, np.zeros(0, np.float32)
+        ids.sort()
+        first = np.empty(ids.size, dtype=bool)
+        first[0] = True
+        np.not_equal(ids[1:], ids[:-1], out=first[1:])
+        starts = first.nonzero()[0]
+        ends = np.empty_like(starts)
+        ends[:-1] = starts[1:]
+        ends[-1] = ids.size
+        cols = ids[starts]
+        tf = (ends - starts).astype(np.float32)
+        if self.sublinear:
+            np.log(tf, out=tf)
+            tf += 1.0
+        values = (tf * self.idf[cols]).astype(np.float32, copy=False)
+        norm = np.sqrt(np.square(values).sum(dtype=np.float64))
+        values = (values.astype(np.float64) / norm).astype(np.float32) * self.weight
+        return cols + self.offset, values
+
+
 class _Featuriser:
     def __init__(self, taxonomy: _TaxonomyFeatures, max_features: int):
         self.taxonomy = taxonomy
         self.max_features = max_features
         self.vectorizers: dict = {}
+        self._blocks: list[_Block] = []
+        self._taxonomy_offset = 0
+
+    def _compile(self) -> None:
+        self._blocks = []
+        offset = 0
+        for name, _kind, _ngrams, _sub, source, weight in _BLOCKS:
+            vec = self.vectorizers[name]
+            self._blocks.append(_Block(vec, source, weight, offset))
+            offset += len(vec.vocabulary_)
+        self._taxonomy_offset = offset
+
+    @property
+    def width(self) -> int:
+        return self._taxonomy_offset + self.taxonomy.width
 
     @staticmethod
     def _field(doc: _Doc, name: str) -> str:
@@ -216,11 +321,32 @@ class _Featuriser:
         for name, kind, ngrams, sublinear, source, weight in _BLOCKS:
             vec = _tfidf(kind, ngrams, sublinear, self.max_features)
             blocks.append(weight * vec.fit_transform([self._field(d, source) for d in docs]))
+            # Plain ints (sklearn leaves NumPy ints after max_features): faster lookups in `rows`.
+            vec.vocabulary_ = {term: int(i) for term, i in vec.vocabulary_.items()}
             self.vectorizers[name] = vec
+        self._compile()
         blocks.append(self.taxonomy.transform(docs))
         return sp.hstack(blocks, format="csr", dtype=np.float32)
 
+    def rows(self, docs: Sequence[_Doc]) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Each document's non-zero (columns, values): the rows of `transform`, built directly.
+
+        The cost of `transform` on a few documents is mostly fixed overhead (input validation,
+        analyzer set-up, sparse matrices, hstack); this path has none and predicts a single
+        appeal about ten times faster.
+        """
+        out = []
+        for doc in docs:
+            parts = [block.row(self._field(doc, block.source)) for block in self._blocks]
+            cols, values = self.taxonomy.row(doc)
+            parts.append((cols + self._taxonomy_offset, values))
+            out.append(
+                (np.concatenate([c for c, _ in parts]), np.concatenate([v for _, v in parts]))
+            )
+        return out
+
     def transform(self, docs: Sequence[_Doc]) -> sp.csr_matrix:
+        """The sklearn path, kept as the reference `rows` is tested against."""
         blocks = [
             weight * self.vectorizers[name].transform([self._field(d, source) for d in docs])
             for name, _kind, _ngrams, _sub, source, weight in _BLOCKS
@@ -244,6 +370,7 @@ class _Featuriser:
             vec.vocabulary_ = {term: i for i, term in enumerate(terms)}
             vec.idf_ = arrays[f"{name}.idf"]
             self.vectorizers[name] = vec
+        self._compile()
 
 
 class LinearModel:
@@ -319,7 +446,17 @@ class LinearModel:
         return np.asarray(X @ self.coef.T) + self.intercept
 
     def proba(self, X: sp.csr_matrix) -> np.ndarray:
-        z = self.decision(X) * self.temperature
+        return self._softmax(self.decision(X))
+
+    def proba_rows(self, rows: Sequence[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+        """`proba` of rows given as (columns, values), without building a sparse matrix."""
+        z = np.empty((len(rows), len(self.classes)), dtype=np.float32)
+        for i, (cols, values) in enumerate(rows):
+            z[i] = self.coef[:, cols] @ values
+        return self._softmax(z + self.intercept)
+
+    def _softmax(self, decision: np.ndarray) -> np.ndarray:
+        z = decision * self.temperature
         z -= z.max(axis=1, keepdims=True)
         e = np.exp(z)
         return e / e.sum(axis=1, keepdims=True)
@@ -439,7 +576,11 @@ class CategoryClassifier:
         if self._model is None or str(label) not in self._model.classes:
             self.refit()
             return
-        self._model.update(self._features.transform([self._doc(title, body)]), str(label))
+        (cols, values), *_ = self._features.rows([self._doc(title, body)])
+        x = sp.csr_matrix(
+            (values, cols, [0, len(cols)]), shape=(1, self._features.width), dtype=np.float32
+        )
+        self._model.update(x, str(label))
         self.updates_since_fit += 1
 
     def _prior(self, docs: Sequence[_Doc]) -> np.ndarray:
@@ -462,7 +603,7 @@ class CategoryClassifier:
             n = len(self.examples)
             model_weight = 1.0 if not self.taxonomy else n / (n + self.prior_strength)
             cols = [column[c] for c in self._model.classes]
-            probs[:, cols] += model_weight * self._model.proba(self._features.transform(docs))
+            probs[:, cols] += model_weight * self._model.proba_rows(self._features.rows(docs))
         if self.taxonomy and model_weight < 1.0:
             cols = [column[c] for c in self._matcher.classes]
             probs[:, cols] += (1.0 - model_weight) * self._prior(docs)
