@@ -24,7 +24,7 @@ from pathlib import Path
 
 import ahocorasick
 
-__all__ = ["PlaceIndex", "PlaceMatch", "Region", "load_regions", "short_forms"]
+__all__ = ["PlaceIndex", "PlaceMatch", "Region", "load_regions", "short_forms", "short_name"]
 
 PROVINCE, CITY, COUNTY, TOWN = 1, 2, 3, 4
 
@@ -33,20 +33,21 @@ _NATIONALITIES = (
     "东乡|纳西|景颇|柯尔克孜|土|达斡尔|仫佬|羌|布朗|撒拉|毛南|仡佬|锡伯|阿昌|普米|塔吉克|怒|乌孜别克|"
     "俄罗斯|鄂温克|德昂|保安|裕固|京|塔塔尔|独龙|鄂伦春|赫哲|门巴|珞巴|基诺|各"
 )
-_AUTONOMOUS = re.compile(rf"^(.{{2,}}?)(?:(?:{_NATIONALITIES})族?)+自治(?:州|县|旗|区)$")
-_PROVINCE_SHORT = {
-    "内蒙古自治区": "内蒙古",
-    "广西壮族自治区": "广西",
-    "西藏自治区": "西藏",
-    "宁夏回族自治区": "宁夏",
-    "新疆维吾尔自治区": "新疆",
-    "香港特别行政区": "香港",
-    "澳门特别行政区": "澳门",
-}
+_AUTONOMOUS = re.compile(rf"^(.{{2,}}?)(?:(?:{_NATIONALITIES})族?)+自治(?:区|州|县|旗)$")
+_ETHNIC_TOWNSHIP = re.compile(rf"^(.{{2,}}?)(?:(?:{_NATIONALITIES})族)+(?:区|乡|镇|苏木)$")
 _SUFFIXES = (
     "特别行政区",
+    "自治区",
+    "自治州",
+    "自治县",
+    "自治旗",
     "街道办事处",
+    "管理委员会",
     "街道",
+    "办事处",
+    "管理处",
+    "管委会",
+    "管理区",
     "地区",
     "林区",
     "新区",
@@ -59,9 +60,47 @@ _SUFFIXES = (
     "镇",
     "乡",
 )
-_PLACEHOLDER_NAMES = frozenset(
+_KEEP_WHOLE = (
+    "开发区",
+    "工业园区",
+    "产业园区",
+    "科技园区",
+    "化工园区",
+    "风景区",
+    "度假区",
+    "示范区",
+    "保护区",
+    "旅游区",
+    "试验区",
+    "实验区",
+    "合作区",
+    "工业区",
+)
+_PLACEHOLDERS = frozenset(
     {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划", "直辖县级行政区划"}
 )
+
+
+def short_name(name: str) -> str:
+    """The name people use without the administrative suffix: 黄州区→黄州, 宁夏回族自治区→宁夏.
+
+    A suffix is dropped only when at least two characters remain; functional areas
+    (经济开发区, 工业园区 …) and the placeholder rows (市辖区, 省直辖县级行政区划) keep their name.
+    """
+    if name in _PLACEHOLDERS or name.endswith(_KEEP_WHOLE):
+        return name
+    match = _AUTONOMOUS.match(name) or _ETHNIC_TOWNSHIP.match(name)
+    if match:
+        return match.group(1)
+    for suffix in _SUFFIXES:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            rest = name[: -len(suffix)]
+            if suffix.startswith("自治") and rest.endswith("族") and len(rest) > 2:
+                rest = rest[:-1]
+            return rest
+    return name
+
+
 _COMMON_WORDS = frozenset(
     {
         "和平", "新华", "长安", "城关", "城中", "城东", "城西", "城南", "城北", "城区",
@@ -102,17 +141,8 @@ class PlaceMatch:
 
 def short_forms(name: str, level: int) -> list[str]:
     """Shorter names people use for a region: "麻城市" -> ["麻城"], never one character."""
-    if name in _PROVINCE_SHORT:
-        return [_PROVINCE_SHORT[name]]
-    forms: list[str] = []
-    match = _AUTONOMOUS.match(name)
-    if match:
-        forms.append(match.group(1))
-    for suffix in _SUFFIXES:
-        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
-            forms.append(name[: -len(suffix)])
-            break
-    return [f for f in dict.fromkeys(forms) if len(f) >= 2 and f != name and f not in _COMMON_WORDS]
+    form = short_name(name)
+    return [form] if len(form) >= 2 and form != name and form not in _COMMON_WORDS else []
 
 
 def _record(item: Region | Mapping) -> Region:
@@ -149,7 +179,7 @@ class PlaceIndex:
         self._automaton = ahocorasick.Automaton()
         names: dict[str, list[tuple[str, bool]]] = {}
         for region in self.regions.values():
-            if not region.name or region.name in _PLACEHOLDER_NAMES:
+            if not region.name or region.name in _PLACEHOLDERS:
                 continue
             names.setdefault(region.name, []).append((region.code, False))
             for form in short_forms(region.name, region.level):

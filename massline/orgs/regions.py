@@ -9,13 +9,14 @@ The country has no GB/T 2260 code; it gets "100000", the code 民政部 and map 
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Concat, Substr
+
+from massline.analysis import places
 
 from .models import Level, Region
 
@@ -24,79 +25,10 @@ NATION_CODE = "100000"
 NATION_NAME = "中华人民共和国"
 BATCH = 500
 
-_NATIONALITIES = (
-    "蒙古|回|藏|维吾尔|苗|彝|壮|布依|朝鲜|满|侗|瑶|白|土家|哈尼|哈萨克|傣|黎|傈僳|佤|畲|高山|拉祜|水|"
-    "东乡|纳西|景颇|柯尔克孜|土|达斡尔|仫佬|羌|布朗|撒拉|毛南|仡佬|锡伯|阿昌|普米|塔吉克|怒|乌孜别克|"
-    "俄罗斯|鄂温克|德昂|保安|裕固|京|塔塔尔|独龙|鄂伦春|赫哲|门巴|珞巴|基诺|各"
-)
-_AUTONOMOUS = re.compile(rf"^(.{{2,}}?)(?:(?:{_NATIONALITIES})族?)+自治(?:区|州|县|旗)$")
-_ETHNIC_TOWNSHIP = re.compile(rf"^(.{{2,}}?)(?:(?:{_NATIONALITIES})族)+(?:区|乡|镇|苏木)$")
-_SUFFIXES = (
-    "特别行政区",
-    "自治区",
-    "自治州",
-    "自治县",
-    "自治旗",
-    "街道办事处",
-    "管理委员会",
-    "街道",
-    "办事处",
-    "管理处",
-    "管委会",
-    "管理区",
-    "地区",
-    "林区",
-    "新区",
-    "省",
-    "市",
-    "区",
-    "县",
-    "旗",
-    "盟",
-    "镇",
-    "乡",
-)
-_KEEP_WHOLE = (
-    "开发区",
-    "工业园区",
-    "产业园区",
-    "科技园区",
-    "化工园区",
-    "风景区",
-    "度假区",
-    "示范区",
-    "保护区",
-    "旅游区",
-    "试验区",
-    "实验区",
-    "合作区",
-    "工业区",
-)
-_PLACEHOLDERS = frozenset(
-    {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划", "直辖县级行政区划"}
-)
-
 
 def short_name(name: str) -> str:
-    """The name people use without the administrative suffix: 黄州区→黄州, 宁夏回族自治区→宁夏.
-
-    A suffix is dropped only when at least two characters remain; functional areas
-    (经济开发区, 工业园区 …) and the placeholder rows (市辖区, 省直辖县级行政区划) keep their name.
-    """
-    if name == NATION_NAME:
-        return "中国"
-    if name in _PLACEHOLDERS or name.endswith(_KEEP_WHOLE):
-        return name
-    match = _AUTONOMOUS.match(name) or _ETHNIC_TOWNSHIP.match(name)
-    if match:
-        return match.group(1)
-    for suffix in _SUFFIXES:
-        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
-            rest = name[: -len(suffix)]
-            if suffix.startswith("自治") and rest.endswith("族") and len(rest) > 2:
-                rest = rest[:-1]
-            return rest
-    return name
+    """The name people use without the administrative suffix (see analysis.places.short_name)."""
+    return "中国" if name == NATION_NAME else places.short_name(name)
 
 
 @dataclass(frozen=True, slots=True)
