@@ -154,3 +154,86 @@ def test_calibration_error_is_zero_when_confidence_matches_accuracy():
 def test_taxonomy_terms_gather_each_class_names_without_generic_ones():
     terms = taxonomy_terms([("交通运输", "出租车管理", "其他"), ("交通运输", "其他", "拒载")])
     assert terms == {"交通运输": ["交通运输", "出租车管理", "拒载"]}
+
+
+# The fast featuriser (`_Featuriser.rows`) must give what sklearn's `transform` gives.
+
+AWKWARD_EXAMPLES = [
+    ("BRT公交 Line 3 停运", "BRT 3号线 早高峰 12 分钟一班，车上很挤 🚌🚌", "交通运输"),
+    ("ETC 收费站 拥堵", "ETC车道 2023年10月 经常故障，排队 30 分钟 😡", "交通运输"),
+    ("Wi-Fi 教室 网课", "学校 Wi-Fi 太慢，网课 45 分钟 掉线 3 次 📚", "教育文体"),
+    ("APP 社保 查询", "社保 APP 登录 失败 404，养老保险 查询不了 💰", "劳动和社会保障"),
+]
+AWKWARD_TEXTS = [
+    ("公交车   拒载", "司机\t\t拒载，   线路  停运\n\n站台   没有   顶棚"),
+    ("BRT LINE 3 ETC", "BRT Line 3 的 ETC 和 Wi-Fi，APP 登录 404 NOT FOUND"),
+    ("12路公交车", "2023年10月1日起 票价 3 元，12 路 45 分钟一班，电话 13800000000"),
+    ("拖欠工资", ""),
+    ("", ""),
+    ("", "幼儿园招生"),
+    ("学校收费", "学校 补课 收费，" * 300),
+    ("🚌😡公交车", "👍🏻 司机 拒载 🚌🚌🚌 😀 ❤️"),
+    ("公車拒載", "ＢＲＴ 公車　司機　拒載，線路停運"),
+    ("İSTANBUL Straße", "ǅ ﬁ ΣΑΣ 大写 ÀÉÎ 小写"),
+]
+
+
+@pytest.fixture(scope="module", params=["fitted", "loaded"])
+def awkward(request, tmp_path_factory) -> CategoryClassifier:
+    clf = CategoryClassifier(TAXONOMY, seed=7).fit(make_examples(12) + AWKWARD_EXAMPLES * 2)
+    if request.param == "fitted":
+        return clf
+    path = tmp_path_factory.mktemp("model") / "model.mlc"
+    clf.save(path)
+    return CategoryClassifier.load(path)
+
+
+def dense_rows(clf: CategoryClassifier, docs) -> np.ndarray:
+    out = np.zeros((len(docs), clf._features.width), dtype=np.float32)
+    for i, (cols, values) in enumerate(clf._features.rows(docs)):
+        out[i, cols] = values
+    return out
+
+
+def test_fast_features_equal_sklearn_features_on_awkward_texts(awkward):
+    docs = [awkward._doc(t, b) for t, b in AWKWARD_TEXTS]
+    reference = awkward._features.transform(docs).toarray()
+    assert reference.any(axis=1).sum() >= len(docs) - 1
+    np.testing.assert_allclose(dense_rows(awkward, docs), reference, rtol=0, atol=1e-6)
+
+
+def test_fast_features_equal_sklearn_on_text_the_analyzers_still_have_to_clean():
+    from massline.analysis.classify import _Doc
+
+    clf = CategoryClassifier(seed=7).fit(make_examples(12) + AWKWARD_EXAMPLES * 2)
+    raw = [
+        _Doc("BRT  Line\t\t3", "ETC   车道\n\n故障  WI-FI", "BRT Line 3", "ETC 车道  故障"),
+        _Doc("İstanbul Ǆ", "ΣΑΣ  \u3000 ÀÉ", "İstanbul", "ΣΑΣ ÀÉ"),
+        _Doc("", "", "", ""),
+    ]
+    reference = clf._features.transform(raw).toarray()
+    np.testing.assert_allclose(dense_rows(clf, raw), reference, rtol=0, atol=1e-6)
+
+
+def test_fast_probabilities_and_labels_equal_the_sklearn_path(awkward):
+    docs = [awkward._doc(t, b) for t, b in AWKWARD_TEXTS]
+    model = awkward._model
+    reference = model.proba(awkward._features.transform(docs))
+    fast = model.proba_rows(awkward._features.rows(docs))
+    np.testing.assert_allclose(fast, reference, rtol=0, atol=1e-5)
+    assert (fast.argmax(axis=1) == reference.argmax(axis=1)).all()
+
+
+def test_taxonomy_hits_from_the_shared_pass_equal_each_level_counted_alone(awkward):
+    for title, body in AWKWARD_TEXTS:
+        doc = awkward._doc(title, body)
+        title_hits, body_hits = awkward._tree.class_hits(doc)
+        assert (title_hits == awkward._matcher.counts(doc.title)).all()
+        assert (body_hits == awkward._matcher.counts(doc.body)).all()
+
+
+def test_a_batch_predicts_what_one_by_one_predicts(awkward):
+    batch = awkward.predict_many(AWKWARD_TEXTS)
+    single = [awkward.predict(t, b) for t, b in AWKWARD_TEXTS]
+    assert [p.label for p in batch] == [p.label for p in single]
+    assert np.allclose([p.confidence for p in batch], [p.confidence for p in single], atol=1e-6)
