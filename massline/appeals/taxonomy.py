@@ -1,17 +1,10 @@
 """The shipped 3-level category tree (massline/data/taxonomy.csv: level1, level2, level3)."""
 
-import csv
 from pathlib import Path
 
+from massline.analysis.classify import load_taxonomy as read_taxonomy_csv
+
 TAXONOMY_CSV = Path(__file__).resolve().parents[1] / "data" / "taxonomy.csv"
-
-
-def read_taxonomy(path: Path = TAXONOMY_CSV) -> list[tuple[str, str, str]]:
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        return [
-            (row["level1"].strip(), row["level2"].strip(), row["level3"].strip())
-            for row in csv.DictReader(fh)
-        ]
 
 
 def load_taxonomy(Category, path: Path = TAXONOMY_CSV) -> int:
@@ -30,7 +23,7 @@ def load_taxonomy(Category, path: Path = TAXONOMY_CSV) -> int:
             cache[key] = obj
         return cache[key]
 
-    for l1, l2, l3 in read_taxonomy(path):
+    for l1, l2, l3 in read_taxonomy_csv(path):
         top = node(l1, 1, None)
         mid = node(l2, 2, top) if l2 else None
         if l3 and mid:
