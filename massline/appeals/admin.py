@@ -33,7 +33,8 @@ class EventInline(admin.TabularInline):
 
 @admin.register(Appeal)
 class AppealAdmin(admin.ModelAdmin):
-    """Read-mostly: state changes go through the workflow (API), never through this form."""
+    """Read-mostly: state changes go through the workflow (API), never through this form, and
+    the resident's own words (indexed for search) are not edited by staff."""
 
     list_display = [
         "tracking_no",
@@ -63,6 +64,9 @@ class AppealAdmin(admin.ModelAdmin):
     inlines = [EventInline]
     readonly_fields = [
         "tracking_no",
+        "title",
+        "body",
+        "location",
         "state",
         "version",
         "round",

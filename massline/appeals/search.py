@@ -10,7 +10,7 @@ import unicodedata
 from functools import cache
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 
 _WORD = re.compile(r"\w", re.UNICODE)
@@ -28,8 +28,13 @@ def _normalise(text: str) -> str:
 
 
 def index_text(*parts: str) -> str:
+    """Search-mode tokens plus every dictionary word of two or more characters found anywhere
+    (full mode): a word the sentence splits otherwise (供电所 in "供电所说") is still found."""
     text = _normalise(" ".join(p for p in parts if p))
-    return " ".join(dict.fromkeys(t for t in _jieba().cut_for_search(text) if _WORD.search(t)))
+    jieba = _jieba()
+    whole = (t for t in jieba.cut_all(text) if len(t) >= 2)
+    tokens = (t for t in (*jieba.cut_for_search(text), *whole) if _WORD.search(t))
+    return " ".join(dict.fromkeys(tokens))
 
 
 def query_tokens(q: str) -> list[str]:
@@ -43,12 +48,12 @@ def search(qs: QuerySet, q: str) -> QuerySet:
         return qs
     table = qs.model._meta.db_table
     if connection.vendor == "postgresql":
-        return qs.filter(
-            pk__in=RawSQL(
-                f"SELECT id FROM {table} WHERE string_to_array(search_text, ' ') @> %s::text[]",
-                (tokens,),
-            )
+        contains = RawSQL(
+            f"string_to_array({table}.search_text, ' ') @> %s::text[]",
+            (tokens,),
+            output_field=BooleanField(),
         )
+        return qs.filter(contains)
     match = " AND ".join(f'"{t}"' for t in tokens)
     return qs.filter(
         pk__in=RawSQL(f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH %s", (match,))

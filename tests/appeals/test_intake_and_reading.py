@@ -203,3 +203,16 @@ def test_the_landing_page_says_what_the_platform_is(db):
 def test_times_are_given_in_beijing_time(submit):
     appeal = submit()
     assert appeal["created_at"].endswith("+08:00")
+
+
+def test_search_finds_a_word_that_the_sentence_segments_differently(api, people, orgs, submit):
+    found = submit(
+        title="小区晚上一片漆黑", body="联系了供电所说是线路老化，门口路灯不亮已经半个月。"
+    )
+    submit(
+        title="学校门口早高峰拥堵", body="实验小学门口每天早上七点半车辆拥堵，孩子过马路很危险。"
+    )
+    dispatcher = api(people.county_dispatcher)
+    for word in ("供电所", "路灯"):
+        res = dispatcher.get("/api/v1/appeals", q=word).json()
+        assert [a["tracking_no"] for a in res["results"]] == [found["tracking_no"]], word
