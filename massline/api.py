@@ -1,11 +1,38 @@
 """The JSON API: /api/v1/…, OpenAPI at /api/openapi.json, docs at /api/docs."""
 
+import json
+
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 
-from massline.core.errors import DomainError, IllegalTransition
-from massline.core.validation import describe_errors
+from massline.core.errors import DomainError, IllegalTransition, InvalidInput
+from massline.core.validation import UNSTORABLE, UNSTORABLE_MESSAGE, describe_errors
+
+
+class StrictParser(Parser):
+    """A body must be a JSON object (ninja reads `[]` as an object without fields), and a query
+    value must be text a database can store."""
+
+    def parse_body(self, request):
+        data = json.loads(request.body)
+        if not isinstance(data, dict):
+            raise ValueError("not a JSON object")
+        return data
+
+    def parse_querydict(self, data, list_fields, request):
+        for key, values in data.lists():
+            if any(isinstance(v, str) and UNSTORABLE.search(v) for v in values):
+                raise InvalidInput(f"{key}：{UNSTORABLE_MESSAGE}", field=key, code="unstorable")
+        return super().parse_querydict(data, list_fields, request)
+
+
+HTTP_ERRORS = {
+    "Cannot parse request body": "请求内容须为 JSON 对象。",
+    "CSRF check Failed": "安全校验失败，请刷新页面后重试。",
+}
 
 api = NinjaAPI(
     title="网上群众路线 API",
@@ -17,6 +44,7 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
+    parser=StrictParser(),
 )
 
 
@@ -55,9 +83,16 @@ def not_found(request, exc):
 
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
+    message = HTTP_ERRORS.get(str(exc).split(" (")[0], "请求无效。")
     return api.create_response(
-        request, {"code": "http_error", "message": str(exc), "field": None}, status=exc.status_code
+        request, {"code": "http_error", "message": message, "field": None}, status=exc.status_code
     )
+
+
+@api.exception_handler(MultiPartParserError)
+def bad_multipart(request, exc):
+    body = {"code": "bad_upload", "message": "上传内容格式无效，须为 multipart/form-data。"}
+    return api.create_response(request, {**body, "field": "file"}, status=400)
 
 
 def _mount():

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
+from django.http import JsonResponse
 from django.urls import path
+from django.views.defaults import page_not_found
 from django.views.static import serve
 
 from massline.api import api
@@ -18,3 +20,10 @@ urlpatterns = [
 ]
 if settings.DEBUG:
     urlpatterns.append(path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))
+
+
+def handler404(request, exception):
+    if request.path.startswith("/api/"):
+        body = {"code": "not_found", "message": "请求的地址不存在。", "field": None}
+        return JsonResponse(body, status=404, json_dumps_params={"ensure_ascii": False})
+    return page_not_found(request, exception)

@@ -6,23 +6,24 @@ from massline.accounts import services
 from massline.accounts.auth import REQUIRED, viewer
 from massline.accounts.models import ApiToken
 from massline.core.errors import InvalidInput, NotAllowed
+from massline.core.validation import Input
 from massline.orgs.models import Membership
 
 router = Router(tags=["账户"])
 
 
-class PhoneIn(Schema):
+class PhoneIn(Input):
     phone: str
 
 
-class RegisterIn(Schema):
+class RegisterIn(Input):
     phone: str
     code: str
     real_name: str
     password: str
 
 
-class LoginIn(Schema):
+class LoginIn(Input):
     username: str
     password: str
 

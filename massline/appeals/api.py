@@ -1,4 +1,5 @@
 from datetime import date, datetime
+from typing import Annotated
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -16,20 +17,25 @@ from massline.appeals.services import NewAppeal, attach_file, submit_appeal
 from massline.core.calendar import calendar_warnings
 from massline.core.errors import NotFound
 from massline.core.masking import mask_personal_data
+from massline.core.validation import Input
 
 router = Router(tags=["诉求"])
 
+MAX_ID = 2**63 - 1
+Day = Annotated[date | None, Field(ge=date(1900, 1, 1), le=date(2999, 12, 31))]
+"""A day the database's time arithmetic can handle, so a filter near year 1 or 9999 is a 422."""
 
-class AppealIn(Schema):
+
+class AppealIn(Input):
     kind: Kind = Field(description="投诉 complaint / 建议 suggestion / 咨询 consultation / …")
     title: str = Field(description="标题，4–100字")
     body: str = Field(description="内容，10–5000字")
     region_code: str = Field(description="所在地区的区划代码，如 421102（黄州区）")
     category_id: int | None = None
-    location: str = ""
+    location: str = Field("", max_length=200)
     is_public: bool = True
-    contact_name: str = ""
-    contact_phone: str = ""
+    contact_name: str = Field("", max_length=50)
+    contact_phone: str = Field("", max_length=20)
 
 
 class Deadline(Schema):
@@ -164,7 +170,7 @@ def _summary(a: Appeal, now: datetime, show) -> dict:
     response={201: AppealDetailOut, 200: AppealDetailOut},
     summary="提交诉求",
 )
-def submit(request, payload: AppealIn, idempotency_key: str | None = Header(None)):
+def submit(request, payload: AppealIn, idempotency_key: str | None = Header(None, max_length=80)):
     """With an `Idempotency-Key` header a retried POST returns the first appeal (200), never a
     second one."""
     appeal, created = submit_appeal(
@@ -181,14 +187,14 @@ def list_appeals(
     q: str = "",
     state: State | None = None,
     kind: Kind | None = None,
-    category_id: int | None = None,
+    category_id: int | None = Query(None, ge=1, le=MAX_ID),
     region_code: str | None = None,
-    org_id: int | None = None,
-    date_from: date | None = None,
-    date_to: date | None = None,
+    org_id: int | None = Query(None, ge=1, le=MAX_ID),
+    date_from: Day = None,
+    date_to: Day = None,
     mine: bool = False,
     supervised: bool | None = None,
-    page: int = Query(1, ge=1),
+    page: int = Query(1, ge=1, le=1_000_000),
     page_size: int = Query(20, ge=1, le=100),
 ):
     user = viewer(request)
@@ -284,13 +290,13 @@ def _warnings(a: Appeal, now: datetime) -> list[str]:
     return calendar_warnings(timezone.localdate(now), max(end, timezone.localdate(now)))
 
 
-@router.get("appeals/{tracking_no}", response=AppealDetailOut, summary="诉求详情与办理记录")
+@router.get("appeals/{slug:tracking_no}", response=AppealDetailOut, summary="诉求详情与办理记录")
 def get_appeal(request, tracking_no: str):
     return _detail(viewer(request), tracking_no)
 
 
 @router.post(
-    "appeals/{tracking_no}/attachments",
+    "appeals/{slug:tracking_no}/attachments",
     auth=REQUIRED,
     response={201: AttachmentOut},
     summary="上传附件（图片或PDF）",
@@ -303,7 +309,7 @@ def upload(request, tracking_no: str, file: File[UploadedFile]):
     return Status(201, {"name": att.name, "content_type": att.content_type, "size": att.size})
 
 
-class Versioned(Schema):
+class Versioned(Input):
     version: int | None = Field(
         None, description="详情中的 version；不一致时返回 409，防止覆盖他人操作"
     )
@@ -368,14 +374,14 @@ def _act(request, tracking_no: str, fn, **kwargs):
 ACTION = dict(auth=REQUIRED, response=AppealDetailOut, tags=["办理流程"])
 
 
-@router.post("appeals/{tracking_no}/accept", summary="受理", **ACTION)
+@router.post("appeals/{slug:tracking_no}/accept", summary="受理", **ACTION)
 def accept(request, tracking_no: str, payload: NoteIn):
     return _act(
         request, tracking_no, workflow.do_accept, note=payload.note, version=payload.version
     )
 
 
-@router.post("appeals/{tracking_no}/reject", summary="不予受理", **ACTION)
+@router.post("appeals/{slug:tracking_no}/reject", summary="不予受理", **ACTION)
 def reject(request, tracking_no: str, payload: RejectIn):
     return _act(
         request,
@@ -387,7 +393,7 @@ def reject(request, tracking_no: str, payload: RejectIn):
     )
 
 
-@router.post("appeals/{tracking_no}/dispatch", summary="派单（可指定协办单位）", **ACTION)
+@router.post("appeals/{slug:tracking_no}/dispatch", summary="派单（可指定协办单位）", **ACTION)
 def dispatch(request, tracking_no: str, payload: DispatchIn):
     return _act(
         request,
@@ -400,7 +406,7 @@ def dispatch(request, tracking_no: str, payload: DispatchIn):
     )
 
 
-@router.post("appeals/{tracking_no}/transfer", summary="转派", **ACTION)
+@router.post("appeals/{slug:tracking_no}/transfer", summary="转派", **ACTION)
 def transfer(request, tracking_no: str, payload: DispatchIn):
     return _act(
         request,
@@ -413,19 +419,19 @@ def transfer(request, tracking_no: str, payload: DispatchIn):
     )
 
 
-@router.post("appeals/{tracking_no}/sign", summary="签收", **ACTION)
+@router.post("appeals/{slug:tracking_no}/sign", summary="签收", **ACTION)
 def sign(request, tracking_no: str, payload: Versioned):
     return _act(request, tracking_no, workflow.do_sign, version=payload.version)
 
 
-@router.post("appeals/{tracking_no}/return", summary="退回派单中心", **ACTION)
+@router.post("appeals/{slug:tracking_no}/return", summary="退回派单中心", **ACTION)
 def give_back(request, tracking_no: str, payload: ReasonIn):
     return _act(
         request, tracking_no, workflow.do_return, reason=payload.reason, version=payload.version
     )
 
 
-@router.post("appeals/{tracking_no}/reply", summary="答复", **ACTION)
+@router.post("appeals/{slug:tracking_no}/reply", summary="答复", **ACTION)
 def reply(request, tracking_no: str, payload: ReplyIn):
     return _act(
         request,
@@ -437,12 +443,12 @@ def reply(request, tracking_no: str, payload: ReplyIn):
     )
 
 
-@router.post("appeals/{tracking_no}/close", summary="办结", **ACTION)
+@router.post("appeals/{slug:tracking_no}/close", summary="办结", **ACTION)
 def close(request, tracking_no: str, payload: NoteIn):
     return _act(request, tracking_no, workflow.do_close, note=payload.note, version=payload.version)
 
 
-@router.post("appeals/{tracking_no}/rate", summary="评价（每轮一次）", **ACTION)
+@router.post("appeals/{slug:tracking_no}/rate", summary="评价（每轮一次）", **ACTION)
 def rate(request, tracking_no: str, payload: RateIn):
     return _act(
         request,
@@ -455,14 +461,14 @@ def rate(request, tracking_no: str, payload: RateIn):
     )
 
 
-@router.post("appeals/{tracking_no}/reopen", summary="重办", **ACTION)
+@router.post("appeals/{slug:tracking_no}/reopen", summary="重办", **ACTION)
 def reopen(request, tracking_no: str, payload: ReasonIn):
     return _act(
         request, tracking_no, workflow.do_reopen, reason=payload.reason, version=payload.version
     )
 
 
-@router.post("appeals/{tracking_no}/merge", summary="并案（并入主件）", **ACTION)
+@router.post("appeals/{slug:tracking_no}/merge", summary="并案（并入主件）", **ACTION)
 def merge(request, tracking_no: str, payload: MergeIn):
     primary = Appeal.objects.filter(tracking_no=payload.primary).values_list("pk", flat=True)
     return _act(
@@ -474,7 +480,7 @@ def merge(request, tracking_no: str, payload: MergeIn):
     )
 
 
-@router.post("appeals/{tracking_no}/extension", summary="申请延期", **ACTION)
+@router.post("appeals/{slug:tracking_no}/extension", summary="申请延期", **ACTION)
 def request_extension(request, tracking_no: str, payload: ExtensionIn):
     return _act(
         request,
@@ -486,7 +492,7 @@ def request_extension(request, tracking_no: str, payload: ExtensionIn):
     )
 
 
-@router.post("appeals/{tracking_no}/extension/decision", summary="审批延期", **ACTION)
+@router.post("appeals/{slug:tracking_no}/extension/decision", summary="审批延期", **ACTION)
 def decide_extension(request, tracking_no: str, payload: DecisionIn):
     return _act(
         request,
@@ -498,7 +504,7 @@ def decide_extension(request, tracking_no: str, payload: DecisionIn):
     )
 
 
-@router.post("appeals/{tracking_no}/supervise", summary="督办", **ACTION)
+@router.post("appeals/{slug:tracking_no}/supervise", summary="督办", **ACTION)
 def supervise(request, tracking_no: str, payload: SuperviseIn):
     return _act(
         request, tracking_no, workflow.do_supervise, note=payload.note, version=payload.version
@@ -513,7 +519,11 @@ class CategoryOut(Schema):
 
 
 @router.get("categories", response=list[CategoryOut], tags=["分类"], summary="分类（三级）")
-def categories(request, parent_id: int | None = None, level: int | None = None):
+def categories(
+    request,
+    parent_id: int | None = Query(None, ge=1, le=MAX_ID),
+    level: int | None = Query(None, ge=1, le=3),
+):
     qs = Category.objects.filter(is_active=True)
     if parent_id is not None:
         qs = qs.filter(parent_id=parent_id)

@@ -132,7 +132,7 @@ def submit_appeal(
 
     Returns (appeal, created)."""
     if idempotency_key is not None:
-        idempotency_key = idempotency_key.strip()[:80] or None
+        idempotency_key = idempotency_key.strip() or None
         if idempotency_key and (existing := _submitted_before(user, idempotency_key)):
             return existing, False
     data, region, category, hub = _clean(data)
@@ -143,10 +143,10 @@ def submit_appeal(
         body=data.body,
         category=category,
         region=region,
-        location=data.location.strip()[:200],
+        location=data.location.strip(),
         is_public=data.is_public,
-        contact_name=(data.contact_name or user.real_name)[:50],
-        contact_phone=(data.contact_phone or user.phone or "")[:20],
+        contact_name=data.contact_name or user.real_name,
+        contact_phone=data.contact_phone or user.phone or "",
         submitted_by=user,
         idempotency_key=idempotency_key,
         hub=hub,

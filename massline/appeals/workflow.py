@@ -426,14 +426,14 @@ def do_reopen(appeal, user, role, to, now, reason: str) -> None:
 @_step("merge")
 def do_merge(appeal, user, role, to, now, primary_id: int) -> None:
     if primary_id == appeal.pk:
-        raise InvalidInput("不能并入自身。", field="primary_id", code="self_merge")
+        raise InvalidInput("不能并入自身。", field="primary", code="self_merge")
     primary = Appeal.objects.select_for_update().filter(pk=primary_id).first()
     if primary is None or "dispatcher" not in roles_for(user, primary):
-        raise InvalidInput("主件不存在或不在您的受理范围内。", field="primary_id", code="unknown")
+        raise InvalidInput("主件不存在或不在您的受理范围内。", field="primary", code="unknown")
     if primary.merged_into_id:
-        raise InvalidInput("主件本身已并案，请并入其主件。", field="primary_id", code="chained")
+        raise InvalidInput("主件本身已并案，请并入其主件。", field="primary", code="chained")
     if primary.state in (S.REJECTED, S.CLOSED):
-        raise InvalidInput("主件已办结或不予受理，不能并入。", field="primary_id", code="closed")
+        raise InvalidInput("主件已办结或不予受理，不能并入。", field="primary", code="closed")
     appeal.merged_into = primary
     appeal.lead_org = primary.lead_org
     _record(

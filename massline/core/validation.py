@@ -1,5 +1,26 @@
 """Pydantic/ninja validation errors as Chinese messages that name the field."""
 
+import re
+
+from ninja import Schema
+from pydantic import field_validator
+
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+"""NUL (PostgreSQL text cannot hold it) and lone surrogates (not encodable as UTF-8)."""
+UNSTORABLE_MESSAGE = "含有无法保存的字符"
+
+
+class Input(Schema):
+    """Base of every request body: text that no database can store is refused up front."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _storable(cls, value):
+        if isinstance(value, str) and UNSTORABLE.search(value):
+            raise ValueError(UNSTORABLE_MESSAGE)
+        return value
+
+
 MESSAGES = {
     "missing": "为必填项",
     "string_too_short": "太短",
@@ -27,16 +48,25 @@ MESSAGES = {
     "string_pattern_mismatch": "格式不正确",
 }
 
-LOCATIONS = {"body", "query", "path", "form", "header", "cookie", "file", "payload", "data"}
+SOURCES = {"body", "query", "path", "form", "header", "cookie", "file"}
+ARGUMENTS = {"payload", "data"}
+
+
+def _field(loc) -> str | None:
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in SOURCES:
+        parts = parts[1:]
+    if len(parts) > 1 and parts[0] in ARGUMENTS:
+        parts = parts[1:]
+    return ".".join(parts) or None
 
 
 def describe_errors(errors: list[dict]) -> list[dict]:
     out = []
     for err in errors:
-        loc = [str(p) for p in err.get("loc", ()) if str(p) not in LOCATIONS]
-        field = ".".join(loc) or None
+        field = _field(err.get("loc", ()))
         kind = err.get("type", "invalid")
-        custom = (err.get("ctx") or {}).get("error")
+        custom = (err.get("ctx") or {}).get("error") if kind == "value_error" else None
         detail = str(custom) if custom else MESSAGES.get(kind, "无效")
         out.append({"field": field, "code": kind, "message": f"{field or '请求'}：{detail}"})
     return out

@@ -1,4 +1,4 @@
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from massline.orgs.models import Org, Region
 
@@ -24,11 +24,11 @@ class RegionOut(Schema):
 @router.get("orgs", response=list[OrgOut], summary="机构（可按上级、类型、地区、名称筛选）")
 def orgs(
     request,
-    parent_id: int | None = None,
+    parent_id: int | None = Query(None, ge=1, le=2**63 - 1),
     kind: str | None = None,
     region_code: str | None = None,
     q: str = "",
-    limit: int = 200,
+    limit: int = Query(200, ge=0),
 ):
     qs = Org.objects.filter(is_active=True)
     if parent_id is not None:
