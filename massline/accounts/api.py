@@ -6,7 +6,7 @@ from massline.accounts import services
 from massline.accounts.auth import REQUIRED, viewer
 from massline.accounts.models import ApiToken
 from massline.core.errors import InvalidInput, NotAllowed
-from massline.core.validation import Input
+from massline.core.validation import ERRORS, Input
 from massline.orgs.models import Membership
 
 router = Router(tags=["账户"])
@@ -75,13 +75,13 @@ def _me(request, user) -> dict:
     }
 
 
-@router.post("sms-code", response={202: dict}, summary="发送短信验证码")
+@router.post("sms-code", response={202: dict, **ERRORS}, summary="发送短信验证码")
 def sms_code(request, payload: PhoneIn):
     services.send_code(payload.phone)
     return Status(202, {"message": "验证码已发送。"})
 
 
-@router.post("register", response={201: MeOut}, summary="实名注册（姓名+手机号+验证码）")
+@router.post("register", response={201: MeOut, **ERRORS}, summary="实名注册（姓名+手机号+验证码）")
 def register(request, payload: RegisterIn):
     user = services.register_resident(
         payload.phone, payload.code, payload.real_name, payload.password
@@ -97,7 +97,7 @@ def _check_login(request, username: str, password: str):
     return user
 
 
-@router.post("login", response=MeOut, summary="登录（网站会话）")
+@router.post("login", response={200: MeOut, **ERRORS}, summary="登录（网站会话）")
 def session_login(request, payload: LoginIn):
     user = _check_login(request, payload.username, payload.password)
     login(request, user)
@@ -110,14 +110,14 @@ def session_logout(request):
     return Status(204, None)
 
 
-@router.post("tokens", response={201: TokenOut}, summary="签发 API 令牌（客户端用）")
+@router.post("tokens", response={201: TokenOut, **ERRORS}, summary="签发 API 令牌（客户端用）")
 def issue_token(request, payload: TokenIn):
     user = _check_login(request, payload.username, payload.password)
     token, raw = ApiToken.issue(user, payload.name[:100])
     return Status(201, {"token": raw, "prefix": token.prefix})
 
 
-@router.get("me", response=MeOut, auth=REQUIRED, summary="当前用户")
+@router.get("me", response={200: MeOut, **ERRORS}, auth=REQUIRED, summary="当前用户")
 def me(request):
     user = viewer(request)
     if not user.is_authenticated:

@@ -17,7 +17,7 @@ from massline.appeals.services import NewAppeal, attach_file, submit_appeal
 from massline.core.calendar import calendar_warnings
 from massline.core.errors import NotFound
 from massline.core.masking import mask_personal_data
-from massline.core.validation import Input
+from massline.core.validation import ERRORS, Input
 
 router = Router(tags=["诉求"])
 
@@ -167,7 +167,7 @@ def _summary(a: Appeal, now: datetime, show) -> dict:
 @router.post(
     "appeals",
     auth=REQUIRED,
-    response={201: AppealDetailOut, 200: AppealDetailOut},
+    response={201: AppealDetailOut, 200: AppealDetailOut, **ERRORS},
     summary="提交诉求",
 )
 def submit(request, payload: AppealIn, idempotency_key: str | None = Header(None, max_length=80)):
@@ -181,7 +181,7 @@ def submit(request, payload: AppealIn, idempotency_key: str | None = Header(None
     return Status(201, _render(request.auth, appeal))
 
 
-@router.get("appeals", response=Page, summary="诉求列表与搜索")
+@router.get("appeals", response={200: Page, **ERRORS}, summary="诉求列表与搜索")
 def list_appeals(
     request,
     q: str = "",
@@ -290,7 +290,11 @@ def _warnings(a: Appeal, now: datetime) -> list[str]:
     return calendar_warnings(timezone.localdate(now), max(end, timezone.localdate(now)))
 
 
-@router.get("appeals/{slug:tracking_no}", response=AppealDetailOut, summary="诉求详情与办理记录")
+@router.get(
+    "appeals/{slug:tracking_no}",
+    response={200: AppealDetailOut, **ERRORS},
+    summary="诉求详情与办理记录",
+)
 def get_appeal(request, tracking_no: str):
     return _detail(viewer(request), tracking_no)
 
@@ -298,7 +302,7 @@ def get_appeal(request, tracking_no: str):
 @router.post(
     "appeals/{slug:tracking_no}/attachments",
     auth=REQUIRED,
-    response={201: AttachmentOut},
+    response={201: AttachmentOut, **ERRORS},
     summary="上传附件（图片或PDF）",
 )
 def upload(request, tracking_no: str, file: File[UploadedFile]):
@@ -371,7 +375,7 @@ def _act(request, tracking_no: str, fn, **kwargs):
     return _detail(request.auth, tracking_no)
 
 
-ACTION = dict(auth=REQUIRED, response=AppealDetailOut, tags=["办理流程"])
+ACTION = dict(auth=REQUIRED, response={200: AppealDetailOut, **ERRORS}, tags=["办理流程"])
 
 
 @router.post("appeals/{slug:tracking_no}/accept", summary="受理", **ACTION)

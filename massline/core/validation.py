@@ -10,6 +10,19 @@ UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 UNSTORABLE_MESSAGE = "含有无法保存的字符"
 
 
+class ErrorOut(Schema):
+    """Every 4xx answer: an English code, a Chinese message, the field at fault."""
+
+    code: str
+    message: str
+    field: str | None = None
+    state: str | None = None
+    errors: list[dict] | None = None
+
+
+ERRORS = {code: ErrorOut for code in (400, 401, 403, 404, 409, 422)}
+
+
 class Input(Schema):
     """Base of every request body: text that no database can store is refused up front."""
 

@@ -191,7 +191,8 @@ def test_the_openapi_document_describes_the_v1_api(orgs):
     res = Client().get("/api/openapi.json")
     doc = json.loads(res.content)
     assert "/api/v1/appeals" in doc["paths"]
-    assert "/api/v1/appeals/{tracking_no}/dispatch" in doc["paths"]
+    dispatch = doc["paths"]["/api/v1/appeals/{tracking_no}/dispatch"]["post"]
+    assert {"200", "403", "409", "422"} <= set(dispatch["responses"])
     assert Client().get("/api/docs").status_code == 200
 
 
