@@ -487,7 +487,12 @@ def do_request_extension(appeal, user, role, to, now, days: int, reason: str) ->
     if appeal.extensions.filter(status=ExtensionRequest.Status.PENDING).exists():
         raise IllegalTransition("已有待审批的延期申请。", state=appeal.state)
     ext = ExtensionRequest.objects.create(
-        appeal=appeal, org=appeal.lead_org, days=days, reason=reason, requested_by=user
+        appeal=appeal,
+        org=appeal.lead_org,
+        days=days,
+        reason=reason,
+        requested_by=user,
+        created_at=now,
     )
     _record(
         appeal,

@@ -1,10 +1,10 @@
 """A living demo of 黄冈市: its orgs, one login per role and a few hundred appeals of 90 days.
 
 Every appeal goes through the real domain code (`submit_appeal`, the `do_*` functions of
-`appeals.workflow`, `escalate_severely_overdue`). Those read the clock, so each step runs under
-`time_machine.travel` at the moment the plan gives it; all steps of all appeals are replayed in
-time order, with the daily escalation sweep among them, so the timelines, deadlines and
-escalations are what the system itself would have produced.
+`appeals.workflow`, `escalate_severely_overdue`), each given the moment the plan assigns it as
+its clock. All steps of all appeals are replayed in time order, with the daily escalation sweep
+among them, so the timelines, deadlines and escalations are what the system itself would have
+produced.
 """
 
 from __future__ import annotations
@@ -91,16 +91,6 @@ class DemoSummary:
     seconds: float
     by_state: dict[str, int] = field(default_factory=dict)
     facts: dict[str, int] = field(default_factory=dict)
-
-
-def _time_machine():
-    try:
-        import time_machine
-    except ImportError as exc:  # pragma: no cover - the dev extras are installed by `make demo`
-        raise RuntimeError(
-            "演示数据需要 time-machine 包来按历史时间回放办理过程：pip install -e '.[dev]'"
-        ) from exc
-    return time_machine
 
 
 # ---- people --------------------------------------------------------------------------------
@@ -916,6 +906,10 @@ class Replay:
     def run(self, plan: Plan, step: Step) -> None:
         a, kw = step.action, step.kwargs
         p = self.people
+
+        def act(fn, *args, **kwargs):
+            fn(*args, now=step.at, **kwargs)
+
         if a == "submit":
             data = NewAppeal(
                 kind=plan.kind,
@@ -932,37 +926,49 @@ class Replay:
         pk = plan.appeal_id
         hub_user = p.dispatcher(plan.hub)
         if a == "accept":
-            wf.do_accept(pk, hub_user)
+            act(wf.do_accept, pk, hub_user)
         elif a == "reject":
-            wf.do_reject(pk, hub_user, reason=kw["reason"], note=kw["note"])
+            act(wf.do_reject, pk, hub_user, reason=kw["reason"], note=kw["note"])
         elif a == "dispatch":
-            wf.do_dispatch(pk, hub_user, org_id=kw["org"].pk, co_org_ids=[o.pk for o in kw["co"]])
+            act(
+                wf.do_dispatch,
+                pk,
+                hub_user,
+                org_id=kw["org"].pk,
+                co_org_ids=[o.pk for o in kw["co"]],
+            )
         elif a == "transfer":
             co = [o.pk for o in kw["co"]]
-            wf.do_transfer(pk, hub_user, org_id=kw["org"].pk, co_org_ids=co, note=kw["note"])
+            act(wf.do_transfer, pk, hub_user, org_id=kw["org"].pk, co_org_ids=co, note=kw["note"])
         elif a == "sign":
-            wf.do_sign(pk, p.handler(kw["org"]))
+            act(wf.do_sign, pk, p.handler(kw["org"]))
         elif a == "return":
-            wf.do_return(pk, p.handler(kw["org"]), reason=kw["reason"])
+            act(wf.do_return, pk, p.handler(kw["org"]), reason=kw["reason"])
         elif a == "reply":
-            wf.do_reply(pk, p.handler(kw["org"]), text=kw["text"])
+            act(wf.do_reply, pk, p.handler(kw["org"]), text=kw["text"])
         elif a == "rate":
-            wf.do_rate(
+            act(wf.do_rate,
                 pk, plan.resident, verdict=kw["verdict"], resolved=kw["resolved"],
                 comment=kw["comment"],
             )  # fmt: skip
         elif a == "close":
-            wf.do_close(pk, hub_user, note=kw["note"])
+            act(wf.do_close, pk, hub_user, note=kw["note"])
         elif a == "reopen":
-            wf.do_reopen(pk, p.leader, reason=kw["reason"])
+            act(wf.do_reopen, pk, p.leader, reason=kw["reason"])
         elif a == "supervise":
-            wf.do_supervise(pk, p.leader, note=kw["note"])
+            act(wf.do_supervise, pk, p.leader, note=kw["note"])
         elif a == "request_ext":
-            wf.do_request_extension(pk, p.handler(kw["org"]), days=kw["days"], reason=kw["reason"])
+            act(
+                wf.do_request_extension,
+                pk,
+                p.handler(kw["org"]),
+                days=kw["days"],
+                reason=kw["reason"],
+            )
         elif a == "decide_ext":
-            wf.do_decide_extension(pk, hub_user, approve=kw["approve"], note=kw["note"])
+            act(wf.do_decide_extension, pk, hub_user, approve=kw["approve"], note=kw["note"])
         elif a == "merge":
-            wf.do_merge(pk, hub_user, primary_id=kw["primary"].appeal_id)
+            act(wf.do_merge, pk, hub_user, primary_id=kw["primary"].appeal_id)
         else:  # pragma: no cover
             raise ValueError(f"unknown step {a}")
 
@@ -1002,7 +1008,6 @@ def load_demo(
     started = time.perf_counter()
     if count < MIN_COUNT:
         raise ValueError(f"演示诉求数量至少为 {MIN_COUNT}")
-    time_machine = _time_machine()
     now = now or timezone.now()
     rng = random.Random(seed)
     load_regions(within="4211")
@@ -1022,17 +1027,16 @@ def load_demo(
         queue.sort(key=lambda item: item[:3])
         replay = Replay(people)
         for at, _, _, plan, step in queue:
-            with time_machine.travel(at, tick=False):
-                if plan is None:
-                    wf.escalate_severely_overdue(now=at)
-                    continue
-                try:
-                    replay.run(plan, step)
-                except Exception as exc:
-                    raise RuntimeError(
-                        f"演示数据：第 {plan.index} 条（{plan.scenario}）在 {at:%Y-%m-%d %H:%M} "
-                        f"执行 {step.action} 失败：{exc}"
-                    ) from exc
+            if plan is None:
+                wf.escalate_severely_overdue(now=at)
+                continue
+            try:
+                replay.run(plan, step)
+            except Exception as exc:
+                raise RuntimeError(
+                    f"演示数据：第 {plan.index} 条（{plan.scenario}）在 {at:%Y-%m-%d %H:%M} "
+                    f"执行 {step.action} 失败：{exc}"
+                ) from exc
     return _summary(people, len(plans), False, started, now)
 
 
