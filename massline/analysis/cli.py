@@ -137,7 +137,7 @@ COMMANDS: dict[str, Command] = {
 # Modules whose ``register(subparsers)`` adds more subcommands (each sets ``func`` on its parser).
 REGISTRARS: list[Callable] = [cli_opinion.register]
 
-_USER_ERRORS: tuple[type[Exception], ...] = (InputError, cli_opinion.InputError)
+_USER_ERRORS: tuple[type[Exception], ...] = (InputError,)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,6 +1,6 @@
 """CLI subcommands of the opinion part: topics, duplicates, places, sentiment, reply-quality.
 
-`register(subparsers)` adds them to `massline analyse`; `main(argv)` runs them alone. Each reads
+`register(subparsers)` adds them to `massline analyse` (cli.py runs them). Each reads
 a UTF-8 CSV with a header, writes CSV to stdout and exits with status 2 and a message that names
 the file, row and column when the input is malformed.
 
@@ -12,9 +12,7 @@ the file, row and column when the input is malformed.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 
 from tqdm import tqdm
@@ -22,7 +20,7 @@ from tqdm import tqdm
 from .csvio import InputError, read_rows, writer
 from .dates import format_time
 
-__all__ = ["COMMANDS", "InputError", "main", "register"]  # InputError: the one of csvio
+__all__ = ["register"]
 
 DEFAULT_REGIONS = Path(__file__).resolve().parents[1] / "data" / "regions.json"
 
@@ -219,29 +217,3 @@ def register(subparsers) -> None:
     _add_common(p)
     p.add_argument("--limit-days", type=int, default=None, help="办理时限（工作日），超出标记 late")
     p.set_defaults(func=cmd_reply_quality)
-
-
-COMMANDS = ("topics", "duplicates", "places", "sentiment", "reply-quality")
-
-
-def run(args: argparse.Namespace) -> int:
-    try:
-        return args.func(args)
-    except InputError as exc:
-        print(f"错误：{exc}", file=sys.stderr)
-        return 2
-    except BrokenPipeError:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return 0
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="massline analyse")
-    register(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    return run(args)
-
-
-if __name__ == "__main__":
-    sys.exit(main())
