@@ -9,6 +9,7 @@ from massline.appeals.models import (
     ExtensionRequest,
     Rating,
 )
+from massline.core.admin import AppendOnlyAdmin
 
 
 class EventInline(admin.TabularInline):
@@ -92,7 +93,7 @@ class AppealAdmin(admin.ModelAdmin):
 
 
 @admin.register(AppealEvent)
-class AppealEventAdmin(admin.ModelAdmin):
+class AppealEventAdmin(AppendOnlyAdmin):
     list_display = [
         "created_at",
         "appeal",
@@ -105,15 +106,6 @@ class AppealEventAdmin(admin.ModelAdmin):
     list_filter = ["action", "actor_role", "to_state"]
     search_fields = ["appeal__tracking_no", "note"]
     list_select_related = ["appeal", "actor"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Category)

@@ -23,13 +23,8 @@ class CalendarYearAdmin(admin.ModelAdmin):
     readonly_fields = ["created_at"]
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "action", "actor", "target_type", "target_id"]
-    list_filter = ["action", "target_type"]
-    search_fields = ["action", "target_id", "actor__username"]
-    date_hierarchy = "created_at"
-    readonly_fields = ["created_at", "action", "actor", "target_type", "target_id", "data"]
+class AppendOnlyAdmin(admin.ModelAdmin):
+    """For records that are never added, edited or deleted by hand (audit trails)."""
 
     def has_add_permission(self, request):
         return False
@@ -39,3 +34,12 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(AppendOnlyAdmin):
+    list_display = ["created_at", "action", "actor", "target_type", "target_id"]
+    list_filter = ["action", "target_type"]
+    search_fields = ["action", "target_id", "actor__username"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["created_at", "action", "actor", "target_type", "target_id", "data"]
