@@ -9,7 +9,7 @@ from pydantic import Field
 
 from massline.accounts.auth import REQUIRED, viewer
 from massline.appeals import workflow
-from massline.appeals.deadlines import standing
+from massline.appeals.deadlines import policies, standing
 from massline.appeals.models import Appeal, Category, Kind, State, Verdict
 from massline.appeals.permissions import is_staff_member, roles_for
 from massline.appeals.selectors import AppealFilters, appeal_detail, appeal_list
@@ -138,8 +138,8 @@ def _local(moment: datetime | None) -> datetime | None:
     return timezone.localtime(moment) if moment is not None else None
 
 
-def _summary(a: Appeal, now: datetime, show) -> dict:
-    st = standing(a, now)
+def _summary(a: Appeal, now: datetime, show, policy=None) -> dict:
+    st = standing(a, now, policy)
     return {
         "tracking_no": a.tracking_no,
         "kind": a.kind,
@@ -215,7 +215,11 @@ def list_appeals(
     rows = list(qs[(page - 1) * page_size : page * page_size])
     now = timezone.now()
     staff = is_staff_member(user) and not mine
-    results = [_summary(a, now, _masker(a, staff or a.submitted_by_id == user.pk)) for a in rows]
+    table = policies()
+    results = [
+        _summary(a, now, _masker(a, staff or a.submitted_by_id == user.pk), table[a.kind])
+        for a in rows
+    ]
     return {"count": count, "page": page, "page_size": page_size, "results": results}
 
 

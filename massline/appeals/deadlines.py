@@ -17,9 +17,18 @@ DEFAULT_REPLY_DAYS = {
 }
 
 
+def _default(kind: str) -> DeadlinePolicy:
+    return DeadlinePolicy(kind=kind, reply_days=DEFAULT_REPLY_DAYS[kind])
+
+
 def policy_for(kind: str) -> DeadlinePolicy:
-    policy = DeadlinePolicy.objects.filter(kind=kind).first()
-    return policy or DeadlinePolicy(kind=kind, reply_days=DEFAULT_REPLY_DAYS[kind])
+    return DeadlinePolicy.objects.filter(kind=kind).first() or _default(kind)
+
+
+def policies() -> dict[str, DeadlinePolicy]:
+    """Every kind's policy in one query, for pages that judge many appeals."""
+    found = {p.kind: p for p in DeadlinePolicy.objects.all()}
+    return {kind: found.get(kind) or _default(kind) for kind in DEFAULT_REPLY_DAYS}
 
 
 def start_clocks(appeal: Appeal, now: datetime, *, transfer: bool = False) -> None:
@@ -69,7 +78,7 @@ class Standing:
     }
 
 
-def standing(appeal: Appeal, now: datetime) -> Standing:
+def standing(appeal: Appeal, now: datetime, policy: DeadlinePolicy | None = None) -> Standing:
     """normal → warning at the policy's ratio (80 %) → overdue → severe at `severe_factor`×."""
     if appeal.reply_due_at is None or appeal.reply_clock_from is None:
         return Standing("none", "", None)
@@ -79,7 +88,7 @@ def standing(appeal: Appeal, now: datetime) -> Standing:
     cal = get_calendar()
     limit = cal.working_seconds_between(appeal.reply_clock_from, appeal.reply_due_at)
     used = cal.working_seconds_between(appeal.reply_clock_from, end) / limit if limit else 1.0
-    policy = policy_for(appeal.kind)
+    policy = policy or policy_for(appeal.kind)
     if used >= policy.severe_factor:
         status = "severe"
     elif end > appeal.reply_due_at:

@@ -217,3 +217,21 @@ def test_search_finds_a_word_that_the_sentence_segments_differently(api, people,
     for word in ("供电所", "路灯"):
         res = dispatcher.get("/api/v1/appeals", q=word).json()
         assert [a["tracking_no"] for a in res["results"]] == [found["tracking_no"]], word
+
+
+def test_the_list_of_dispatched_appeals_runs_a_fixed_number_of_queries(
+    api, people, orgs, submit, django_assert_max_num_queries
+):
+    from massline.appeals import workflow
+
+    for i in range(12):
+        no = submit(title=f"第{i}号路灯不亮")["tracking_no"]
+        pk = Appeal.objects.get(tracking_no=no).pk
+        workflow.do_accept(pk, people.county_dispatcher)
+        workflow.do_dispatch(pk, people.county_dispatcher, org_id=orgs.county_urban.pk)
+    client = api(people.county_dispatcher)
+    client.get("/api/v1/appeals", page_size=1)
+    with django_assert_max_num_queries(8):
+        res = client.get("/api/v1/appeals", page_size=50)
+    assert res.json()["count"] == 12
+    assert {a["deadline"]["status"] for a in res.json()["results"]} == {"normal"}
