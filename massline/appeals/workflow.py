@@ -562,13 +562,15 @@ def escalate_severely_overdue(now: datetime | None = None) -> int:
     """Put every severely overdue open appeal under supervision, by the system. Idempotent."""
     now = now or timezone.now()
     count = 0
+    table = deadlines.policies()
     candidates = Appeal.objects.filter(
         state__in=[S.ASSIGNED, S.IN_PROGRESS], supervised=False, reply_due_at__lt=now
     ).values_list("pk", flat=True)
     for pk in candidates:
         with transaction.atomic():
             appeal = _lock(pk)
-            if appeal.supervised or deadlines.standing(appeal, now).status != "severe":
+            standing = deadlines.standing(appeal, now, table[appeal.kind])
+            if appeal.supervised or standing.status != "severe":
                 continue
             appeal.supervised = True
             appeal.priority = max(appeal.priority, 3)
