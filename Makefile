@@ -5,6 +5,8 @@ STAMP := $(VENV)/.installed-stamp
 PG_URL ?= postgres://postgres@127.0.0.1:5432/massline
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Development mode for the demo, lint and tests; production (DEBUG unset) refuses the demo key.
+export DEBUG ?= 1
 
 .PHONY: demo test test-sqlite test-postgres lint bench venv regions clean
 

@@ -237,6 +237,8 @@ def django_env(database_url: str, var_dir: Path) -> dict:
         MASSLINE_VAR_DIR=str(var_dir),
         DJANGO_SETTINGS_MODULE="massline.settings",
         DEBUG="0",
+        SECRET_KEY="bench-only-key-" + uuid.uuid4().hex + uuid.uuid4().hex,
+        SECURE_SSL_REDIRECT="0",
         ALLOWED_HOSTS=HOST,
         LOG_LEVEL="WARNING",
         PYTHONPATH=str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""),

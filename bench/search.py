@@ -899,6 +899,7 @@ def run_database(kind: str, args, tmp: Path) -> dict | None:
         DATABASE_URL=url,
         MASSLINE_VAR_DIR=str(tmp),
         DJANGO_SETTINGS_MODULE="massline.settings",
+        SECRET_KEY=os.environ.get("SECRET_KEY") or "bench-only-key-" + "0" * 50,
         CONN_MAX_AGE="0",
         PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
     )

@@ -1,9 +1,11 @@
 """Settings read from the environment; defaults give the embedded SQLite demo."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("MASSLINE_VAR_DIR", BASE_DIR.parent / "var"))
@@ -16,19 +18,38 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = os.environ.get("SECRET_KEY", "massline-insecure-development-key-change-me")
+"""Off (the default) means production: a real SECRET_KEY is required and cookies, HSTS and the
+HTTPS redirect are on. `make demo`, `make lint` and the test settings run with DEBUG=1."""
+
+DEVELOPMENT_KEY = "massline-insecure-development-key-change-me"
+SECRET_KEY = os.environ.get("SECRET_KEY", "") or (DEVELOPMENT_KEY if DEBUG else "")
+if not DEBUG and (SECRET_KEY == DEVELOPMENT_KEY or len(SECRET_KEY) < 50):
+    raise ImproperlyConfigured(
+        "生产模式（DEBUG 未开启）必须把环境变量 SECRET_KEY 设为至少 50 个字符的随机值，"
+        "不能使用开发密钥。生成：python -c \"import secrets; print(secrets.token_urlsafe(50))\"；"
+        "仅开发或演示时可设 DEBUG=1。 / SECRET_KEY must be a random value of at least 50 "
+        "characters when DEBUG is off; set DEBUG=1 for development only."
+    )
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "massline.accounts.apps.MasslineAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "massline.core",
     "massline.accounts",
     "massline.orgs",
@@ -43,8 +64,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "massline.urls"
@@ -85,12 +108,60 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["massline.accounts.backends.PhoneOrUsernameBackend"]
-LOGIN_URL = "/admin/login/"
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "massline.accounts.backends.PhoneOrUsernameBackend",
 ]
+LOGIN_URL = "/admin/login/"
+_VALIDATORS = "django.contrib.auth.password_validation."
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": _VALIDATORS + "UserAttributeSimilarityValidator"},
+    {"NAME": _VALIDATORS + "MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": _VALIDATORS + "CommonPasswordValidator"},
+    {"NAME": _VALIDATORS + "NumericPasswordValidator"},
+]
+
+# Login lockout (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one account, or
+# from one client address, logins are refused for LOGIN_LOCKOUT_MINUTES (every further try
+# restarts the clock). Applies to /api/v1/auth/login, /api/v1/auth/tokens and the admin login.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "massline.accounts.throttle.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "massline.accounts.throttle.client_ip"
+AXES_USERNAME_CALLABLE = "massline.accounts.throttle.login_name"
+AXES_VERBOSE = False
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+"""How many reverse proxies append to X-Forwarded-For in front of the app (0: use the peer)."""
+
+# Staff two-factor (django-otp TOTP): platform administrators need it for the admin when this
+# is on; any staff member who has enrolled a device needs it whatever this says.
+OTP_REQUIRED_FOR_ADMINS = env_bool("OTP_REQUIRED_FOR_ADMINS", not DEBUG)
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "网上群众路线")
+
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30)
+
+# SMS codes: per phone one a minute; per client address and overall per hour; a question to
+# answer once an address has asked for SMS_CHALLENGE_AFTER codes within the hour.
+SMS_PER_ADDRESS_PER_HOUR = env_int("SMS_PER_ADDRESS_PER_HOUR", 10)
+SMS_PER_HOUR = env_int("SMS_PER_HOUR", 1000)
+SMS_CHALLENGE_AFTER = env_int("SMS_CHALLENGE_AFTER", 3)
+
+# HTTPS. Production defaults; each can be turned off for a deployment that really needs it.
+_SECURE = not DEBUG
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", _SECURE)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", _SECURE)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", _SECURE)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if _SECURE else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", _SECURE)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+_PROXY_HEADER = os.environ.get("SECURE_PROXY_SSL_HEADER", "").strip()
+if _PROXY_HEADER:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _PROXY_HEADER.upper().replace("-", "_"), "https")
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 14 * 24 * 3600)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "zh-hans")
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -112,6 +183,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "massline.accounts.sms.ConsoleBackend")
 TRACKING_PREFIX = os.environ.get("TRACKING_PREFIX", "HG")
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+ATTACHMENTS_PER_APPEAL = int(os.environ.get("ATTACHMENTS_PER_APPEAL", "9"))
 
 LOGGING = {
     "version": 1,

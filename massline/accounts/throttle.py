@@ -1,0 +1,53 @@
+"""Who is asking (client address behind trusted proxies) and the answer to a locked-out login."""
+
+import math
+
+from django.conf import settings
+from django.http import HttpResponse, JsonResponse
+
+
+def client_ip(request) -> str:
+    """The peer address, or with TRUSTED_PROXY_COUNT proxies in front the address the outermost
+    trusted proxy saw (X-Forwarded-For entries further left are the client's to invent)."""
+    count = settings.TRUSTED_PROXY_COUNT
+    if count > 0:
+        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        hops = [h for h in hops if h]
+        if len(hops) >= count:
+            return hops[-count]
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def login_name(request, credentials) -> str:
+    """The login name as the backend reads it: phone or username, without outer spaces."""
+    name = (credentials or {}).get("username")
+    if name is None:
+        name = request.POST.get("username", "")
+    return str(name).strip()
+
+
+def lockout_minutes() -> int:
+    return max(1, math.ceil(settings.AXES_COOLOFF_TIME.total_seconds() / 60))
+
+
+def lockout_message() -> str:
+    return (
+        f"登录失败次数过多，该账号或本网络地址已被暂时锁定，请 {lockout_minutes()} 分钟后再试"
+        "（锁定期间再次尝试会重新计时）。"
+    )
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """429 for every login path: the API's JSON envelope, a short page for the admin."""
+    seconds = int(settings.AXES_COOLOFF_TIME.total_seconds())
+    if request.path.startswith("/api/"):
+        body = {"code": "locked_out", "message": lockout_message(), "field": None}
+        response = JsonResponse(body, status=429, json_dumps_params={"ensure_ascii": False})
+    else:
+        response = HttpResponse(
+            f'<!DOCTYPE html><html lang="zh-hans"><meta charset="utf-8"><title>登录已锁定</title>'
+            f"<p>{lockout_message()}</p></html>",
+            status=429,
+        )
+    response["Retry-After"] = str(seconds)
+    return response
