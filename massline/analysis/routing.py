@@ -16,7 +16,8 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
-from .classify import MODEL_FORMAT, MODEL_VERSION, LinearModel, read_bundle, write_bundle
+from .bundle import MODEL_FORMAT, VERSIONS, read_bundle, write_bundle
+from .linear import LinearModel
 from .text import Segmenter, default_segmenter, normalise, strip_boilerplate
 
 __all__ = ["DepartmentSuggester", "RoutingRecord"]
@@ -178,7 +179,7 @@ class DepartmentSuggester:
     def save(self, path: str | Path) -> None:
         meta = {
             "format": MODEL_FORMAT,
-            "version": MODEL_VERSION,
+            "version": VERSIONS["department"],
             "kind": "department",
             "user_words": self.user_words,
             "seed": self.seed,

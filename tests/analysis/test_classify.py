@@ -203,7 +203,7 @@ def test_fast_features_equal_sklearn_features_on_awkward_texts(awkward):
 
 
 def test_fast_features_equal_sklearn_on_text_the_analyzers_still_have_to_clean():
-    from massline.analysis.classify import _Doc
+    from massline.analysis.features import Doc as _Doc
 
     clf = CategoryClassifier(seed=7).fit(make_examples(12) + AWKWARD_EXAMPLES * 2)
     raw = [
