@@ -2,13 +2,22 @@
 
 import json
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import Http404
 from django.http.multipartparser import MultiPartParserError
-from ninja import NinjaAPI
+from django.middleware.csrf import get_token
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
-from massline.core.errors import DomainError, IllegalTransition, InvalidInput
+from massline.core.errors import (
+    ChallengeRequired,
+    DomainError,
+    IllegalTransition,
+    InvalidInput,
+    RateLimited,
+)
 from massline.core.validation import UNSTORABLE, UNSTORABLE_MESSAGE, describe_errors
 
 
@@ -34,6 +43,19 @@ HTTP_ERRORS = {
     "CSRF check Failed": "安全校验失败，请刷新页面后重试。",
 }
 
+
+class DocsWithCsrf(Swagger):
+    """Swagger UI that sends the csrftoken cookie as it is at each request: logging in rotates
+    the token, so one printed into the page at load time fails every later POST. Opening the
+    page sets the cookie."""
+
+    template = "api/swagger.html"
+
+    def render_page(self, request, api, **kwargs):
+        get_token(request)
+        return super().render_page(request, api, **kwargs)
+
+
 api = NinjaAPI(
     title="网上群众路线 API",
     version="1.0",
@@ -43,6 +65,7 @@ api = NinjaAPI(
     ),
     urls_namespace="api",
     docs_url="/docs",
+    docs=DocsWithCsrf(),
     openapi_url="/openapi.json",
     parser=StrictParser(),
 )
@@ -53,7 +76,26 @@ def domain_error(request, exc: DomainError):
     body = {"code": exc.code, "message": exc.message, "field": exc.field}
     if isinstance(exc, IllegalTransition):
         body["state"] = exc.state
-    return api.create_response(request, body, status=exc.status)
+    if isinstance(exc, ChallengeRequired):
+        body["challenge"] = exc.challenge
+    response = api.create_response(request, body, status=exc.status)
+    if isinstance(exc, RateLimited):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_big(request, exc):
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1024 / 1024
+    body = {"code": "too_large", "message": f"请求内容不能超过 {limit:g} MB。", "field": None}
+    return api.create_response(request, body, status=413)
+
+
+@api.exception_handler(TooManyFieldsSent)
+def too_many_fields(request, exc):
+    limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+    body = {"code": "too_many_fields", "message": f"请求字段不能超过 {limit} 个。", "field": None}
+    return api.create_response(request, body, status=400)
 
 
 @api.exception_handler(ValidationError)

@@ -10,23 +10,24 @@ from massline.accounts.models import ApiToken, User, hash_secret
 from massline.core.cache import ProcessCache
 
 TOKENS = ProcessCache(seconds=10)
-"""Token hash → its user as last read. Safe: saving or deleting a token or a user (revoking
-in the admin, deactivating) clears it at once in that process and other processes within 10 s."""
+"""Token hash → (its user, its expiry) as last read. Safe: saving or deleting a token or a user
+(revoking, deactivating) clears it at once in that process and in other processes within 10 s."""
 TOKENS.clear_on_change(ApiToken, User)
 
 
-def _user_of_token(key_hash: str) -> User | None:
+def _token(key_hash: str) -> tuple[User, object] | None:
+    now = timezone.now()
     found = (
         ApiToken.objects.select_related("user")
-        .filter(key_hash=key_hash, revoked_at__isnull=True, user__is_active=True)
+        .filter(key_hash=key_hash, revoked_at__isnull=True, expires_at__gt=now)
+        .filter(user__is_active=True)
         .first()
     )
     if found is None:
         return None
-    now = timezone.now()
     if found.last_used_at is None or (now - found.last_used_at).total_seconds() > 300:
         ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
-    return found.user
+    return found.user, found.expires_at
 
 
 class BearerToken(HttpBearer):
@@ -34,12 +35,23 @@ class BearerToken(HttpBearer):
 
     def authenticate(self, request, token):
         key_hash = hash_secret(token)
-        cached = TOKENS.get(key_hash, lambda: _user_of_token(key_hash))
-        if cached is None:
+        cached = TOKENS.get(key_hash, lambda: _token(key_hash))
+        if cached is None or cached[1] <= timezone.now():
             return None
-        user = copy.copy(cached)
+        user = copy.copy(cached[0])
         request.user = user
+        request.token_hash = key_hash
         return user
+
+
+class Session(SessionAuth):
+    """The session cookie, CSRF-checked; a visitor without a session is simply not
+    authenticated (401 "请先登录"), not refused for a CSRF token they could not have had."""
+
+    def __call__(self, request):
+        if not request.user.is_authenticated:
+            return None
+        return super().__call__(request)
 
 
 def viewer(request):
@@ -53,6 +65,6 @@ def viewer(request):
     return request.user
 
 
-session = SessionAuth()
+session = Session()
 bearer = BearerToken()
 REQUIRED = [bearer, session]

@@ -1,6 +1,8 @@
 import hashlib
 import secrets
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import RegexValidator
 from django.db import models, transaction
@@ -49,6 +51,7 @@ class ApiToken(models.Model):
     prefix = models.CharField(max_length=8, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField("过期时间", null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -61,12 +64,26 @@ class ApiToken(models.Model):
     @classmethod
     def issue(cls, user: User, name: str = "") -> tuple["ApiToken", str]:
         raw = "ml_" + secrets.token_urlsafe(32)
+        expires_at = timezone.now() + timedelta(days=settings.API_TOKEN_DAYS)
         with transaction.atomic():
             token = cls.objects.create(
-                user=user, name=name, key_hash=hash_secret(raw), prefix=raw[:8]
+                user=user,
+                name=name,
+                key_hash=hash_secret(raw),
+                prefix=raw[:8],
+                expires_at=expires_at,
             )
             audit("account.token_issued", actor=user, target=token, name=name)
         return token, raw
+
+    def revoke(self, actor) -> None:
+        with transaction.atomic():
+            updated = ApiToken.objects.filter(pk=self.pk, revoked_at__isnull=True).update(
+                revoked_at=timezone.now()
+            )
+            if updated:
+                audit("account.token_revoked", actor=actor, target=self, name=self.name)
+        self.refresh_from_db(fields=["revoked_at"])
 
 
 class PhoneCode(models.Model):
@@ -79,10 +96,14 @@ class PhoneCode(models.Model):
     expires_at = models.DateTimeField()
     attempts = models.PositiveSmallIntegerField(default=0)
     used_at = models.DateTimeField(null=True, blank=True)
+    client_ip = models.CharField("请求地址", max_length=45, blank=True, default="")
+    challenge_id = models.CharField(max_length=32, unique=True, null=True, blank=True)
+    """The answered challenge that let this code be sent; unique, so an answer works once."""
 
     class Meta:
         verbose_name = "短信验证码"
         verbose_name_plural = "短信验证码"
+        indexes = [models.Index(fields=["created_at"]), models.Index(fields=["client_ip"])]
 
     def __str__(self) -> str:
         return f"{self.phone} ({self.purpose})"

@@ -3,18 +3,27 @@
 import secrets
 from datetime import timedelta
 
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from massline.accounts.models import PhoneCode, User, hash_secret, phone_validator
 from massline.accounts.sms import send_sms
 from massline.core.audit import audit
-from massline.core.errors import InvalidInput
+from massline.core.errors import ChallengeRequired, InvalidInput, RateLimited
 
 CODE_TTL = timedelta(minutes=10)
 RESEND_AFTER = timedelta(seconds=60)
 MAX_ATTEMPTS = 5
+WINDOW = timedelta(hours=1)
+CHALLENGE_TTL = 600
+CHALLENGE_SALT = "massline.accounts.sms-challenge"
+DIGITS = "零一二三四五六七八九十"
 
 
 def _check_phone(phone: str) -> str:
@@ -28,19 +37,113 @@ def _check_phone(phone: str) -> str:
     return phone
 
 
-def send_code(phone: str, purpose: str = "register") -> None:
+def _numeral(n: int) -> str:
+    return DIGITS[n] if n <= 10 else "十" + DIGITS[n - 10]
+
+
+def new_challenge() -> dict:
+    """An arithmetic question in Chinese numerals and a signed token that carries a keyed hash
+    of its answer (not the answer: the token is signed, not encrypted). It stops scripts that
+    send codes blindly; it is not a CAPTCHA and a determined program can answer it."""
+    a, b = secrets.randbelow(9) + 2, secrets.randbelow(9) + 2
+    ident = secrets.token_hex(16)
+    token = signing.dumps({"id": ident, "h": _answer_hash(ident, a + b)}, salt=CHALLENGE_SALT)
+    return {"token": token, "question": f"{_numeral(a)}加{_numeral(b)}等于几？（请填阿拉伯数字）"}
+
+
+def _answer_hash(ident: str, answer: int) -> str:
+    return salted_hmac(CHALLENGE_SALT, f"{ident}:{answer}").hexdigest()
+
+
+def _solved_challenge(token: str | None, answer: str | None) -> str | None:
+    """The challenge id if `answer` answers the challenge `token`, else None."""
+    if not token or not (answer or "").strip().isdigit():
+        return None
+    try:
+        data = signing.loads(token, salt=CHALLENGE_SALT, max_age=CHALLENGE_TTL)
+    except signing.BadSignature:
+        return None
+    expected = _answer_hash(str(data.get("id")), int(answer.strip()))
+    return str(data["id"]) if constant_time_compare(expected, str(data.get("h"))) else None
+
+
+def _retry_text(seconds: int) -> str:
+    minutes = max(1, -(-seconds // 60))
+    return f"{minutes} 分钟后"
+
+
+def send_code(
+    phone: str,
+    purpose: str = "register",
+    *,
+    client_ip: str = "",
+    challenge_token: str | None = None,
+    challenge_answer: str | None = None,
+) -> None:
+    """Send a code, within the limits: one a minute per phone; SMS_PER_ADDRESS_PER_HOUR per
+    client address and SMS_PER_HOUR in all; an answered challenge once an address has asked
+    for SMS_CHALLENGE_AFTER codes within the hour. Counting sent rows holds across processes."""
     phone = _check_phone(phone)
     now = timezone.now()
-    recent = PhoneCode.objects.filter(phone=phone, created_at__gt=now - RESEND_AFTER).exists()
-    if recent:
-        raise InvalidInput("验证码已发送，请60秒后再试。", field="phone", code="too_soon")
-    code = f"{secrets.randbelow(10**6):06d}"
-    with transaction.atomic():
-        sent = PhoneCode.objects.create(
-            phone=phone, code_hash=hash_secret(code), purpose=purpose, expires_at=now + CODE_TTL
+    if PhoneCode.objects.filter(phone=phone, created_at__gt=now - RESEND_AFTER).exists():
+        raise RateLimited(
+            "验证码已发送，请60秒后再试。", field="phone", code="too_soon", retry_after=60
         )
-        audit("account.sms_code_sent", target=sent, phone=phone[:3] + "****" + phone[-4:])
+    window = PhoneCode.objects.filter(created_at__gt=now - WINDOW)
+    if window.count() >= settings.SMS_PER_HOUR:
+        raise RateLimited(
+            "短信发送量已达本平台每小时上限，请稍后再试。", code="sms_busy", retry_after=600
+        )
+    from_here = window.filter(client_ip=client_ip).order_by("created_at")
+    sent_here = from_here.count()
+    if sent_here >= settings.SMS_PER_ADDRESS_PER_HOUR:
+        oldest = from_here.values_list("created_at", flat=True).first()
+        wait = int((oldest + WINDOW - now).total_seconds()) + 1
+        raise RateLimited(
+            f"本网络地址一小时内获取验证码已达 {settings.SMS_PER_ADDRESS_PER_HOUR} 次上限，"
+            f"请 {_retry_text(wait)}再试。",
+            code="rate_limited",
+            retry_after=wait,
+        )
+    challenge_id = None
+    if sent_here >= settings.SMS_CHALLENGE_AFTER:
+        challenge_id = _solved_challenge(challenge_token, challenge_answer)
+        if challenge_id is None:
+            answered = bool(challenge_token or challenge_answer)
+            raise ChallengeRequired(
+                "答案不正确，请回答新的问题。" if answered else "请先回答问题再获取验证码。",
+                challenge=new_challenge(),
+                code="wrong_challenge" if answered else "challenge_required",
+            )
+    code = f"{secrets.randbelow(10**6):06d}"
+    try:
+        with transaction.atomic():
+            sent = PhoneCode.objects.create(
+                phone=phone,
+                code_hash=hash_secret(code),
+                purpose=purpose,
+                expires_at=now + CODE_TTL,
+                client_ip=client_ip,
+                challenge_id=challenge_id,
+            )
+            audit(
+                "account.sms_code_sent",
+                target=sent,
+                phone=phone[:3] + "****" + phone[-4:],
+                client_ip=client_ip,
+            )
+    except IntegrityError:
+        raise ChallengeRequired(
+            "该问题已用过，请回答新的问题。", challenge=new_challenge(), code="wrong_challenge"
+        ) from None
     send_sms(phone, f"【网上群众路线】您的验证码是{code}，10分钟内有效。")
+
+
+def check_password_strength(password: str, user: User) -> None:
+    try:
+        validate_password(password or "", user=user)
+    except ValidationError as exc:
+        raise InvalidInput("".join(exc.messages), field="password", code="weak_password") from None
 
 
 def register_resident(phone: str, code: str, real_name: str, password: str) -> User:
@@ -48,9 +151,9 @@ def register_resident(phone: str, code: str, real_name: str, password: str) -> U
     real_name = (real_name or "").strip()
     if not 2 <= len(real_name) <= 30:
         raise InvalidInput("请填写真实姓名（2至30字）。", field="real_name", code="invalid")
-    if len(password or "") < 8:
-        raise InvalidInput("密码至少8位。", field="password", code="too_short")
+    check_password_strength(password, User(username=phone, phone=phone, real_name=real_name))
     now = timezone.now()
+    wrong_left = None
     with transaction.atomic():
         pending = (
             PhoneCode.objects.select_for_update()
@@ -61,14 +164,24 @@ def register_resident(phone: str, code: str, real_name: str, password: str) -> U
         if pending is None or pending.attempts >= MAX_ATTEMPTS:
             raise InvalidInput("验证码已失效，请重新获取。", field="code", code="expired")
         if pending.code_hash != hash_secret((code or "").strip()):
-            PhoneCode.objects.filter(pk=pending.pk).update(attempts=pending.attempts + 1)
-            raise InvalidInput("验证码不正确。", field="code", code="wrong_code")
-        if User.objects.filter(phone=phone).exists():
-            raise InvalidInput("该手机号已注册，请直接登录。", field="phone", code="taken")
-        pending.used_at = now
-        pending.save(update_fields=["used_at"])
-        user = User(username=phone, phone=phone, real_name=real_name, phone_verified_at=now)
-        user.set_password(password)
-        user.save()
-        audit("account.registered", actor=user, target=user)
+            PhoneCode.objects.filter(pk=pending.pk).update(attempts=F("attempts") + 1)
+            wrong_left = MAX_ATTEMPTS - pending.attempts - 1
+        else:
+            if User.objects.filter(phone=phone).exists():
+                raise InvalidInput("该手机号已注册，请直接登录。", field="phone", code="taken")
+            pending.used_at = now
+            pending.save(update_fields=["used_at"])
+            user = User(username=phone, phone=phone, real_name=real_name, phone_verified_at=now)
+            user.set_password(password)
+            user.save()
+            audit("account.registered", actor=user, target=user)
+    if wrong_left is not None:
+        # Raised after the block commits, so that the failed attempt stays counted.
+        if wrong_left <= 0:
+            raise InvalidInput(
+                "验证码错误次数过多，已失效，请重新获取。", field="code", code="expired"
+            )
+        raise InvalidInput(
+            f"验证码不正确，还可尝试 {wrong_left} 次。", field="code", code="wrong_code"
+        )
     return user

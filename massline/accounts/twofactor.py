@@ -72,6 +72,6 @@ def verify(request, user, token: str) -> TOTPDevice:
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             audit("account.totp_enrolled", actor=user, target=user)
-    if hasattr(request, "session") and request.user.is_authenticated:
+    if not getattr(request, "token_hash", None) and request.user.is_authenticated:
         otp_login(request, device)
     return device

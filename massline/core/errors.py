@@ -34,3 +34,25 @@ class IllegalTransition(DomainError):
     def __init__(self, message: str, *, state: str):
         super().__init__(message)
         self.state = state
+
+
+class RateLimited(DomainError):
+    """Too many requests: the message says when to retry; the API sends Retry-After."""
+
+    status = 429
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: int, field=None, code=None):
+        super().__init__(message, field=field, code=code)
+        self.retry_after = retry_after
+
+
+class ChallengeRequired(DomainError):
+    """The client must answer `challenge["question"]` and send it back with its token."""
+
+    status = 422
+    code = "challenge_required"
+
+    def __init__(self, message: str, *, challenge: dict, code: str | None = None):
+        super().__init__(message, field="challenge_answer", code=code)
+        self.challenge = challenge

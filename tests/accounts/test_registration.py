@@ -47,7 +47,8 @@ def test_a_wrong_code_or_phone_is_refused_with_the_field_named(db):
     assert res.status_code == 422 and res.json()["field"] == "code"
     assert not User.objects.filter(phone="13912340001").exists()
     again = _post(client, "/api/v1/auth/sms-code", {"phone": "13912340001"})
-    assert again.status_code == 422 and "60秒" in again.json()["message"]
+    assert again.status_code == 429 and "60秒" in again.json()["message"]
+    assert again["Retry-After"] == "60"
 
 
 def test_a_bad_password_gets_no_token_and_a_bad_token_gets_401(people):
