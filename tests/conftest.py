@@ -115,6 +115,7 @@ def people(orgs):
         city_handler=_user("hg_housing", "吴住建", org=o.city_housing, role=Role.HANDLER),
         transport_handler=_user("hg_transport", "郑交通", org=o.city_transport, role=Role.HANDLER),
         leader=_user("hg_leader", "冯市长", org=o.city, role=Role.LEADER),
+        analyst=_user("hg_analyst", "陈分析", org=o.city, role=Role.ANALYST),
         admin=_user("admin", "管理员", is_superuser=True, is_staff=True),
     )
 

@@ -1,7 +1,7 @@
 from datetime import date, datetime
 from typing import Annotated
 
-from django.shortcuts import get_object_or_404
+from django.http import FileResponse
 from django.utils import timezone
 from ninja import File, Header, Query, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -9,33 +9,24 @@ from pydantic import Field
 
 from massline.accounts.auth import REQUIRED, viewer
 from massline.appeals import workflow
+from massline.appeals.actions import Action, AppealIn, allowed
 from massline.appeals.deadlines import policies, standing
-from massline.appeals.models import Appeal, Category, Kind, State, Verdict
-from massline.appeals.permissions import is_staff_member, roles_for
+from massline.appeals.models import Appeal, Attachment, Category, Kind, State, Verdict
+from massline.appeals.permissions import Policy, policy
+from massline.appeals.privacy import masker
 from massline.appeals.selectors import AppealFilters, appeal_detail, appeal_list
-from massline.appeals.services import NewAppeal, attach_file, submit_appeal
+from massline.appeals.services import attach_file, submit_appeal
+from massline.core.audit import audit
 from massline.core.calendar import calendar_warnings
 from massline.core.errors import NotFound
-from massline.core.masking import mask_personal_data
-from massline.core.validation import ERRORS, Input
+from massline.core.validation import ERRORS
+from massline.orgs.models import Role
 
 router = Router(tags=["诉求"])
 
 MAX_ID = 2**63 - 1
 Day = Annotated[date | None, Field(ge=date(1900, 1, 1), le=date(2999, 12, 31))]
 """A day the database's time arithmetic can handle, so a filter near year 1 or 9999 is a 422."""
-
-
-class AppealIn(Input):
-    kind: Kind = Field(description="投诉 complaint / 建议 suggestion / 咨询 consultation / …")
-    title: str = Field(description="标题，4–100字")
-    body: str = Field(description="内容，10–5000字")
-    region_code: str = Field(description="所在地区的区划代码，如 421102（黄州区）")
-    category_id: int | None = None
-    location: str = Field("", max_length=200)
-    is_public: bool = True
-    contact_name: str = Field("", max_length=50)
-    contact_phone: str = Field("", max_length=20)
 
 
 class Deadline(Schema):
@@ -84,6 +75,8 @@ class RatingOut(Schema):
 
 
 class AttachmentOut(Schema):
+    id: int
+    url: str
     name: str
     content_type: str
     size: int
@@ -116,30 +109,13 @@ class Page(Schema):
     results: list[AppealOut]
 
 
-def _category_path(c: Category | None) -> str | None:
-    if c is None:
-        return None
-    names = []
-    while c is not None:
-        names.append(c.name)
-        c = c.parent
-    return "/".join(reversed(names))
-
-
-def _masker(appeal: Appeal, see_original: bool):
-    if see_original:
-        return lambda text: text
-    names = [n for n in (appeal.contact_name, getattr(appeal.submitted_by, "real_name", "")) if n]
-    return lambda text: mask_personal_data(text, names)
-
-
 def _local(moment: datetime | None) -> datetime | None:
     """Times leave the API in the platform's time zone (+08:00), as residents read them."""
     return timezone.localtime(moment) if moment is not None else None
 
 
-def _summary(a: Appeal, now: datetime, show, policy=None) -> dict:
-    st = standing(a, now, policy)
+def _summary(a: Appeal, now: datetime, show, deadline_policy=None) -> dict:
+    st = standing(a, now, deadline_policy)
     return {
         "tracking_no": a.tracking_no,
         "kind": a.kind,
@@ -172,10 +148,8 @@ def _summary(a: Appeal, now: datetime, show, policy=None) -> dict:
 )
 def submit(request, payload: AppealIn, idempotency_key: str | None = Header(None, max_length=80)):
     """With an `Idempotency-Key` header a retried POST returns the first appeal (200), never a
-    second one."""
-    appeal, created = submit_appeal(
-        request.auth, NewAppeal(**payload.dict()), idempotency_key=idempotency_key
-    )
+    second one; the same key with different content is a 422."""
+    appeal, created = submit_appeal(request.auth, payload, idempotency_key=idempotency_key)
     if not created:
         return Status(200, _detail(request.auth, appeal.tracking_no))
     return Status(201, _render(request.auth, appeal))
@@ -184,11 +158,11 @@ def submit(request, payload: AppealIn, idempotency_key: str | None = Header(None
 @router.get("appeals", response={200: Page, **ERRORS}, summary="诉求列表与搜索")
 def list_appeals(
     request,
-    q: str = "",
+    q: str = Query("", max_length=100),
     state: State | None = None,
     kind: Kind | None = None,
     category_id: int | None = Query(None, ge=1, le=MAX_ID),
-    region_code: str | None = None,
+    region_code: str | None = Query(None, max_length=12),
     org_id: int | None = Query(None, ge=1, le=MAX_ID),
     date_from: Day = None,
     date_to: Day = None,
@@ -214,12 +188,9 @@ def list_appeals(
     count = qs.count()
     rows = list(qs[(page - 1) * page_size : page * page_size])
     now = timezone.now()
-    staff = is_staff_member(user) and not mine
+    rules = policy(user)
     table = policies()
-    results = [
-        _summary(a, now, _masker(a, staff or a.submitted_by_id == user.pk), table[a.kind])
-        for a in rows
-    ]
+    results = [_summary(a, now, masker(a, rules.can_see_original(a)), table[a.kind]) for a in rows]
     return {"count": count, "page": page, "page_size": page_size, "results": results}
 
 
@@ -230,13 +201,25 @@ def _detail(user, tracking_no: str) -> dict:
     return _render(user, a)
 
 
+def _original_for(rules: Policy, a: Appeal) -> bool:
+    """Whether the viewer reads the original; a leader's reading of it is audited."""
+    if not rules.can_see_original(a):
+        return False
+    roles = rules.roles(a)
+    if Role.LEADER in roles and not roles & {Role.RESIDENT, Role.DISPATCHER, Role.HANDLER}:
+        audit("appeal.original_viewed", actor=rules.user, target=a, tracking_no=a.tracking_no)
+    return True
+
+
 def _render(user, a: Appeal) -> dict:
     """The detail of an appeal whose relations are loaded (`appeal_detail`, or a new one)."""
-    roles = roles_for(user, a)
-    staff = bool(roles - {"resident"})
-    if not roles and not Appeal.objects.public().filter(pk=a.pk).exists():
+    rules = policy(user)
+    if not rules.can_see(a):
         raise NotFound("诉求不存在。", field="tracking_no")
-    show = _masker(a, see_original=bool(roles))
+    roles = rules.roles(a)
+    staff = rules.sees_as_staff(a)
+    original = _original_for(rules, a)
+    show = masker(a, original)
     now = timezone.now()
     events = [e for e in a.events.all() if staff or e.is_public]
     out = _summary(a, now, show)
@@ -250,8 +233,8 @@ def _render(user, a: Appeal) -> dict:
         co_orgs=[o.name for o in a.co_orgs.all()],
         merged_into=a.merged_into.tracking_no if a.merged_into else None,
         merged=[m.tracking_no for m in a.merged.all()],
-        contact_name=a.contact_name if roles else None,
-        contact_phone=a.contact_phone if roles else None,
+        contact_name=a.contact_name if original else None,
+        contact_phone=a.contact_phone if original else None,
         ratings=[
             {
                 "round": r.round,
@@ -263,30 +246,37 @@ def _render(user, a: Appeal) -> dict:
             }
             for r in a.ratings.all()
         ],
-        attachments=[
-            {"name": f.name, "content_type": f.content_type, "size": f.size}
-            for f in a.attachments.all()
-        ]
-        if roles
-        else [],
+        attachments=[_attachment(a, f) for f in a.attachments.all()] if roles else [],
         timeline=[
             {
                 "at": _local(e.created_at),
                 "action": e.action,
-                "action_label": workflow.ACTION_LABELS.get(e.action, "上传附件"),
+                "action_label": Action(e.action).label,
                 "from_state": e.from_state,
                 "to_state": e.to_state,
                 "org": e.actor_org.name if e.actor_org else None,
                 "note": show(e.note),
-                "internal_note": e.internal_note if staff else None,
+                "internal_note": show(e.internal_note) if staff else None,
             }
             for e in events
         ],
-        actions=workflow.allowed_actions(a, roles),
+        actions=[
+            x for x in allowed(a.state, roles, bool(a.merged_into_id)) if x in workflow.REGISTRY
+        ],
         roles=sorted(roles),
         warnings=_warnings(a, now) if staff else [],
     )
     return out
+
+
+def _attachment(a: Appeal, f: Attachment) -> dict:
+    return {
+        "id": f.pk,
+        "url": f"/api/v1/appeals/{a.tracking_no}/attachments/{f.pk}",
+        "name": f.name,
+        "content_type": f.content_type,
+        "size": f.size,
+    }
 
 
 def _warnings(a: Appeal, now: datetime) -> list[str]:
@@ -303,6 +293,13 @@ def get_appeal(request, tracking_no: str):
     return _detail(viewer(request), tracking_no)
 
 
+def _appeal_pk(tracking_no: str) -> int:
+    pk = Appeal.objects.filter(tracking_no=tracking_no).values_list("pk", flat=True).first()
+    if pk is None:
+        raise NotFound("诉求不存在。", field="tracking_no")
+    return pk
+
+
 @router.post(
     "appeals/{slug:tracking_no}/attachments",
     auth=REQUIRED,
@@ -310,213 +307,58 @@ def get_appeal(request, tracking_no: str):
     summary="上传附件（图片或PDF）",
 )
 def upload(request, tracking_no: str, file: File[UploadedFile]):
-    appeal = get_object_or_404(Appeal, tracking_no=tracking_no)
-    if appeal.submitted_by_id != request.auth.pk:
-        raise NotFound("诉求不存在。", field="tracking_no")
-    att = attach_file(appeal, request.auth, file)
-    return Status(201, {"name": att.name, "content_type": att.content_type, "size": att.size})
+    """The resident while the appeal is open, the handler while working on it. Images are
+    re-encoded without their metadata (EXIF/GPS); files are stored under random names."""
+    att = attach_file(_appeal_pk(tracking_no), request.auth, file)
+    return Status(201, _attachment(att.appeal, att))
 
 
-class Versioned(Input):
-    version: int | None = Field(
-        None, description="详情中的 version；不一致时返回 409，防止覆盖他人操作"
+@router.get(
+    "appeals/{slug:tracking_no}/attachments/{int:attachment_id}",
+    response={200: None, **ERRORS},
+    summary="下载附件",
+)
+def download(request, tracking_no: str, attachment_id: int):
+    """Only for those who hold the appeal (its resident and the staff who handle it)."""
+    att = (
+        Attachment.objects.select_related("appeal")
+        .filter(pk=attachment_id, appeal__tracking_no=tracking_no)
+        .first()
     )
-
-
-class NoteIn(Versioned):
-    note: str = ""
-
-
-class RejectIn(Versioned):
-    reason: str = Field(description="duplicate / out_of_scope / abusive / no_content")
-    note: str = ""
-
-
-class DispatchIn(Versioned):
-    org_id: int
-    co_org_ids: list[int] = []
-    note: str = ""
-
-
-class ReasonIn(Versioned):
-    reason: str
-
-
-class ReplyIn(Versioned):
-    text: str = Field(description="公开答复内容")
-    internal_note: str = ""
-
-
-class RateIn(Versioned):
-    verdict: Verdict
-    resolved: bool
-    comment: str = ""
-
-
-class MergeIn(Versioned):
-    primary: str = Field(description="主件编号")
-
-
-class ExtensionIn(Versioned):
-    days: int
-    reason: str
-
-
-class DecisionIn(Versioned):
-    approve: bool
-    note: str = ""
-
-
-class SuperviseIn(Versioned):
-    note: str
-
-
-def _act(request, tracking_no: str, fn, **kwargs):
-    pk = Appeal.objects.filter(tracking_no=tracking_no).values_list("pk", flat=True).first()
-    if pk is None:
-        raise NotFound("诉求不存在。", field="tracking_no")
-    fn(pk, request.auth, **kwargs)
-    return _detail(request.auth, tracking_no)
+    if att is None or not policy(viewer(request)).roles(att.appeal):
+        raise NotFound("附件不存在。", field="attachment_id")
+    inline = att.content_type.startswith("image/")
+    response = FileResponse(
+        att.file.open("rb"),
+        content_type=att.content_type,
+        as_attachment=not inline,
+        filename=att.name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 ACTION = dict(auth=REQUIRED, response={200: AppealDetailOut, **ERRORS}, tags=["办理流程"])
 
 
-@router.post("appeals/{slug:tracking_no}/accept", summary="受理", **ACTION)
-def accept(request, tracking_no: str, payload: NoteIn):
-    return _act(
-        request, tracking_no, workflow.do_accept, note=payload.note, version=payload.version
+def _route(spec: workflow.ActionSpec) -> None:
+    """One POST endpoint per action of the registry, its body the action's payload schema."""
+
+    def endpoint(request, tracking_no: str, payload):
+        workflow.perform(spec.action, _appeal_pk(tracking_no), request.auth, payload)
+        return _detail(request.auth, tracking_no)
+
+    endpoint.__name__ = spec.action.value
+    endpoint.__annotations__ = {"tracking_no": str, "payload": spec.schema}
+    router.post(f"appeals/{{slug:tracking_no}}/{spec.path}", summary=spec.summary, **ACTION)(
+        endpoint
     )
 
 
-@router.post("appeals/{slug:tracking_no}/reject", summary="不予受理", **ACTION)
-def reject(request, tracking_no: str, payload: RejectIn):
-    return _act(
-        request,
-        tracking_no,
-        workflow.do_reject,
-        reason=payload.reason,
-        note=payload.note,
-        version=payload.version,
-    )
-
-
-@router.post("appeals/{slug:tracking_no}/dispatch", summary="派单（可指定协办单位）", **ACTION)
-def dispatch(request, tracking_no: str, payload: DispatchIn):
-    return _act(
-        request,
-        tracking_no,
-        workflow.do_dispatch,
-        org_id=payload.org_id,
-        co_org_ids=payload.co_org_ids,
-        note=payload.note,
-        version=payload.version,
-    )
-
-
-@router.post("appeals/{slug:tracking_no}/transfer", summary="转派", **ACTION)
-def transfer(request, tracking_no: str, payload: DispatchIn):
-    return _act(
-        request,
-        tracking_no,
-        workflow.do_transfer,
-        org_id=payload.org_id,
-        co_org_ids=payload.co_org_ids,
-        note=payload.note,
-        version=payload.version,
-    )
-
-
-@router.post("appeals/{slug:tracking_no}/sign", summary="签收", **ACTION)
-def sign(request, tracking_no: str, payload: Versioned):
-    return _act(request, tracking_no, workflow.do_sign, version=payload.version)
-
-
-@router.post("appeals/{slug:tracking_no}/return", summary="退回派单中心", **ACTION)
-def give_back(request, tracking_no: str, payload: ReasonIn):
-    return _act(
-        request, tracking_no, workflow.do_return, reason=payload.reason, version=payload.version
-    )
-
-
-@router.post("appeals/{slug:tracking_no}/reply", summary="答复", **ACTION)
-def reply(request, tracking_no: str, payload: ReplyIn):
-    return _act(
-        request,
-        tracking_no,
-        workflow.do_reply,
-        text=payload.text,
-        internal_note=payload.internal_note,
-        version=payload.version,
-    )
-
-
-@router.post("appeals/{slug:tracking_no}/close", summary="办结", **ACTION)
-def close(request, tracking_no: str, payload: NoteIn):
-    return _act(request, tracking_no, workflow.do_close, note=payload.note, version=payload.version)
-
-
-@router.post("appeals/{slug:tracking_no}/rate", summary="评价（每轮一次）", **ACTION)
-def rate(request, tracking_no: str, payload: RateIn):
-    return _act(
-        request,
-        tracking_no,
-        workflow.do_rate,
-        verdict=payload.verdict,
-        resolved=payload.resolved,
-        comment=payload.comment,
-        version=payload.version,
-    )
-
-
-@router.post("appeals/{slug:tracking_no}/reopen", summary="重办", **ACTION)
-def reopen(request, tracking_no: str, payload: ReasonIn):
-    return _act(
-        request, tracking_no, workflow.do_reopen, reason=payload.reason, version=payload.version
-    )
-
-
-@router.post("appeals/{slug:tracking_no}/merge", summary="并案（并入主件）", **ACTION)
-def merge(request, tracking_no: str, payload: MergeIn):
-    primary = Appeal.objects.filter(tracking_no=payload.primary).values_list("pk", flat=True)
-    return _act(
-        request,
-        tracking_no,
-        workflow.do_merge,
-        primary_id=primary.first() or -1,
-        version=payload.version,
-    )
-
-
-@router.post("appeals/{slug:tracking_no}/extension", summary="申请延期", **ACTION)
-def request_extension(request, tracking_no: str, payload: ExtensionIn):
-    return _act(
-        request,
-        tracking_no,
-        workflow.do_request_extension,
-        days=payload.days,
-        reason=payload.reason,
-        version=payload.version,
-    )
-
-
-@router.post("appeals/{slug:tracking_no}/extension/decision", summary="审批延期", **ACTION)
-def decide_extension(request, tracking_no: str, payload: DecisionIn):
-    return _act(
-        request,
-        tracking_no,
-        workflow.do_decide_extension,
-        approve=payload.approve,
-        note=payload.note,
-        version=payload.version,
-    )
-
-
-@router.post("appeals/{slug:tracking_no}/supervise", summary="督办", **ACTION)
-def supervise(request, tracking_no: str, payload: SuperviseIn):
-    return _act(
-        request, tracking_no, workflow.do_supervise, note=payload.note, version=payload.version
-    )
+for _spec in workflow.REGISTRY.values():
+    _route(_spec)
 
 
 class CategoryOut(Schema):

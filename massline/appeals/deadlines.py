@@ -3,10 +3,19 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from massline.appeals.models import OPEN_STATES, Appeal, DeadlinePolicy, Kind, State
+from massline.appeals.models import (
+    OPEN_STATES,
+    Appeal,
+    DeadlinePolicy,
+    ExtensionRequest,
+    Kind,
+    Rating,
+    State,
+)
 from massline.core.calendar import get_calendar
+from massline.core.errors import IllegalTransition, InvalidInput
 
-DEFAULT_REPLY_DAYS = {
+DEFAULT_REPLY_DAYS: dict[str, int] = {
     Kind.CONSULTATION: 3,
     Kind.HELP: 3,
     Kind.COMPLAINT: 13,
@@ -56,6 +65,48 @@ def tighten_for_supervision(appeal: Appeal, now: datetime) -> None:
         return
     due = get_calendar().add_working_days(now, policy_for(appeal.kind).supervised_days)
     appeal.reply_due_at = min(appeal.reply_due_at, due)
+
+
+def check_extension(appeal: Appeal, days: int) -> None:
+    """An extension is 1–30 working days, within the policy's count and total per appeal."""
+    if not 1 <= days <= 30:
+        raise InvalidInput("延期天数须为1至30个工作日。", field="days", code="out_of_range")
+    policy = policy_for(appeal.kind)
+    granted = list(
+        appeal.extensions.exclude(status=ExtensionRequest.Status.DENIED).values_list(
+            "days", flat=True
+        )
+    )
+    if len(granted) >= policy.max_extensions:
+        raise IllegalTransition(
+            f"每件诉求最多延期{policy.max_extensions}次，已达上限。", state=appeal.state
+        )
+    left = policy.max_extension_days - sum(granted)
+    if days > left:
+        raise InvalidInput(
+            f"累计延期不能超过{policy.max_extension_days}个工作日，"
+            f"本次最多还可申请{max(left, 0)}个工作日。",
+            field="days",
+            code="out_of_range",
+        )
+
+
+def rating_window_ends(appeal: Appeal) -> datetime | None:
+    if appeal.replied_at is None:
+        return None
+    return get_calendar().add_working_days(appeal.replied_at, policy_for(appeal.kind).rating_days)
+
+
+def check_rating_window_over(appeal: Appeal, now: datetime) -> None:
+    """The resident keeps the right to rate: no closing before the window ends unless rated."""
+    if Rating.objects.filter(appeal=appeal, round=appeal.round).exists():
+        return
+    ends = rating_window_ends(appeal)
+    if ends is not None and now < ends:
+        raise IllegalTransition(
+            f"群众评价期尚未结束（答复后{policy_for(appeal.kind).rating_days}个工作日），暂不能办结。",
+            state=appeal.state,
+        )
 
 
 def extend(appeal: Appeal, days: int) -> None:

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from massline.core.models import AppendOnlyModel
 from massline.orgs.models import Org, Region
 
 
@@ -69,6 +70,13 @@ class DeadlinePolicy(models.Model):
     severe_factor = models.FloatField("严重超期倍数", default=3.0)
     reset_on_transfer = models.BooleanField("转派重新计时", default=False)
     supervised_days = models.PositiveSmallIntegerField("督办时限（工作日）", default=5)
+    rating_days = models.PositiveSmallIntegerField(
+        "评价期限（工作日）",
+        default=5,
+        help_text="答复后群众可在此期限内评价；期满未评价的方可由派单中心办结。",
+    )
+    max_extensions = models.PositiveSmallIntegerField("延期次数上限", default=2)
+    max_extension_days = models.PositiveSmallIntegerField("累计延期上限（工作日）", default=20)
 
     class Meta:
         verbose_name = "办理时限"
@@ -79,15 +87,14 @@ class DeadlinePolicy(models.Model):
 
 
 class AppealQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from massline.appeals.permissions import visible_appeals
-
-        return visible_appeals(self, user)
-
     def public(self):
+        """The public board; `Appeal.on_public_board` says the same of one appeal."""
         return self.filter(is_public=True, merged_into__isnull=True).exclude(
-            state__in=[State.SUBMITTED, State.REJECTED]
+            state__in=NOT_PUBLISHED
         )
+
+
+NOT_PUBLISHED = (State.SUBMITTED, State.REJECTED)
 
 
 class Appeal(models.Model):
@@ -152,6 +159,7 @@ class Appeal(models.Model):
         Org, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     search_text = models.TextField(blank=True, editable=False)
+    public_search_text = models.TextField(blank=True, editable=False)
 
     objects = AppealQuerySet.as_manager()
 
@@ -169,11 +177,16 @@ class Appeal(models.Model):
     def __str__(self) -> str:
         return f"{self.tracking_no} {self.title}"
 
+    @property
+    def on_public_board(self) -> bool:
+        return self.is_public and self.merged_into_id is None and self.state not in NOT_PUBLISHED
 
-class AppealEvent(models.Model):
-    """One step of an appeal's life: the audit trail and the public timeline. Never changed."""
 
-    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="events")
+class AppealEvent(AppendOnlyModel):
+    """One step of an appeal's life: the audit trail and the public timeline. Never changed;
+    written only by `massline.appeals.events`."""
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="events")
     action = models.CharField("动作", max_length=24)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -199,14 +212,6 @@ class AppealEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.appeal_id} {self.action}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("appeal events are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("appeal events are append-only")
 
 
 class Attachment(models.Model):

@@ -1,11 +1,24 @@
-"""Who may see and act on an appeal. Views, API and querysets all ask here."""
+"""Who may see and act on an appeal: one policy that the API, uploads, pages and querysets ask.
 
-from django.db.models import Q
+Residents see their own appeals; handlers their org's subtree and the appeals they co-handle;
+dispatchers, leaders and analysts the subtree their org works for. Everyone sees the public
+board. Analysts work on masked text (analysis needs the words, not the identity); leaders see
+the original of appeals in their subtree, and each such view is audited by the caller.
+"""
 
+from functools import cached_property
+
+from django.db.models import Q, QuerySet
+
+from massline.appeals.actions import TABLE
 from massline.core.cache import ProcessCache
 from massline.orgs.models import Membership, Org, Role
 
-STAFF_SCOPE_ROLES = {Role.DISPATCHER, Role.LEADER, Role.ANALYST, Role.ADMIN}
+SCOPE_ROLES = (Role.DISPATCHER, Role.LEADER, Role.ANALYST)
+ORIGINAL_ROLES = frozenset(
+    {Role.RESIDENT, Role.DISPATCHER, Role.HANDLER, Role.CO_HANDLER, Role.LEADER, Role.ADMIN}
+)
+"""Roles that read an appeal unmasked: everyone who holds it except analysts."""
 
 WITHOUT_MEMBERSHIPS = ProcessCache(seconds=10)
 """User pk → () for users in no org. Safe: only the absence is kept, so a stale entry can only
@@ -31,80 +44,110 @@ def memberships(user) -> list[Membership]:
     return cached
 
 
-def is_platform_admin(user) -> bool:
-    return user.is_authenticated and (
-        user.is_superuser or any(m.role == Role.ADMIN for m in memberships(user))
-    )
-
-
 def _under(org: Org | None, root: Org) -> bool:
     return org is not None and org.path.startswith(root.path)
 
 
-def roles_for(user, appeal) -> set[str]:
-    """The roles `user` holds towards this particular appeal."""
-    roles: set[str] = set()
-    if not user.is_authenticated:
-        return roles
-    if appeal.submitted_by_id == user.pk:
-        roles.add(Role.RESIDENT)
-    if is_platform_admin(user):
-        roles.add(Role.ADMIN)
-    co_orgs = None
-    for m in memberships(user):
-        scope = m.org.scope
-        if m.role in (Role.DISPATCHER, Role.LEADER, Role.ANALYST) and (
-            _under(appeal.hub, scope) or _under(appeal.lead_org, scope)
-        ):
-            roles.add(m.role)
-        elif m.role == Role.HANDLER:
-            if _under(appeal.lead_org, m.org):
-                roles.add(Role.HANDLER)
-            else:
-                if co_orgs is None:
-                    co_orgs = list(appeal.co_orgs.all())
-                if any(_under(o, m.org) for o in co_orgs):
-                    roles.add("co_handler")
-    return roles
+class Policy:
+    """What one user may see and do; `policy(user)` builds it once per user object."""
+
+    def __init__(self, user):
+        self.user = user
+        self.memberships = memberships(user)
+
+    @cached_property
+    def is_admin(self) -> bool:
+        return self.user.is_authenticated and (
+            self.user.is_superuser or any(m.role == Role.ADMIN for m in self.memberships)
+        )
+
+    @cached_property
+    def is_staff(self) -> bool:
+        """Works for an org (any role but resident), or administers the platform."""
+        return self.is_admin or any(m.role != Role.RESIDENT for m in self.memberships)
+
+    @cached_property
+    def searches_originals(self) -> bool:
+        """Search matches original words only for staff who read originals everywhere they
+        work: an analyst anywhere searches the masked text, as the public does."""
+        roles = {m.role for m in self.memberships}
+        return self.is_admin or (Role.ANALYST not in roles and bool(roles - {Role.RESIDENT}))
+
+    def roles(self, appeal) -> frozenset[str]:
+        """The roles the user holds towards this particular appeal."""
+        if not self.user.is_authenticated:
+            return frozenset()
+        roles = set()
+        if appeal.submitted_by_id == self.user.pk:
+            roles.add(Role.RESIDENT)
+        if self.is_admin:
+            roles.add(Role.ADMIN)
+        co_orgs = None
+        for m in self.memberships:
+            scope = m.org.scope
+            if m.role in SCOPE_ROLES and (
+                _under(appeal.hub, scope) or _under(appeal.lead_org, scope)
+            ):
+                roles.add(m.role)
+            elif m.role == Role.HANDLER:
+                if _under(appeal.lead_org, m.org):
+                    roles.add(Role.HANDLER)
+                else:
+                    if co_orgs is None:
+                        co_orgs = list(appeal.co_orgs.all())
+                    if any(_under(o, m.org) for o in co_orgs):
+                        roles.add(Role.CO_HANDLER)
+        return frozenset(roles)
+
+    def can_see(self, appeal) -> bool:
+        return appeal.on_public_board or bool(self.roles(appeal))
+
+    def can_see_original(self, appeal) -> bool:
+        return bool(self.roles(appeal) & ORIGINAL_ROLES)
+
+    def sees_as_staff(self, appeal) -> bool:
+        """Sees the whole timeline with internal notes: holds the appeal in a staff role."""
+        return bool(self.roles(appeal) - {Role.RESIDENT})
+
+    def can_act(self, appeal, action: str) -> bool:
+        return any((appeal.state, action, role) in TABLE for role in self.roles(appeal))
+
+    def acting_org(self, appeal, role: str) -> Org | None:
+        """The org on whose behalf the user takes an action in `role`."""
+        for m in self.memberships:
+            if m.role != role:
+                continue
+            if role != Role.HANDLER or _under(appeal.lead_org, m.org):
+                return m.org
+        return None
+
+    def can_dispatch_to(self, org: Org) -> bool:
+        """A dispatcher sends work only inside the subtree its hub works for."""
+        return self.is_admin or any(
+            m.role == Role.DISPATCHER and _under(org, m.org.scope) for m in self.memberships
+        )
+
+    def visible(self, qs: QuerySet) -> QuerySet:
+        """The appeals the user holds in any role (not the public board)."""
+        if not self.user.is_authenticated:
+            return qs.none()
+        if self.is_admin:
+            return qs
+        cond = Q(submitted_by=self.user)
+        for m in self.memberships:
+            if m.role in (*SCOPE_ROLES, Role.ADMIN):
+                scope = m.org.scope.path
+                cond |= Q(hub__path__startswith=scope) | Q(lead_org__path__startswith=scope)
+            elif m.role == Role.HANDLER:
+                co = qs.model.co_orgs.through.objects.filter(org__path__startswith=m.org.path)
+                cond |= Q(lead_org__path__startswith=m.org.path) | Q(pk__in=co.values("appeal_id"))
+        return qs.filter(cond)
 
 
-def acting_org(user, appeal, role: str) -> Org | None:
-    for m in memberships(user):
-        if m.role != role:
-            continue
-        if role == Role.HANDLER and _under(appeal.lead_org, m.org):
-            return m.org
-        if role != Role.HANDLER:
-            return m.org
-    return None
-
-
-def can_dispatch_to(user, org: Org) -> bool:
-    """A dispatcher sends work only inside the subtree its hub works for."""
-    if is_platform_admin(user):
-        return True
-    return any(m.role == Role.DISPATCHER and _under(org, m.org.scope) for m in memberships(user))
-
-
-def can_view(user, appeal) -> bool:
-    return bool(roles_for(user, appeal))
-
-
-def is_staff_member(user) -> bool:
-    return is_platform_admin(user) or any(m.role != Role.RESIDENT for m in memberships(user))
-
-
-def visible_appeals(qs, user):
-    if not user.is_authenticated:
-        return qs.none()
-    if is_platform_admin(user):
-        return qs
-    cond = Q(submitted_by=user)
-    for m in memberships(user):
-        if m.role in STAFF_SCOPE_ROLES:
-            scope = m.org.scope.path
-            cond |= Q(hub__path__startswith=scope) | Q(lead_org__path__startswith=scope)
-        elif m.role == Role.HANDLER:
-            co = qs.model.co_orgs.through.objects.filter(org__path__startswith=m.org.path)
-            cond |= Q(lead_org__path__startswith=m.org.path) | Q(pk__in=co.values("appeal_id"))
-    return qs.filter(cond)
+def policy(user) -> Policy:
+    found = getattr(user, "_massline_policy", None)
+    if found is None:
+        found = Policy(user)
+        if user.is_authenticated:
+            user._massline_policy = found
+    return found

@@ -42,19 +42,26 @@ def query_tokens(q: str) -> list[str]:
     return list(dict.fromkeys(t.replace('"', "").strip() for t in tokens if t.strip()))[:12]
 
 
-def search(qs: QuerySet, q: str) -> QuerySet:
+COLUMNS = {False: ("search_text", "_fts"), True: ("public_search_text", "_pfts")}
+
+
+def search(qs: QuerySet, q: str, *, masked: bool = False) -> QuerySet:
+    """Appeals whose words contain every word of `q`. With `masked`, only the text as the
+    public reads it (personal data masked) is matched, so a search cannot reveal what the
+    page hides."""
     tokens = query_tokens(q)
     if not tokens:
         return qs
     table = qs.model._meta.db_table
+    column, fts = COLUMNS[masked]
     if connection.vendor == "postgresql":
         contains = RawSQL(
-            f"string_to_array({table}.search_text, ' ') @> %s::text[]",
+            f"string_to_array({table}.{column}, ' ') @> %s::text[]",
             (tokens,),
             output_field=BooleanField(),
         )
         return qs.filter(contains)
     match = " AND ".join(f'"{t}"' for t in tokens)
     return qs.filter(
-        pk__in=RawSQL(f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH %s", (match,))
+        pk__in=RawSQL(f"SELECT rowid FROM {table}{fts} WHERE {table}{fts} MATCH %s", (match,))
     )

@@ -7,7 +7,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from massline.appeals.models import Appeal, AppealEvent
-from massline.appeals.permissions import is_staff_member
+from massline.appeals.permissions import policy
 from massline.appeals.search import search
 from massline.core.errors import InvalidInput
 from massline.orgs.models import Org, Region
@@ -33,14 +33,18 @@ def _day_start(d: date) -> datetime:
 
 def appeal_list(user, f: AppealFilters) -> QuerySet[Appeal]:
     """Staff see their scope; everyone else the public board; `mine` a resident's own."""
+    rules = policy(user)
+    masked = False
     if f.mine:
         if not user.is_authenticated:
             return Appeal.objects.none()
         qs = Appeal.objects.filter(submitted_by=user)
-    elif is_staff_member(user):
-        qs = Appeal.objects.visible_to(user)
+    elif rules.is_staff:
+        qs = rules.visible(Appeal.objects.all())
+        masked = not rules.searches_originals
     else:
         qs = Appeal.objects.public()
+        masked = True
     if f.state:
         qs = qs.filter(state=f.state)
     if f.kind:
@@ -64,8 +68,9 @@ def appeal_list(user, f: AppealFilters) -> QuerySet[Appeal]:
     if f.date_to:
         qs = qs.filter(created_at__lt=_day_start(f.date_to) + timezone.timedelta(days=1))
     if f.q.strip():
-        qs = search(qs, f.q)
-    return qs.select_related("category", "region", "hub", "lead_org")
+        qs = search(qs, f.q, masked=masked)
+    qs = qs.select_related("category", "region", "hub", "lead_org", "submitted_by")
+    return qs.prefetch_related("co_orgs") if rules.is_staff else qs
 
 
 def _category_subtree(category_id: int) -> list[int]:

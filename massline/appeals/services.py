@@ -1,43 +1,25 @@
-"""Writes that are not state transitions: intake of a new appeal."""
+"""Writes that are not transitions of an existing appeal: intake and attachments."""
 
 import fcntl
 import threading
+import uuid
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from massline.appeals.models import Appeal, AppealEvent, Attachment, Category, DailyCounter, Kind
-from massline.appeals.search import index_text
+from massline.appeals import events, uploads
+from massline.appeals.actions import Action, AppealIn
+from massline.appeals.models import Appeal, AppealEvent, Attachment, Category, DailyCounter
+from massline.appeals.privacy import index_appeal
+from massline.appeals.workflow import transition
 from massline.core.cache import ProcessCache
 from massline.core.errors import InvalidInput
-from massline.orgs.models import Org, OrgKind, Region
-
-ALLOWED_UPLOADS = {
-    "image/jpeg": (b"\xff\xd8\xff",),
-    "image/png": (b"\x89PNG\r\n\x1a\n",),
-    "image/gif": (b"GIF87a", b"GIF89a"),
-    "image/webp": (b"RIFF",),
-    "application/pdf": (b"%PDF-",),
-}
-
-
-@dataclass
-class NewAppeal:
-    kind: str
-    title: str
-    body: str
-    region_code: str
-    category_id: int | None = None
-    location: str = ""
-    is_public: bool = True
-    contact_name: str = ""
-    contact_phone: str = ""
-
+from massline.orgs.models import Org, OrgKind, Region, Role
 
 _WRITER = threading.Lock()
 
@@ -95,18 +77,8 @@ def _nearest_hub(region: Region) -> Org | None:
     return None
 
 
-def _clean(data: NewAppeal) -> tuple[NewAppeal, Region, Category | None, Org]:
-    if data.kind not in Kind.values:
-        raise InvalidInput("诉求类型无效。", field="kind", code="invalid_choice")
-    title, body = data.title.strip(), data.body.strip()
-    if len(title) < 4:
-        raise InvalidInput("标题至少4个字。", field="title", code="too_short")
-    if len(title) > 100:
-        raise InvalidInput("标题不能超过100字。", field="title", code="too_long")
-    if len(body) < 10:
-        raise InvalidInput("内容至少10个字，请写明事情经过和诉求。", field="body", code="too_short")
-    if len(body) > 5000:
-        raise InvalidInput("内容不能超过5000字。", field="body", code="too_long")
+def _places(data: AppealIn) -> tuple[Region, Category | None, Org]:
+    """The rows a new appeal points to; the schema has already checked its own fields."""
     code = data.region_code
     region = PLACES.get(("region", code), lambda: Region.objects.filter(code=code).first())
     if region is None:
@@ -121,12 +93,11 @@ def _clean(data: NewAppeal) -> tuple[NewAppeal, Region, Category | None, Org]:
     hub = hub_for(region)
     if hub is None:
         raise InvalidInput("该地区暂未开通网上受理。", field="region_code", code="no_hub")
-    data.title, data.body = title, body
-    return data, region, category, hub
+    return region, category, hub
 
 
 def submit_appeal(
-    user, data: NewAppeal, *, idempotency_key: str | None = None, now: datetime | None = None
+    user, data: AppealIn, *, idempotency_key: str | None = None, now: datetime | None = None
 ) -> tuple[Appeal, bool]:
     """Create the appeal and its first event; a repeated idempotency key returns the first one.
 
@@ -134,8 +105,8 @@ def submit_appeal(
     if idempotency_key is not None:
         idempotency_key = idempotency_key.strip() or None
         if idempotency_key and (existing := _submitted_before(user, idempotency_key)):
-            return existing, False
-    data, region, category, hub = _clean(data)
+            return _same_request(existing, data), False
+    region, category, hub = _places(data)
     now = now or timezone.now()
     appeal = Appeal(
         kind=data.kind,
@@ -143,7 +114,7 @@ def submit_appeal(
         body=data.body,
         category=category,
         region=region,
-        location=data.location.strip(),
+        location=data.location,
         is_public=data.is_public,
         contact_name=data.contact_name or user.real_name,
         contact_phone=data.contact_phone or user.phone or "",
@@ -151,16 +122,10 @@ def submit_appeal(
         idempotency_key=idempotency_key,
         hub=hub,
         created_at=now,
-        search_text=index_text(data.title, data.body, data.location),
     )
-    event = AppealEvent(
-        appeal=appeal,
-        action="submit",
-        actor=user,
-        actor_role="resident",
-        to_state=appeal.state,
-        note=f"已提交至{hub.name}",
-        created_at=now,
+    index_appeal(appeal)
+    event = events.new(
+        appeal, Action.SUBMIT, actor=user, role=Role.RESIDENT, now=now, note=f"已提交至{hub.name}"
     )
     with sqlite_writer():
         appeal.tracking_no = next_tracking_no(now)
@@ -170,7 +135,7 @@ def submit_appeal(
             event.save(force_insert=True)
     except IntegrityError:
         if idempotency_key and (existing := _submitted_before(user, idempotency_key)):
-            return existing, False
+            return _same_request(existing, data), False
         raise
     _known_relations(appeal, events=[event])
     return appeal, True
@@ -179,7 +144,26 @@ def submit_appeal(
 def _submitted_before(user, idempotency_key: str) -> Appeal | None:
     """Retries are rare: a cheap EXISTS probe first, the full row only when there is one."""
     earlier = Appeal.objects.filter(submitted_by=user, idempotency_key=idempotency_key)
-    return earlier.first() if earlier.exists() else None
+    return earlier.select_related("region").first() if earlier.exists() else None
+
+
+def _same_request(existing: Appeal, data: AppealIn) -> Appeal:
+    """A retry carries the same appeal; a key reused for other content is the client's error."""
+    same = (
+        existing.kind == data.kind
+        and existing.title == data.title
+        and existing.body == data.body
+        and existing.region.code == data.region_code
+        and existing.category_id == data.category_id
+        and existing.is_public == data.is_public
+    )
+    if not same:
+        raise InvalidInput(
+            "该 Idempotency-Key 已用于另一条内容不同的诉求，请为新诉求使用新的键。",
+            field="Idempotency-Key",
+            code="idempotency_mismatch",
+        )
+    return existing
 
 
 def _known_relations(appeal: Appeal, events: list[AppealEvent]) -> None:
@@ -193,38 +177,34 @@ def _known_relations(appeal: Appeal, events: list[AppealEvent]) -> None:
         appeal._prefetched_objects_cache[name] = qs
 
 
-def attach_file(appeal: Appeal, user, upload) -> Attachment:
-    """Store an uploaded image or PDF after checking its size and its real type (magic bytes)."""
-    if upload.size > settings.ATTACHMENT_MAX_BYTES:
-        limit = settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)
-        raise InvalidInput(f"附件不能超过{limit}MB。", field="file", code="too_large")
-    head = upload.read(16)
-    upload.seek(0)
-    content_type = next(
-        (ct for ct, magics in ALLOWED_UPLOADS.items() if any(head.startswith(m) for m in magics)),
-        None,
-    )
-    if content_type is None or (content_type == "image/webp" and head[8:12] != b"WEBP"):
-        raise InvalidInput(
-            "附件只能是图片（JPG/PNG/GIF/WEBP）或PDF。", field="file", code="bad_type"
+def attach_file(appeal_id: int, actor, upload, *, now: datetime | None = None) -> Attachment:
+    """Store an image (re-encoded, metadata stripped) or a PDF under a random name.
+
+    The resident attaches while the appeal is open, the handler while working on the reply."""
+    clean = uploads.sanitise(upload)
+    with transition(Action.ATTACH, appeal_id, actor, now=now) as t:
+        limit = settings.ATTACHMENTS_PER_APPEAL
+        if t.appeal.attachments.count() >= limit:
+            raise InvalidInput(f"每件诉求最多上传{limit}个附件。", field="file", code="too_many")
+        attachment = Attachment(
+            appeal=t.appeal,
+            name=clean.name,
+            content_type=clean.content_type,
+            size=len(clean.content),
+            uploaded_by=actor,
+            created_at=t.now,
         )
-    with transaction.atomic():
-        attachment = Attachment.objects.create(
-            appeal=appeal,
-            file=upload,
-            name=upload.name[:200],
-            content_type=content_type,
-            size=upload.size,
-            uploaded_by=user,
-        )
-        AppealEvent.objects.create(
-            appeal=appeal,
-            action="attach",
-            actor=user,
-            actor_role="resident" if user.pk == appeal.submitted_by_id else "staff",
-            from_state=appeal.state,
-            to_state=appeal.state,
+        stored = f"{uuid.uuid4().hex}.{clean.extension}"
+        attachment.file.save(stored, ContentFile(clean.content), save=False)
+        attachment.save()
+        events.append(
+            t.appeal,
+            Action.ATTACH,
+            actor=actor,
+            role=t.role,
+            now=t.now,
             note=f"上传附件：{attachment.name}",
-            is_public=False,
+            org=t.org,
+            public=False,
         )
     return attachment

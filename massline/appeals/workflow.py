@@ -1,171 +1,126 @@
 """The one place that changes an appeal's state.
 
-`TABLE` says which role may take which action from which state, and into which state.
-Each `do_*` function runs in one transaction: it locks the appeal row, checks the table,
-changes the row and appends an `AppealEvent`. Nothing else assigns `Appeal.state`.
+Each `do_*` function runs inside `transition(...)`: one transaction that locks the appeal row,
+checks `actions.RULES` for the actor's role, and lets the function change the row and append
+its event (`massline.appeals.events`). `REGISTRY` pairs every action with its function and
+payload schema; callers that work from an action's name (API routes, pages, the demo replay,
+tests) go through `perform`. Nothing else assigns `Appeal.state`.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+import pydantic
 from django.db import transaction
 from django.utils import timezone
 
-from massline.appeals import deadlines
-from massline.appeals.models import (
-    Appeal,
-    AppealEvent,
-    ExtensionRequest,
-    Rating,
-    State,
-    Verdict,
+from massline.appeals import deadlines, events
+from massline.appeals.actions import (
+    MERGED_BLOCKS,
+    REJECT_REASONS,
+    RULES,
+    TABLE,
+    Action,
+    DecisionIn,
+    DispatchIn,
+    ExtensionIn,
+    MergeIn,
+    NoteIn,
+    RateIn,
+    ReasonIn,
+    RejectIn,
+    ReplyIn,
+    Rule,
+    SuperviseIn,
+    Versioned,
 )
-from massline.appeals.permissions import acting_org, can_dispatch_to, roles_for
+from massline.appeals.models import Appeal, AppealEvent, ExtensionRequest, Rating, State, Verdict
+from massline.appeals.permissions import policy
 from massline.core.errors import IllegalTransition, InvalidInput, NotAllowed, NotFound
+from massline.core.validation import describe_errors
 from massline.orgs.models import Org, OrgKind, Role
 
 S = State
-R = Role
-SAME = None
 
-ACTION_LABELS = {
-    "submit": "提交",
-    "accept": "受理",
-    "reject": "不予受理",
-    "dispatch": "派单",
-    "transfer": "转派",
-    "sign": "签收",
-    "return": "退回",
-    "reply": "答复",
-    "close": "办结",
-    "rate": "评价",
-    "reopen": "重办",
-    "merge": "并案",
-    "request_extension": "申请延期",
-    "decide_extension": "审批延期",
-    "supervise": "督办",
-    "escalate": "超期升级",
-}
-
-REJECT_REASONS = {
-    "duplicate": "重复诉求",
-    "out_of_scope": "不属于受理范围",
-    "abusive": "含有辱骂、攻击等不当内容",
-    "no_content": "内容不明确，无法办理",
-}
-
-_RULES: list[tuple[str, Iterable[str], Iterable[str], str | None]] = [
-    ("accept", [S.SUBMITTED], [R.DISPATCHER], S.ACCEPTED),
-    ("reject", [S.SUBMITTED, S.ACCEPTED], [R.DISPATCHER], S.REJECTED),
-    ("dispatch", [S.ACCEPTED, S.RETURNED, S.REOPENED], [R.DISPATCHER], S.ASSIGNED),
-    ("transfer", [S.ASSIGNED, S.IN_PROGRESS], [R.DISPATCHER], S.ASSIGNED),
-    ("sign", [S.ASSIGNED], [R.HANDLER], S.IN_PROGRESS),
-    ("return", [S.ASSIGNED, S.IN_PROGRESS], [R.HANDLER], S.RETURNED),
-    ("reply", [S.IN_PROGRESS], [R.HANDLER], S.REPLIED),
-    ("close", [S.REPLIED], [R.DISPATCHER], S.CLOSED),
-    ("rate", [S.REPLIED], [R.RESIDENT], S.CLOSED),
-    ("reopen", [S.REPLIED, S.CLOSED], [R.LEADER, R.DISPATCHER], S.REOPENED),
-    ("merge", [S.SUBMITTED, S.ACCEPTED], [R.DISPATCHER], S.ACCEPTED),
-    ("request_extension", [S.ASSIGNED, S.IN_PROGRESS], [R.HANDLER], SAME),
-    ("decide_extension", [S.ASSIGNED, S.IN_PROGRESS], [R.DISPATCHER], SAME),
-    (
-        "supervise",
-        [S.ACCEPTED, S.ASSIGNED, S.IN_PROGRESS, S.RETURNED, S.REOPENED],
-        [R.LEADER],
-        SAME,
-    ),
-]
-
-TABLE: dict[tuple[str, str, str], str | None] = {
-    (state, action, role): to
-    for action, states, roles, to in _RULES
-    for state in states
-    for role in roles
-}
-ACTIONS = {action for action, *_ in _RULES}
-MERGED_BLOCKS = {"dispatch", "merge", "transfer"}
+PARTY_KINDS = (OrgKind.PARTY_BRANCH, OrgKind.PARTY_GENERAL_BRANCH, OrgKind.PARTY_COMMITTEE)
 
 
-def allowed_actions(appeal: Appeal, roles: set[str]) -> list[str]:
-    found = {a for (s, a, r) in TABLE if s == appeal.state and r in roles}
-    if appeal.merged_into_id:
-        found -= MERGED_BLOCKS
-    return sorted(found, key=list(ACTION_LABELS).index)
+@dataclass
+class Step:
+    """An action under way: the locked appeal, who acts in which role, and the target state."""
 
+    action: str
+    appeal: Appeal
+    actor: Any
+    role: str
+    to: str
+    now: datetime
 
-def _label(state: str) -> str:
-    return State(state).label
+    @property
+    def org(self) -> Org | None:
+        if self.actor is None:
+            return None
+        return policy(self.actor).acting_org(self.appeal, self.role)
+
+    def record(self, **fields: Any) -> AppealEvent:
+        """Move the appeal to the target state and append this action's event."""
+        if "org" not in fields:
+            fields["org"] = self.org
+        return events.move(
+            self.appeal,
+            self.action,
+            self.to,
+            actor=self.actor,
+            role=self.role,
+            now=self.now,
+            **fields,
+        )
 
 
 def _lock(appeal_id: int) -> Appeal:
     try:
         return Appeal.objects.select_for_update().get(pk=appeal_id)
     except Appeal.DoesNotExist:
-        raise NotFound("诉求不存在。", field="appeal_id") from None
+        raise NotFound("诉求不存在。", field="tracking_no") from None
 
 
-def _authorise(appeal: Appeal, user, action: str, version: int | None):
-    """Return (role, target state) or raise 409/403 naming the reason."""
+def _authorise(appeal: Appeal, actor, action: str, version: int | None) -> tuple[str, str]:
+    """The role the actor takes the action in, and the target state; else 409/403/404."""
+    label = Action(action).label
     if version is not None and version != appeal.version:
         raise IllegalTransition(
-            f"该诉求已被他人处理（当前状态：{_label(appeal.state)}），请刷新后重试。",
+            f"此诉求已被他人处理（当前状态：{State(appeal.state).label}），请刷新后重试。",
             state=appeal.state,
         )
-    roles = roles_for(user, appeal)
+    roles = {Role.SYSTEM} if actor is None else policy(actor).roles(appeal)
     if not roles:
-        if appeal.is_public:
-            raise NotAllowed(f"您没有权限对该诉求执行「{ACTION_LABELS[action]}」。")
-        raise NotFound("诉求不存在。", field="appeal_id")
+        if appeal.on_public_board:
+            raise NotAllowed(f"您没有权限对该诉求执行「{label}」。")
+        raise NotFound("诉求不存在。", field="tracking_no")
     if appeal.merged_into_id and action in MERGED_BLOCKS:
         raise IllegalTransition("该诉求已并案，随主件办理。", state=appeal.state)
     for role in sorted(roles):
-        key = (appeal.state, action, role)
-        if key in TABLE:
-            to = TABLE[key]
-            return role, appeal.state if to is SAME else to
-    if any(a == action and r in roles for (_, a, r) in TABLE):
+        if (to := TABLE.get((appeal.state, action, role))) is not None:
+            return role, to
+    if roles & set(RULES[action].roles):
         raise IllegalTransition(
-            f"当前状态为「{_label(appeal.state)}」，不能{ACTION_LABELS[action]}。",
-            state=appeal.state,
+            f"当前状态为「{State(appeal.state).label}」，不能{label}。", state=appeal.state
         )
-    raise NotAllowed(f"您没有权限对该诉求执行「{ACTION_LABELS[action]}」。")
+    raise NotAllowed(f"您没有权限对该诉求执行「{label}」。")
 
 
-def _record(
-    appeal: Appeal,
-    user,
-    role: str,
-    action: str,
-    to_state: str,
-    *,
-    now: datetime,
-    note: str = "",
-    internal_note: str = "",
-    data: dict | None = None,
-    due_before: datetime | None = None,
-    org: Org | None = None,
-    public: bool = True,
-) -> AppealEvent:
-    from_state = appeal.state
-    appeal.state = to_state
-    appeal.version += 1
-    appeal.save()
-    return AppealEvent.objects.create(
-        appeal=appeal,
-        action=action,
-        actor=user,
-        actor_role=role,
-        actor_org=org,
-        from_state=from_state,
-        to_state=to_state,
-        note=note,
-        internal_note=internal_note,
-        is_public=public,
-        data=data or {},
-        due_before=due_before,
-        due_after=appeal.reply_due_at,
-        created_at=now,
-    )
+@contextmanager
+def transition(
+    action: str, appeal_id: int, actor, *, version: int | None = None, now: datetime | None = None
+) -> Iterator[Step]:
+    """One transaction, the row locked, the rules checked. `actor=None` is the platform."""
+    with transaction.atomic():
+        appeal = _lock(appeal_id)
+        role, to = _authorise(appeal, actor, action, version)
+        yield Step(action, appeal, actor, role, to, now or timezone.now())
 
 
 def _require_text(value: str, field: str, what: str, max_len: int = 2000) -> str:
@@ -177,236 +132,244 @@ def _require_text(value: str, field: str, what: str, max_len: int = 2000) -> str
     return value
 
 
-def _handling_org(user, org_id: int, field: str) -> Org:
+def _handling_org(actor, org_id: int, field: str) -> Org:
     org = Org.objects.filter(pk=org_id, is_active=True).first()
     if org is None:
         raise InvalidInput("承办单位不存在或已停用。", field=field, code="unknown_org")
-    if not can_dispatch_to(user, org):
+    if not policy(actor).can_dispatch_to(org):
         raise InvalidInput(f"{org.name}不在您的派单范围内。", field=field, code="out_of_scope")
-    if org.kind in (
-        OrgKind.PARTY_BRANCH,
-        OrgKind.PARTY_GENERAL_BRANCH,
-        OrgKind.PARTY_COMMITTEE,
-    ):
+    if org.kind in PARTY_KINDS:
         raise InvalidInput("党组织不能作为诉求承办单位。", field=field, code="bad_org")
     return org
 
 
-def _step(action: str):
-    """Common frame of every action: one transaction, the row locked, the table checked."""
-
-    def wrap(fn):
-        def run(
-            appeal_id: int, user, *args, version: int | None = None, now=None, **kwargs
-        ) -> Appeal:
-            with transaction.atomic():
-                appeal = _lock(appeal_id)
-                role, to_state = _authorise(appeal, user, action, version)
-                now = now or timezone.now()
-                fn(appeal, user, role, to_state, now, *args, **kwargs)
-                return appeal
-
-        run.__name__ = fn.__name__
-        run.__doc__ = fn.__doc__
-        return run
-
-    return wrap
+def do_accept(
+    appeal_id: int,
+    actor,
+    *,
+    note: str = "",
+    version: int | None = None,
+    now: datetime | None = None,
+) -> Appeal:
+    with transition(Action.ACCEPT, appeal_id, actor, version=version, now=now) as t:
+        t.record(note=note)
+    return t.appeal
 
 
-@_step("accept")
-def do_accept(appeal, user, role, to, now, note: str = "") -> None:
-    _record(
-        appeal, user, role, "accept", to, now=now, note=note, org=acting_org(user, appeal, role)
-    )
-
-
-@_step("reject")
-def do_reject(appeal, user, role, to, now, reason: str, note: str = "") -> None:
-    if reason not in REJECT_REASONS:
-        raise InvalidInput(
-            "不予受理理由须为：" + "、".join(f"{k}（{v}）" for k, v in REJECT_REASONS.items()),
-            field="reason",
-            code="invalid_choice",
+def do_reject(
+    appeal_id: int,
+    actor,
+    *,
+    reason: str,
+    note: str = "",
+    version: int | None = None,
+    now: datetime | None = None,
+) -> Appeal:
+    with transition(Action.REJECT, appeal_id, actor, version=version, now=now) as t:
+        if reason not in REJECT_REASONS:
+            raise InvalidInput(
+                "不予受理理由须为：" + "、".join(f"{k}（{v}）" for k, v in REJECT_REASONS.items()),
+                field="reason",
+                code="invalid_choice",
+            )
+        t.appeal.closed_at = t.now
+        note = note.strip()
+        t.record(
+            note=REJECT_REASONS[reason] + (f"：{note}" if note else ""), data={"reason": reason}
         )
-    appeal.closed_at = now
-    _record(
-        appeal,
-        user,
-        role,
-        "reject",
-        to,
-        now=now,
-        note=(REJECT_REASONS[reason] + ("：" + note.strip() if note.strip() else "")),
-        data={"reason": reason},
-        org=acting_org(user, appeal, role),
-    )
+    return t.appeal
 
 
-def _assign(appeal, user, org_id, co_org_ids, *, now, transfer):
-    org = _handling_org(user, org_id, "org_id")
-    co_orgs = [_handling_org(user, pk, "co_org_ids") for pk in dict.fromkeys(co_org_ids or [])]
+def _assign(t: Step, org_id: int, co_org_ids: list[int], *, transfer: bool):
+    org = _handling_org(t.actor, org_id, "org_id")
+    co_orgs = [_handling_org(t.actor, pk, "co_org_ids") for pk in dict.fromkeys(co_org_ids)]
     if org in co_orgs:
         raise InvalidInput("主办单位不能同时作为协办单位。", field="co_org_ids", code="overlap")
-    if transfer and org.pk == appeal.lead_org_id:
+    if transfer and org.pk == t.appeal.lead_org_id:
         raise InvalidInput("转派须选择不同的承办单位。", field="org_id", code="same_org")
-    due_before = appeal.reply_due_at
-    appeal.lead_org = org
-    deadlines.start_clocks(appeal, now, transfer=transfer)
+    due_before = t.appeal.reply_due_at
+    t.appeal.lead_org = org
+    deadlines.start_clocks(t.appeal, t.now, transfer=transfer)
     return org, co_orgs, due_before
 
 
-@_step("dispatch")
 def do_dispatch(
-    appeal, user, role, to, now, org_id: int, co_org_ids: list[int] | None = None, note=""
-) -> None:
-    org, co_orgs, due_before = _assign(appeal, user, org_id, co_org_ids, now=now, transfer=False)
-    _record(
-        appeal,
-        user,
-        role,
-        "dispatch",
-        to,
-        now=now,
-        note=f"派至{org.name}"
-        + (f"，协办：{'、'.join(o.name for o in co_orgs)}" if co_orgs else ""),
-        internal_note=note,
-        data={"org": org.pk, "co_orgs": [o.pk for o in co_orgs]},
-        due_before=due_before,
-        org=acting_org(user, appeal, role),
-    )
-    appeal.co_orgs.set(co_orgs)
-    _cascade_to_merged(appeal, user, role, now)
-
-
-@_step("transfer")
-def do_transfer(
-    appeal, user, role, to, now, org_id: int, co_org_ids: list[int] | None = None, note=""
-) -> None:
-    previous = appeal.lead_org
-    org, co_orgs, due_before = _assign(appeal, user, org_id, co_org_ids, now=now, transfer=True)
-    _record(
-        appeal,
-        user,
-        role,
-        "transfer",
-        to,
-        now=now,
-        note=f"由{previous.name if previous else '—'}转派至{org.name}",
-        internal_note=note,
-        data={"from_org": previous.pk if previous else None, "org": org.pk},
-        due_before=due_before,
-        org=acting_org(user, appeal, role),
-    )
-    appeal.co_orgs.set(co_orgs)
-
-
-@_step("sign")
-def do_sign(appeal, user, role, to, now) -> None:
-    appeal.signed_at = now
-    org = acting_org(user, appeal, role)
-    _record(appeal, user, role, "sign", to, now=now, note=f"{appeal.lead_org.name}已签收", org=org)
-
-
-@_step("return")
-def do_return(appeal, user, role, to, now, reason: str) -> None:
-    reason = _require_text(reason, "reason", "退回理由", 500)
-    org = appeal.lead_org
-    appeal.sign_due_at = None
-    appeal.signed_at = None
-    _record(
-        appeal,
-        user,
-        role,
-        "return",
-        to,
-        now=now,
-        note=f"{org.name}退回：{reason}",
-        data={"org": org.pk},
-        org=org,
-    )
-
-
-@_step("reply")
-def do_reply(appeal, user, role, to, now, text: str, internal_note: str = "") -> None:
-    text = _require_text(text, "text", "答复内容", 5000)
-    _apply_reply(appeal, text, appeal.lead_org, now)
-    _record(
-        appeal,
-        user,
-        role,
-        "reply",
-        to,
-        now=now,
-        note=text,
-        internal_note=internal_note,
-        org=appeal.lead_org,
-    )
-    for merged in Appeal.objects.select_for_update().filter(merged_into=appeal, state=S.ACCEPTED):
-        _apply_reply(merged, text, appeal.lead_org, now)
-        _record(
-            merged,
-            user,
-            role,
-            "reply",
-            S.REPLIED,
-            now=now,
-            note=text,
-            data={"via": appeal.tracking_no},
-            org=appeal.lead_org,
+    appeal_id: int,
+    actor,
+    *,
+    org_id: int,
+    co_org_ids: list[int] | None = None,
+    note: str = "",
+    version: int | None = None,
+    now: datetime | None = None,
+) -> Appeal:
+    with transition(Action.DISPATCH, appeal_id, actor, version=version, now=now) as t:
+        org, co_orgs, due_before = _assign(t, org_id, co_org_ids or [], transfer=False)
+        co_names = "、".join(o.name for o in co_orgs)
+        t.record(
+            note=f"派至{org.name}" + (f"，协办：{co_names}" if co_orgs else ""),
+            internal_note=note,
+            data={"org": org.pk, "co_orgs": [o.pk for o in co_orgs]},
+            due_before=due_before,
         )
+        t.appeal.co_orgs.set(co_orgs)
+        _cascade_to_merged(t)
+    return t.appeal
 
 
-def _apply_reply(appeal: Appeal, text: str, org: Org, now: datetime) -> None:
+def do_transfer(
+    appeal_id: int,
+    actor,
+    *,
+    org_id: int,
+    co_org_ids: list[int] | None = None,
+    note: str = "",
+    version: int | None = None,
+    now: datetime | None = None,
+) -> Appeal:
+    with transition(Action.TRANSFER, appeal_id, actor, version=version, now=now) as t:
+        previous = t.appeal.lead_org
+        org, co_orgs, due_before = _assign(t, org_id, co_org_ids or [], transfer=True)
+        t.record(
+            note=f"由{previous.name if previous else '—'}转派至{org.name}",
+            internal_note=note,
+            data={"from_org": previous.pk if previous else None, "org": org.pk},
+            due_before=due_before,
+        )
+        t.appeal.co_orgs.set(co_orgs)
+    return t.appeal
+
+
+def do_sign(
+    appeal_id: int, actor, *, version: int | None = None, now: datetime | None = None
+) -> Appeal:
+    with transition(Action.SIGN, appeal_id, actor, version=version, now=now) as t:
+        t.appeal.signed_at = t.now
+        t.record(note=f"{t.appeal.lead_org.name}已签收")
+    return t.appeal
+
+
+def do_return(
+    appeal_id: int,
+    actor,
+    *,
+    reason: str,
+    version: int | None = None,
+    now: datetime | None = None,
+) -> Appeal:
+    with transition(Action.RETURN, appeal_id, actor, version=version, now=now) as t:
+        reason = _require_text(reason, "reason", "退回理由", 500)
+        org = t.appeal.lead_org
+        t.appeal.sign_due_at = None
+        t.appeal.signed_at = None
+        t.record(note=f"{org.name}退回：{reason}", data={"org": org.pk}, org=org)
+    return t.appeal
+
+
+def _apply_reply(appeal: Appeal, text: str, org: Org | None, now: datetime) -> None:
     appeal.reply_text = text
     appeal.reply_org = org
     appeal.replied_at = now
 
 
-@_step("close")
-def do_close(appeal, user, role, to, now, note: str = "") -> None:
-    appeal.closed_at = now
-    _record(appeal, user, role, "close", to, now=now, note=note, org=acting_org(user, appeal, role))
+def _follow_reply(t: Step, merged: Appeal, text: str, org: Org | None, via: str) -> None:
+    """A merged appeal is answered by its primary's reply."""
+    _apply_reply(merged, text, org, t.now)
+    events.move(
+        merged,
+        Action.REPLY,
+        S.REPLIED,
+        actor=t.actor,
+        role=t.role,
+        now=t.now,
+        note=text,
+        data={"via": via},
+        org=org,
+    )
 
 
-@_step("rate")
-def do_rate(appeal, user, role, to, now, verdict: str, resolved: bool, comment: str = "") -> None:
+def do_reply(
+    appeal_id: int,
+    actor,
+    *,
+    text: str,
+    internal_note: str = "",
+    version: int | None = None,
+    now: datetime | None = None,
+) -> Appeal:
+    with transition(Action.REPLY, appeal_id, actor, version=version, now=now) as t:
+        text = _require_text(text, "text", "答复内容", 5000)
+        org = t.appeal.lead_org
+        _apply_reply(t.appeal, text, org, t.now)
+        t.record(note=text, internal_note=internal_note, org=org)
+        merged = Appeal.objects.select_for_update().filter(merged_into=t.appeal, state=S.ACCEPTED)
+        for other in merged:
+            _follow_reply(t, other, text, org, t.appeal.tracking_no)
+    return t.appeal
+
+
+def do_close(
+    appeal_id: int,
+    actor,
+    *,
+    note: str = "",
+    version: int | None = None,
+    now: datetime | None = None,
+) -> Appeal:
+    """Close a replied appeal that its resident has not rated once the rating window is over."""
+    with transition(Action.CLOSE, appeal_id, actor, version=version, now=now) as t:
+        deadlines.check_rating_window_over(t.appeal, t.now)
+        t.appeal.closed_at = t.now
+        t.record(note=note)
+    return t.appeal
+
+
+def do_rate(
+    appeal_id: int,
+    actor,
+    *,
+    verdict: str,
+    resolved: bool,
+    comment: str = "",
+    version: int | None = None,
+    now: datetime | None = None,
+) -> Appeal:
     """A resident's verdict closes the round; a first dissatisfied verdict reopens it (重办)."""
-    if verdict not in Verdict.values:
-        raise InvalidInput(
-            "评价须为满意、基本满意或不满意。", field="verdict", code="invalid_choice"
+    with transition(Action.RATE, appeal_id, actor, version=version, now=now) as t:
+        appeal = t.appeal
+        if verdict not in Verdict.values:
+            raise InvalidInput(
+                "评价须为满意、基本满意或不满意。", field="verdict", code="invalid_choice"
+            )
+        if len(comment or "") > 1000:
+            raise InvalidInput("评价意见不能超过1000字。", field="comment", code="too_long")
+        if Rating.objects.filter(appeal=appeal, round=appeal.round).exists():
+            raise IllegalTransition("本轮办理已评价，不能重复评价。", state=appeal.state)
+        Rating.objects.create(
+            appeal=appeal,
+            round=appeal.round,
+            org=appeal.reply_org,
+            verdict=verdict,
+            resolved=resolved,
+            comment=comment,
+            created_at=t.now,
         )
-    if len(comment or "") > 1000:
-        raise InvalidInput("评价意见不能超过1000字。", field="comment", code="too_long")
-    if Rating.objects.filter(appeal=appeal, round=appeal.round).exists():
-        raise IllegalTransition("本轮办理已评价，不能重复评价。", state=appeal.state)
-    Rating.objects.create(
-        appeal=appeal,
-        round=appeal.round,
-        org=appeal.reply_org,
-        verdict=verdict,
-        resolved=resolved,
-        comment=comment,
-        created_at=now,
-    )
-    label = Verdict(verdict).label + ("，已解决" if resolved else "，未解决")
-    reopen = verdict == Verdict.DISSATISFIED and appeal.round == 1
-    appeal.closed_at = None if reopen else now
-    _record(
-        appeal,
-        user,
-        role,
-        "rate",
-        to,
-        now=now,
-        note=label + (f"。{comment}" if comment else ""),
-        data={"verdict": verdict, "resolved": resolved},
-    )
-    if reopen:
-        _reopen(appeal, user, role, now, "群众不满意，自动重办")
+        label = Verdict(verdict).label + ("，已解决" if resolved else "，未解决")
+        reopen = verdict == Verdict.DISSATISFIED and appeal.round == 1
+        appeal.closed_at = None if reopen else t.now
+        t.record(
+            note=label + (f"。{comment}" if comment else ""),
+            data={"verdict": verdict, "resolved": resolved},
+            org=None,
+        )
+        if reopen:
+            _reopen(t, "群众不满意，自动重办", org=None)
+    return t.appeal
 
 
-def _reopen(appeal, user, role, now, note, org=None):
+def _reopen(t: Step, note: str, org: Org | None) -> None:
     """A new round; an appeal merged into another leaves the group to be handled on its own."""
+    appeal = t.appeal
     if appeal.merged_into_id:
         note += f"（解除与{appeal.merged_into.tracking_no}的并案，单独办理）"
         appeal.merged_into = None
@@ -414,174 +377,239 @@ def _reopen(appeal, user, role, now, note, org=None):
     appeal.closed_at = None
     appeal.replied_at = None
     deadlines.clear_clocks(appeal)
-    _record(appeal, user, role, "reopen", S.REOPENED, now=now, note=note, org=org)
-
-
-@_step("reopen")
-def do_reopen(appeal, user, role, to, now, reason: str) -> None:
-    reason = _require_text(reason, "reason", "重办理由", 500)
-    _reopen(appeal, user, role, now, reason, acting_org(user, appeal, role))
-
-
-@_step("merge")
-def do_merge(appeal, user, role, to, now, primary_id: int) -> None:
-    if primary_id == appeal.pk:
-        raise InvalidInput("不能并入自身。", field="primary", code="self_merge")
-    primary = Appeal.objects.select_for_update().filter(pk=primary_id).first()
-    if primary is None or "dispatcher" not in roles_for(user, primary):
-        raise InvalidInput("主件不存在或不在您的受理范围内。", field="primary", code="unknown")
-    if primary.merged_into_id:
-        raise InvalidInput("主件本身已并案，请并入其主件。", field="primary", code="chained")
-    if primary.state in (S.REJECTED, S.CLOSED):
-        raise InvalidInput("主件已办结或不予受理，不能并入。", field="primary", code="closed")
-    appeal.merged_into = primary
-    appeal.lead_org = primary.lead_org
-    _record(
-        appeal,
-        user,
-        role,
-        "merge",
-        to,
-        now=now,
-        note=f"与{primary.tracking_no}并案办理",
-        data={"primary": primary.pk},
-        org=acting_org(user, appeal, role),
+    events.move(
+        appeal, Action.REOPEN, S.REOPENED, actor=t.actor, role=t.role, now=t.now, note=note, org=org
     )
-    if primary.state == S.REPLIED:
-        _apply_reply(appeal, primary.reply_text, primary.reply_org, now)
-        _record(
-            appeal,
-            user,
-            role,
-            "reply",
-            S.REPLIED,
-            now=now,
-            note=primary.reply_text,
-            data={"via": primary.tracking_no},
-            org=primary.reply_org,
-        )
 
 
-def _cascade_to_merged(primary, user, role, now):
+def do_reopen(
+    appeal_id: int,
+    actor,
+    *,
+    reason: str,
+    version: int | None = None,
+    now: datetime | None = None,
+) -> Appeal:
+    with transition(Action.REOPEN, appeal_id, actor, version=version, now=now) as t:
+        _reopen(t, _require_text(reason, "reason", "重办理由", 500), t.org)
+    return t.appeal
+
+
+def do_merge(
+    appeal_id: int,
+    actor,
+    *,
+    primary: str,
+    version: int | None = None,
+    now: datetime | None = None,
+) -> Appeal:
+    """Merge this appeal into `primary` (a tracking number): answering the primary answers it."""
+    with transition(Action.MERGE, appeal_id, actor, version=version, now=now) as t:
+        if primary == t.appeal.tracking_no:
+            raise InvalidInput("不能并入自身。", field="primary", code="self_merge")
+        main = Appeal.objects.select_for_update().filter(tracking_no=primary).first()
+        if main is None or Role.DISPATCHER not in policy(actor).roles(main):
+            raise InvalidInput("主件不存在或不在您的受理范围内。", field="primary", code="unknown")
+        if main.merged_into_id:
+            raise InvalidInput("主件本身已并案，请并入其主件。", field="primary", code="chained")
+        if main.state in (S.REJECTED, S.CLOSED):
+            raise InvalidInput("主件已办结或不予受理，不能并入。", field="primary", code="closed")
+        t.appeal.merged_into = main
+        t.appeal.lead_org = main.lead_org
+        t.record(note=f"与{main.tracking_no}并案办理", data={"primary": main.pk})
+        if main.state == S.REPLIED:
+            _follow_reply(t, t.appeal, main.reply_text, main.reply_org, main.tracking_no)
+    return t.appeal
+
+
+def _cascade_to_merged(t: Step) -> None:
     """Merged appeals follow their primary's dispatch so their residents see who handles it."""
+    primary = t.appeal
     for merged in Appeal.objects.select_for_update().filter(merged_into=primary, state=S.ACCEPTED):
         merged.lead_org = primary.lead_org
-        _record(
+        events.move(
             merged,
-            user,
-            role,
-            "dispatch",
+            Action.DISPATCH,
             S.ACCEPTED,
-            now=now,
+            actor=t.actor,
+            role=t.role,
+            now=t.now,
             note=f"随主件{primary.tracking_no}派至{primary.lead_org.name}",
             data={"via": primary.tracking_no},
-            org=acting_org(user, primary, role),
+            org=t.org,
         )
 
 
-@_step("request_extension")
-def do_request_extension(appeal, user, role, to, now, days: int, reason: str) -> None:
-    reason = _require_text(reason, "reason", "延期理由", 500)
-    if not 1 <= days <= 30:
-        raise InvalidInput("延期天数须为1至30个工作日。", field="days", code="out_of_range")
-    if appeal.extensions.filter(status=ExtensionRequest.Status.PENDING).exists():
-        raise IllegalTransition("已有待审批的延期申请。", state=appeal.state)
-    ext = ExtensionRequest.objects.create(
-        appeal=appeal,
-        org=appeal.lead_org,
-        days=days,
-        reason=reason,
-        requested_by=user,
-        created_at=now,
-    )
-    _record(
-        appeal,
-        user,
-        role,
-        "request_extension",
-        to,
-        now=now,
-        note=f"申请延期{days}个工作日",
-        internal_note=reason,
-        data={"extension": ext.pk, "days": days},
-        org=appeal.lead_org,
-        public=False,
-    )
+def do_request_extension(
+    appeal_id: int,
+    actor,
+    *,
+    days: int,
+    reason: str,
+    version: int | None = None,
+    now: datetime | None = None,
+) -> Appeal:
+    with transition(Action.REQUEST_EXTENSION, appeal_id, actor, version=version, now=now) as t:
+        appeal = t.appeal
+        reason = _require_text(reason, "reason", "延期理由", 500)
+        deadlines.check_extension(appeal, days)
+        if appeal.extensions.filter(status=ExtensionRequest.Status.PENDING).exists():
+            raise IllegalTransition("已有待审批的延期申请。", state=appeal.state)
+        ext = ExtensionRequest.objects.create(
+            appeal=appeal,
+            org=appeal.lead_org,
+            days=days,
+            reason=reason,
+            requested_by=actor,
+            created_at=t.now,
+        )
+        t.record(
+            note=f"申请延期{days}个工作日",
+            internal_note=reason,
+            data={"extension": ext.pk, "days": days},
+            org=appeal.lead_org,
+            public=False,
+        )
+    return t.appeal
 
 
-@_step("decide_extension")
-def do_decide_extension(appeal, user, role, to, now, approve: bool, note: str = "") -> None:
-    ext = appeal.extensions.filter(status=ExtensionRequest.Status.PENDING).first()
-    if ext is None:
-        raise IllegalTransition("没有待审批的延期申请。", state=appeal.state)
-    due_before = appeal.reply_due_at
-    ext.status = ExtensionRequest.Status.APPROVED if approve else ExtensionRequest.Status.DENIED
-    ext.decided_by = user
-    ext.decided_at = now
-    ext.save()
-    if approve:
-        deadlines.extend(appeal, ext.days)
-    _record(
-        appeal,
-        user,
-        role,
-        "decide_extension",
-        to,
-        now=now,
-        note=(f"同意延期{ext.days}个工作日" if approve else "不同意延期")
-        + (f"：{note}" if note else ""),
-        data={"extension": ext.pk, "approved": approve},
-        due_before=due_before,
-        org=acting_org(user, appeal, role),
-    )
+def do_decide_extension(
+    appeal_id: int,
+    actor,
+    *,
+    approve: bool,
+    note: str = "",
+    version: int | None = None,
+    now: datetime | None = None,
+) -> Appeal:
+    with transition(Action.DECIDE_EXTENSION, appeal_id, actor, version=version, now=now) as t:
+        appeal = t.appeal
+        ext = appeal.extensions.filter(status=ExtensionRequest.Status.PENDING).first()
+        if ext is None:
+            raise IllegalTransition("没有待审批的延期申请。", state=appeal.state)
+        due_before = appeal.reply_due_at
+        ext.status = ExtensionRequest.Status.APPROVED if approve else ExtensionRequest.Status.DENIED
+        ext.decided_by = actor
+        ext.decided_at = t.now
+        ext.save()
+        if approve:
+            deadlines.extend(appeal, ext.days)
+        verdict = f"同意延期{ext.days}个工作日" if approve else "不同意延期"
+        t.record(
+            note=verdict + (f"：{note}" if note else ""),
+            data={"extension": ext.pk, "approved": approve},
+            due_before=due_before,
+        )
+    return t.appeal
 
 
-@_step("supervise")
-def do_supervise(appeal, user, role, to, now, note: str) -> None:
-    note = _require_text(note, "note", "督办意见", 500)
-    if appeal.supervised:
-        raise IllegalTransition("该诉求已在督办中。", state=appeal.state)
-    due_before = appeal.reply_due_at
-    appeal.supervised = True
-    appeal.priority = max(appeal.priority, 2)
-    deadlines.tighten_for_supervision(appeal, now)
-    _record(
-        appeal,
-        user,
-        role,
-        "supervise",
-        to,
-        now=now,
-        note=note,
-        due_before=due_before,
-        org=acting_org(user, appeal, role),
-    )
+def do_supervise(
+    appeal_id: int,
+    actor,
+    *,
+    note: str,
+    version: int | None = None,
+    now: datetime | None = None,
+) -> Appeal:
+    with transition(Action.SUPERVISE, appeal_id, actor, version=version, now=now) as t:
+        note = _require_text(note, "note", "督办意见", 500)
+        if t.appeal.supervised:
+            raise IllegalTransition("该诉求已在督办中。", state=t.appeal.state)
+        due_before = t.appeal.reply_due_at
+        t.appeal.supervised = True
+        t.appeal.priority = max(t.appeal.priority, 2)
+        deadlines.tighten_for_supervision(t.appeal, t.now)
+        t.record(note=note, due_before=due_before)
+    return t.appeal
 
 
 def escalate_severely_overdue(now: datetime | None = None) -> int:
-    """Put every severely overdue open appeal under supervision, by the system. Idempotent."""
+    """Put every severely overdue open appeal under supervision, by the platform. Idempotent."""
     now = now or timezone.now()
     count = 0
     table = deadlines.policies()
     candidates = Appeal.objects.filter(
-        state__in=[S.ASSIGNED, S.IN_PROGRESS], supervised=False, reply_due_at__lt=now
+        state__in=RULES[Action.ESCALATE].states, supervised=False, reply_due_at__lt=now
     ).values_list("pk", flat=True)
     for pk in candidates:
-        with transaction.atomic():
-            appeal = _lock(pk)
-            standing = deadlines.standing(appeal, now, table[appeal.kind])
-            if appeal.supervised or standing.status != "severe":
+        with transition(Action.ESCALATE, pk, None, now=now) as t:
+            standing = deadlines.standing(t.appeal, now, table[t.appeal.kind])
+            if t.appeal.supervised or standing.status != "severe":
                 continue
-            appeal.supervised = True
-            appeal.priority = max(appeal.priority, 3)
-            _record(
-                appeal,
-                None,
-                "system",
-                "escalate",
-                appeal.state,
-                now=now,
-                note="严重超期，系统自动升级督办",
-            )
+            t.appeal.supervised = True
+            t.appeal.priority = max(t.appeal.priority, 3)
+            t.record(note="严重超期，系统自动升级督办")
             count += 1
     return count
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    """One action as every caller sees it: label, rule, payload schema, function, API path."""
+
+    action: Action
+    rule: Rule
+    schema: type[Versioned]
+    function: Callable[..., Appeal]
+    path: str
+    summary: str
+
+    @property
+    def label(self) -> str:
+        return self.action.label
+
+
+def _spec(action: Action, schema, function, path: str = "", summary: str = "") -> ActionSpec:
+    return ActionSpec(
+        action, RULES[action], schema, function, path or action.value, summary or action.label
+    )
+
+
+REGISTRY: dict[str, ActionSpec] = {
+    s.action: s
+    for s in (
+        _spec(Action.ACCEPT, NoteIn, do_accept),
+        _spec(Action.REJECT, RejectIn, do_reject),
+        _spec(Action.DISPATCH, DispatchIn, do_dispatch, summary="派单（可指定协办单位）"),
+        _spec(Action.TRANSFER, DispatchIn, do_transfer),
+        _spec(Action.SIGN, Versioned, do_sign),
+        _spec(Action.RETURN, ReasonIn, do_return, summary="退回派单中心"),
+        _spec(Action.REPLY, ReplyIn, do_reply),
+        _spec(Action.CLOSE, NoteIn, do_close),
+        _spec(Action.RATE, RateIn, do_rate, summary="评价（每轮一次）"),
+        _spec(Action.REOPEN, ReasonIn, do_reopen),
+        _spec(Action.MERGE, MergeIn, do_merge, summary="并案（并入主件）"),
+        _spec(Action.REQUEST_EXTENSION, ExtensionIn, do_request_extension, "extension"),
+        _spec(Action.DECIDE_EXTENSION, DecisionIn, do_decide_extension, "extension/decision"),
+        _spec(Action.SUPERVISE, SuperviseIn, do_supervise),
+    )
+}
+"""Every action a person takes on an existing appeal. Submission (`services.submit_appeal`),
+escalation (`escalate_severely_overdue`) and attachments (`services.attach_file`) are rules of
+`actions.RULES` too, with entry points of their own shape."""
+
+
+def parse_payload(action: str, payload: Mapping[str, Any] | Versioned) -> Versioned:
+    """Validate a payload against the action's schema; errors are a 422 naming the field."""
+    schema = REGISTRY[action].schema
+    if isinstance(payload, schema):
+        return payload
+    try:
+        return schema.model_validate(payload)
+    except pydantic.ValidationError as exc:
+        first = describe_errors(exc.errors())[0]
+        raise InvalidInput(first["message"], field=first["field"], code=first["code"]) from None
+
+
+def perform(
+    action: str,
+    appeal_id: int,
+    actor,
+    payload: Mapping[str, Any] | Versioned | None = None,
+    *,
+    now: datetime | None = None,
+) -> Appeal:
+    """Take `action` on the appeal with a payload of the action's schema (or a dict of it)."""
+    data = parse_payload(action, payload or {})
+    fields = data.model_dump(exclude={"version"})
+    return REGISTRY[action].function(appeal_id, actor, version=data.version, now=now, **fields)

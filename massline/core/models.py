@@ -48,7 +48,40 @@ class CalendarYear(models.Model):
         return f"{self.year}年"
 
 
-class AuditEvent(models.Model):
+class AppendOnlyError(ValueError):
+    """Records of what happened are written once and never changed or removed."""
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError(f"{self.model._meta.label} rows are append-only")
+
+    def delete(self):
+        raise AppendOnlyError(f"{self.model._meta.label} rows are append-only")
+
+    def purge(self) -> int:
+        """Remove rows without the model's guard: only for wiping a demo or test database."""
+        return self._raw_delete(self.db)
+
+
+class AppendOnlyModel(models.Model):
+    """A base for audit trails: saving twice, deleting, and bulk update/delete all refuse."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError(f"{self._meta.label} rows are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(f"{self._meta.label} rows are append-only")
+
+
+class AuditEvent(AppendOnlyModel):
     """An append-only record of a state change outside an appeal's own timeline
     (registrations, API tokens, calendar schedules, demo loads). Admin edits have Django's log."""
 
@@ -73,11 +106,3 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("audit events are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("audit events are append-only")

