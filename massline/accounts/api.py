@@ -9,7 +9,7 @@ from ninja import Field, Router, Schema, Status
 from massline.accounts import services, twofactor
 from massline.accounts.auth import REQUIRED, viewer
 from massline.accounts.models import ApiToken
-from massline.accounts.throttle import client_ip, lockout_message
+from massline.accounts.throttle import client_ip, lockout_message, lockout_seconds
 from massline.core.errors import InvalidInput, NotAllowed, RateLimited
 from massline.core.validation import ERRORS, Input
 from massline.orgs.models import Membership
@@ -144,16 +144,10 @@ def _check_login(request, username: str, password: str):
     account or from the address answer 429 `locked_out` until the lockout ends."""
     user = authenticate(request, username=username.strip(), password=password)
     if getattr(request, "axes_locked_out", False):
-        raise RateLimited(lockout_message(), code="locked_out", retry_after=_lockout_seconds())
+        raise RateLimited(lockout_message(), code="locked_out", retry_after=lockout_seconds())
     if user is None:
         raise InvalidInput("账号或密码不正确。", field="password", code="bad_credentials")
     return user
-
-
-def _lockout_seconds() -> int:
-    from django.conf import settings
-
-    return int(settings.AXES_COOLOFF_TIME.total_seconds())
 
 
 @router.post("login", response={200: MeOut, **LIMITED}, summary="登录（网站会话）")

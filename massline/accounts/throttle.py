@@ -26,8 +26,12 @@ def login_name(request, credentials) -> str:
     return str(name).strip()
 
 
+def lockout_seconds() -> int:
+    return int(settings.AXES_COOLOFF_TIME.total_seconds())
+
+
 def lockout_minutes() -> int:
-    return max(1, math.ceil(settings.AXES_COOLOFF_TIME.total_seconds() / 60))
+    return max(1, math.ceil(lockout_seconds() / 60))
 
 
 def lockout_message() -> str:
@@ -39,7 +43,6 @@ def lockout_message() -> str:
 
 def lockout_response(request, original_response=None, credentials=None):
     """429 for every login path: the API's JSON envelope, a short page for the admin."""
-    seconds = int(settings.AXES_COOLOFF_TIME.total_seconds())
     if request.path.startswith("/api/"):
         body = {"code": "locked_out", "message": lockout_message(), "field": None}
         response = JsonResponse(body, status=429, json_dumps_params={"ensure_ascii": False})
@@ -49,5 +52,5 @@ def lockout_response(request, original_response=None, credentials=None):
             f"<p>{lockout_message()}</p></html>",
             status=429,
         )
-    response["Retry-After"] = str(seconds)
+    response["Retry-After"] = str(lockout_seconds())
     return response
