@@ -1,30 +1,61 @@
-"""Which regions of the region tree a text names, with character offsets.
+"""Which regions of the region tree a text names, and which one is where the matter is.
 
-Every region is found by its full name ("黄州区") and by a short form ("黄州") made by
-dropping the administrative suffix. Short forms of one character are never used, nor short
-forms that are everyday words ("和平", "城关"). A town's short form counts only when one of its
-ancestors is named too, because town names collide with ordinary words far more often.
+Every region is found by its full name ("黄州区") and by a short form ("黄州") made by dropping
+the administrative suffix; short forms of one character and those that are everyday words
+("和平", "城关") are never used. Finding the strings is the easy half; a string is a place only if:
 
-A county's short form needs a named ancestor or a home region that contains it: many county
-names are everyday words ("公安" in 公安分局, "资源", "合作"), so outside the home region only
-"浠水县" in full, or "湖北浠水", is taken as a place.
+- it stands as a word: a general dictionary segmentation must not cut through it, so 容美 in
+  美容美发, 黄梅 in 黄梅戏 and 长治 in 长治久安 are not places (the suffix of a full name may
+  join the next character: 黄冈市民, 浠水县城, 清泉镇上);
+- a short form is not the start of a road, dish or brand: 北京路, 中山北路, 兰州拉面, 北京时间;
+- a county's short form, or a two-character full name (和县 in 建设局和县领导), has a named
+  ancestor or lies in the home area ("公安" in 公安分局 is no county; outside home only 浠水县
+  in full, or 湖北浠水, is taken); a county right after an unknown or anonymised city (F市南湖区)
+  is not taken; so do the few city short
+  forms that are everyday words or brands (日照, 开封, 普洱);
+- a town has support: its county (the region it hangs under) named in the text, or, with no
+  county named, it lies in the deployment's home area, is the only town of that name there,
+  the name is not a common one (城关镇, 南湖街道: more than two loaded towns carry it), and the
+  text names no county and no place outside home (nor an unknown one just before the town, as
+  in A9市太平桥镇). A town's short form needs its county just before it (浠水清泉). So a bare
+  黄花镇 on a board from another province is no 湖北 town;
+- a name shared by several regions (鼓楼区, 南湖街道) is resolved by the ancestors the text names,
+  then by the home area; when neither decides, it is left out rather than guessed.
 
-A name shared by several regions (there are many "朝阳区") is resolved towards the region whose
-ancestors the text also names, then towards the configured home region, then towards the
-higher level, then the smaller code, so the answer is deterministic.
+Each place named gets a context: "compared" when it is only a comparison or an example
+(向北京、广州学习, 像深圳那样, 上海等城市早就…), "elsewhere" when it is where the writer comes from
+or works (从深圳回来, 在东莞打工), "address" when it introduces where the writer lives or the
+matter is (我是…村民, 位于, 家住), "" otherwise. `find` lists the places the text locates
+something in (compared ones left out); `mentions` lists them all with their context.
+
+`locate` picks one primary place, where the problem is, with a confidence in [0, 1]: the most
+specific region of the best-supported chain of named regions (a town under its named county
+under its named city), weighing address cues up, "elsewhere" down and the home area slightly up;
+rival chains lower the confidence, and two rival towns of one named county give the county.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import threading
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import ahocorasick
 
-__all__ = ["PlaceIndex", "PlaceMatch", "Region", "load_regions", "short_forms", "short_name"]
+__all__ = [
+    "Location",
+    "PlaceIndex",
+    "PlaceMatch",
+    "Places",
+    "Region",
+    "load_regions",
+    "short_forms",
+    "short_name",
+]
 
 PROVINCE, CITY, COUNTY, TOWN = 1, 2, 3, 4
 
@@ -119,8 +150,55 @@ _COMMON_WORDS = frozenset(
 
 _GENERIC_FULL = frozenset(
     {"城区", "郊区", "矿区", "市中区", "城中区", "城东区", "城西区", "城南区", "城北区", "东区",
-     "西区", "南区", "北区", "中区", "新城区", "新区", "开发区", "高新区", "经济开发区"}
+     "西区", "南区", "北区", "中区", "新城区", "新区", "开发区", "高新区", "经济开发区",
+     "老城区", "古城区"}
 )  # fmt: skip
+
+
+# Short forms of cities that are also everyday words or brands (日照 sunlight, 开封 unsealed,
+# 阿里 the company, 普洱 the tea): they count only under a named ancestor or at home.
+_WORDY = frozenset(
+    {"日照", "开封", "白银", "阿里", "中卫", "普洱", "金华", "莆田", "黄山", "白山", "和田",
+     "玉树", "山南", "包头", "承德", "泰安", "红河", "黑河", "大庆", "海东", "海北", "海西",
+     "吉安", "安顺", "宁德", "三明", "永州", "德阳", "乐山", "清远", "云浮", "资阳"}
+)  # fmt: skip
+_CLAUSE_BREAK = re.compile(r"[，。！？；：,.!?;:\n（）()【】\[\]“”\"]")
+_LIST_GAP = re.compile(r"(?:[、/和与及或跟]|以及|还有)?")
+_ROAD_OR_BRAND = re.compile(
+    r"(?:[东西南北中]|[一二三四五六七八九十]+)?(?:路(?![灯面况边口段过费基线费])|大街|大道|街(?![道头坊上区])"
+    r"|巷|胡同|东路|西路|南路|北路|中路)"
+    r"|老街|(?:戏|大学|银行|卫视|日报|晚报|电视台|时间)"
+    r"|的?(?:拉面|烤鸭|小吃|火锅|热干面|米粉|板鸭|牛肉面|特产)"
+)
+_COMPARED_BEFORE = re.compile(
+    r"(?:像|好像|就像|比|比起|相比|对比|参照|参考|借鉴|学习|对标|效仿|仿照|不如|如同|好比|人家|"
+    r"比如|例如|譬如|看看|看看人家)$"
+)
+_COMPARED_AFTER = re.compile(
+    # after the place or after a list that goes on with names not in the tree (、上海等城市)
+    r"(?:(?:[、/和与及或]|以及)[\u4e00-\u9fff]{2,5}?)*"
+    r"(?:等(?:大|一线|发达|先进|兄弟)?城市|等(?:发达|先进)地区|一样|那样|的做法|的经验|的先进|"
+    r"的模式|学习|看齐|相比|比起来)"
+)
+_LEARN = re.compile(r"学习|看齐|取经|借鉴")
+_ELSEWHERE_BEFORE = re.compile(
+    r"(?:从|来自|前往|赶往|赴|离开|远在|外出|调到|调往|嫁到|转到|转往|飞往|到外地)$"
+)
+_ELSEWHERE_AFTER = re.compile(
+    r"(?:的?(?:打工|务工|出差|定居|做生意)|回来|回到|过来|来的|来到|那边)"
+)
+_ADDRESS_BEFORE = re.compile(
+    r"(?:位于|地址[是为:：]?|住址[是为:：]?|家住|住在|居住在|我是|我们是|本人是|本人系|我系|"
+    r"老家是?在?|户籍在?|所在地?|坐落于?|地处|生活在|定居在)$"
+)
+_ADDRESS_AFTER = re.compile(r"村民|居民|业主|住户|村委会|居委会")
+_WINDOW = 12
+_ADMIN_BEFORE = re.compile(r"(?<![我本全该])[市县区州旗]$")
+_ANONYMOUS_BEFORE = re.compile(r"[A-Za-z0-9][市县区州]$")
+_ABBREVIATED = "州市县区"
+# A town name carried by more loaded towns than this (城关镇, 南湖街道) is too common to be
+# taken alone, even at home.
+_GENERIC_TOWN = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,10 +211,41 @@ class Region:
 
 @dataclass(frozen=True, slots=True)
 class PlaceMatch:
+    """A region named at text[start:end]; `context` is "", "address", "elsewhere" or "compared"."""
+
     code: str
     name: str
     start: int
     end: int
+    context: str = ""
+
+    @property
+    def compared(self) -> bool:
+        return self.context == "compared"
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where the matter is: one region, how sure (0–1), and the mentions that support it."""
+
+    region: Region
+    confidence: float
+    evidence: tuple[PlaceMatch, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Places:
+    primary: Location | None
+    mentions: tuple[PlaceMatch, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    start: int
+    end: int
+    key: str
+    entries: tuple[tuple[str, bool], ...]
+    context: str = ""
 
 
 def short_forms(name: str, level: int) -> list[str]:
@@ -166,15 +275,58 @@ def load_regions(path: str | Path) -> list[Region]:
     return [_record(item) for item in data]
 
 
+_jieba = None
+_jieba_lock = threading.Lock()
+
+
+def _word_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of the multi-character words of a plain dictionary segmentation (no new words)."""
+    global _jieba
+    if _jieba is None:
+        with _jieba_lock:
+            if _jieba is None:
+                import rjieba
+
+                _jieba = rjieba.Jieba()
+    spans = []
+    at = 0
+    for token in _jieba.cut(text, False):
+        if len(token) > 1:
+            spans.append((at, at + len(token)))
+        at += len(token)
+    return spans
+
+
+def _stands_alone(start: int, end: int, joins: bool, spans: list[tuple[int, int]]) -> bool:
+    for i, j in spans:
+        if i < start < j:
+            return False
+        if i < end < j and not (joins and (i == end - 1 or i == start)):
+            return False
+    return True
+
+
+def _of_places(i: int, j: int, bounds: set[tuple[int, int]]) -> bool:
+    """Whether text[i:j] is a run of names (上海市浦东新区 is one dictionary word)."""
+    reach = {i}
+    for at in range(i, j):
+        if at in reach:
+            reach.update(e for s, e in bounds if s == at and e <= j)
+    return j in reach
+
+
 class PlaceIndex:
-    """Aho–Corasick over every region name and short form; `find` is linear in the text."""
+    """Aho–Corasick over every region name and short form; the work per text is linear in it.
+
+    `home` is the deployment's own area (a region code at any level, e.g. 421100 黄冈市).
+    """
 
     def __init__(self, regions: Iterable[Region | Mapping], home: str | None = None):
         self.regions: dict[str, Region] = {}
         for item in regions:
             region = _record(item)
             self.regions[region.code] = region
-        self.home = home
+        self.home = home if home in self.regions else None
         self._ancestors: dict[str, tuple[str, ...]] = {}
         self._automaton = ahocorasick.Automaton()
         names: dict[str, list[tuple[str, bool]]] = {}
@@ -192,6 +344,10 @@ class PlaceIndex:
         self._names = sorted(names)
         if len(self._names):
             self._automaton.make_automaton()
+        self._town_names = Counter(r.name for r in self.regions.values() if r.level >= TOWN)
+        self._home_chain = (
+            frozenset(self.ancestors(self.home)) | {self.home} if self.home else frozenset()
+        )
 
     def __len__(self) -> int:
         return len(self.regions)
@@ -216,70 +372,251 @@ class PlaceIndex:
         self._ancestors[code] = result
         return result
 
-    def _raw(self, text: str) -> list[tuple[int, int, str, tuple[tuple[str, bool], ...]]]:
+    def at_home(self, code: str) -> bool:
+        """Whether the region lies in the home area (the home region itself or below it)."""
+        return self.home is not None and (code == self.home or self.home in self.ancestors(code))
+
+    def _near_home(self, code: str) -> bool:
+        return code in self._home_chain or self.at_home(code)
+
+    # -- finding ---------------------------------------------------------------------------
+
+    def _hits(self, text: str) -> list[_Hit]:
+        found = [
+            (end + 1 - len(key), end + 1, key, entries)
+            for end, (key, entries) in self._automaton.iter(text)
+        ]
+        if not found:
+            return []
+        bounds = {(start, end) for start, end, _, _ in found}
+        bounds.update(
+            (start, end + 1) for start, end, _, _ in found if text[end : end + 1] in _ABBREVIATED
+        )
+        spans = [(i, j) for i, j in _word_spans(text) if not _of_places(i, j, bounds)]
+        kept: list[tuple[int, int, str, tuple]] = []
+        for start, end, key, entries in sorted(found, key=lambda h: (h[0] - h[1], h[0])):
+            if any(start < e and s < end for s, e, _, _ in kept):
+                continue
+            full = any(not short for _, short in entries)
+            if not _stands_alone(start, end, full and len(key) >= 3, spans):
+                continue
+            if not full and _ROAD_OR_BRAND.match(text, end):
+                continue
+            kept.append((start, end, key, entries))
+        kept.sort()
+        return self._with_context(text, [_Hit(*k) for k in kept])
+
+    def _with_context(self, text: str, hits: list[_Hit]) -> list[_Hit]:
+        out: list[_Hit] = []
+        i = 0
+        while i < len(hits):
+            j = i
+            while j + 1 < len(hits) and _LIST_GAP.fullmatch(text, hits[j].end, hits[j + 1].start):
+                j += 1
+            start, end = hits[i].start, hits[j].end
+            before = text[max(0, start - _WINDOW) : start]
+            breaks = list(_CLAUSE_BREAK.finditer(before))
+            if breaks:
+                before = before[breaks[-1].end() :]
+            after = text[end : end + _WINDOW]
+            cut = _CLAUSE_BREAK.search(after)
+            clause_after = after[: cut.start()] if cut else after
+            if (
+                _COMPARED_BEFORE.search(before)
+                or _COMPARED_AFTER.match(clause_after)
+                or (before.endswith("向") and _LEARN.search(clause_after))
+            ):
+                context = "compared"
+            elif _ELSEWHERE_BEFORE.search(before) or _ELSEWHERE_AFTER.match(clause_after):
+                context = "elsewhere"
+            elif _ADDRESS_BEFORE.search(before) or _ADDRESS_AFTER.search(clause_after):
+                context = "address"
+            else:
+                context = ""
+            out.extend(_Hit(h.start, h.end, h.key, h.entries, context) for h in hits[i : j + 1])
+            i = j + 1
+        return out
+
+    def _resolve(
+        self, text: str, hits: list[_Hit], named: dict[str, list[_Hit]]
+    ) -> list[tuple[_Hit, Region]]:
+        located = [
+            code
+            for code, where in named.items()
+            if any(h.context not in ("compared", "elsewhere") for h in where)
+        ]
+        county_named = any(self.regions[c].level == COUNTY for c in located)
+        away_named = any(
+            self.regions[c].level <= COUNTY and not self._near_home(c) for c in located
+        )
+        out: list[tuple[_Hit, Region]] = []
+        for hit in hits:
+            own = {c for c, _ in hit.entries}
+            best, best_score, tied = None, None, False
+            for code, short in hit.entries:
+                region = self.regions[code]
+                ancestors = self.ancestors(code)
+                named_ancestors = sum(1 for a in ancestors if a in named and a not in own)
+                home = self.at_home(code)
+                if region.name in _GENERIC_FULL and not named_ancestors:
+                    continue
+                bare = short or (region.level == COUNTY and len(region.name) == 2)
+                if (
+                    bare
+                    and not named_ancestors
+                    and not home
+                    and (region.level == COUNTY or hit.key in _WORDY)
+                ):
+                    continue
+                if (
+                    region.level == COUNTY
+                    and not named_ancestors
+                    and _ANONYMOUS_BEFORE.search(text, 0, hit.start)
+                ):
+                    continue
+                if region.level >= TOWN and not self._town_supported(
+                    region,
+                    short,
+                    hit,
+                    named,
+                    own,
+                    home and not county_named and not away_named,
+                    text,
+                ):
+                    continue
+                score = (named_ancestors, home, not short, -region.level)
+                if best_score is None or score > best_score:
+                    best, best_score, tied = region, score, False
+                elif score == best_score:
+                    tied = True
+            if best is not None and not tied:
+                out.append((hit, best))
+        return out
+
+    def _town_supported(self, region, short, hit, named, own, alone_at_home, text) -> bool:
+        parent = region.parent_code
+        mentions = named.get(parent, []) if parent not in own else []
+        if short:
+            return any(0 <= hit.start - m.end <= 2 for m in mentions)
+        if mentions:
+            return True
+        if not alone_at_home or self._town_names[region.name] > _GENERIC_TOWN:
+            return False
+        if _ADMIN_BEFORE.search(text, 0, hit.start):
+            ancestors = self.ancestors(region.code)
+            return any(m.end == hit.start for code in ancestors for m in named.get(code, []))
+        return True
+
+    def mentions(self, text: str) -> list[PlaceMatch]:
+        """Every place the text names, in text order, each with its context."""
         if not self._names or not text:
             return []
+        hits = self._hits(text)
+        if not hits:
+            return []
+        loose: dict[str, list[_Hit]] = {}
+        for hit in hits:
+            for code, _ in hit.entries:
+                loose.setdefault(code, []).append(hit)
+        first = self._resolve(text, hits, loose)
+        named: dict[str, list[_Hit]] = {}
+        for hit, region in first:
+            named.setdefault(region.code, []).append(hit)
         return [
-            (end + 1 - len(key), end + 1, key, entries)
-            for end, (key, entries) in self._automaton.iter_long(text)
+            PlaceMatch(region.code, region.name, hit.start, hit.end, hit.context)
+            for hit, region in self._resolve(text, hits, named)
         ]
 
     def find(self, text: str) -> list[PlaceMatch]:
-        """Regions named in the text, in text order, each mention resolved to one region."""
-        raw = self._raw(text)
-        if not raw:
-            return []
-        mentioned: dict[str, int] = {}
-        for _, _, _, entries in raw:
-            for code in {c for c, _ in entries}:
-                mentioned[code] = mentioned.get(code, 0) + 1
-        home_chain = set(self.ancestors(self.home)) | {self.home} if self.home else set()
-        out: list[PlaceMatch] = []
-        for start, end, _key, entries in raw:
-            best = None
-            best_score = None
-            own = {c for c, _ in entries}
-            for code, short in entries:
-                region = self.regions[code]
-                ancestors = self.ancestors(code)
-                named_ancestors = sum(1 for a in ancestors if mentioned.get(a, 0) - (a in own) > 0)
-                at_home = bool(home_chain) and (code in home_chain or self.home in ancestors)
-                if region.name in _GENERIC_FULL and not named_ancestors:
-                    continue
-                if (
-                    short
-                    and not named_ancestors
-                    and (region.level >= TOWN or (region.level == COUNTY and not at_home))
-                ):
-                    continue
-                score = (named_ancestors, at_home, not short, -region.level, _neg(code))
-                if best_score is None or score > best_score:
-                    best, best_score = region, score
-            if best is not None:
-                out.append(PlaceMatch(best.code, best.name, start, end))
-        return out
+        """The places the text locates something in: every mention but comparisons/examples."""
+        return [m for m in self.mentions(text) if not m.compared]
+
+    # -- the primary place -----------------------------------------------------------------
+
+    def locate(self, text: str, min_confidence: float = 0.0) -> Location | None:
+        """Where the matter is, or None when the text names no place for it."""
+        found = self.primary_of(self.mentions(text))
+        return found if found is not None and found.confidence >= min_confidence else None
+
+    def extract(self, text: str) -> Places:
+        """The primary place and every mention, from one pass over the text."""
+        found = self.mentions(text)
+        return Places(self.primary_of(found), tuple(found))
 
     def best(self, text: str) -> Region | None:
         """The most specific region consistent with the others the text names."""
-        return self.best_of(self.find(text))
+        found = self.locate(text)
+        return found.region if found else None
 
     def best_of(self, matches: Iterable[PlaceMatch]) -> Region | None:
-        counts: dict[str, int] = {}
-        for m in matches:
-            counts[m.code] = counts.get(m.code, 0) + 1
-        if not counts:
+        found = self.primary_of(matches)
+        return found.region if found else None
+
+    def primary_of(self, matches: Iterable[PlaceMatch]) -> Location | None:
+        """The primary place among mentions (as `mentions` or `find` gave them)."""
+        located = [m for m in matches if not m.compared and m.code in self.regions]
+        if not located:
             return None
-        best = None
-        best_score = None
-        for code, count in counts.items():
-            ancestors = self.ancestors(code)
-            support = sum(counts[a] for a in ancestors if a in counts)
-            descendants = sum(1 for other in counts if code in self.ancestors(other))
-            region = self.regions[code]
-            score = (descendants == 0, support + count, region.level, _neg(code))
-            if best_score is None or score > best_score:
-                best, best_score = region, score
-        return best
+        weight = {"address": 2.0, "elsewhere": 0.3}
+        by_code: dict[str, list[PlaceMatch]] = {}
+        for m in located:
+            by_code.setdefault(m.code, []).append(m)
+        codes = set(by_code)
+        below = {a for c in codes for a in self.ancestors(c)}
+        leaves = [c for c in codes if c not in below]
+
+        def chain(code: str) -> list[str]:
+            return [code] + [a for a in self.ancestors(code) if a in codes]
+
+        def evidence(names: Iterable[str]) -> float:
+            return sum(weight.get(m.context, 1.0) for c in names for m in by_code[c])
+
+        def rank(code: str):
+            home = 0.5 if self.at_home(code) else 0.0
+            return (evidence(chain(code)) + home, self.regions[code].level, _neg(code))
+
+        leaves.sort(key=rank, reverse=True)
+
+        def rivalry(best: str) -> tuple[float, list[tuple[str, float]]]:
+            """Evidence for `best` that no rival shares, and each rival's own evidence."""
+            mine_codes = set(chain(best))
+            rivals = []
+            shared: set[str] = set()
+            for other in leaves:
+                if other == best or best in self.ancestors(other):
+                    continue
+                theirs = chain(other)
+                shared.update(c for c in theirs if c in mine_codes)
+                strength = evidence([c for c in theirs if c not in mine_codes])
+                if self.at_home(best) and not self.at_home(other):
+                    strength *= 0.5
+                rivals.append((other, strength))
+            return evidence(mine_codes - shared), rivals
+
+        best = leaves[0]
+        mine, rivals = rivalry(best)
+        if rivals:
+            other, strength = max(rivals, key=lambda r: r[1])
+            common = [c for c in chain(other) if c in set(chain(best))]
+            if strength >= 0.8 * mine and common:
+                best = common[0]
+                mine, rivals = rivalry(best)
+        rival_total = sum(strength for _, strength in rivals)
+        supporting = [c for c in chain(best)]
+        region = self.regions[best]
+        leaf_mentions = by_code[best]
+        confidence = {1: 0.8, 2: 0.9}.get(len(supporting), 0.95)
+        if all(m.end - m.start != len(m.name) for m in leaf_mentions):
+            confidence -= 0.1
+        contexts = [m.context for c in supporting for m in by_code[c]]
+        if "address" in contexts:
+            confidence += 0.03
+        if all(c == "elsewhere" for c in contexts):
+            confidence *= 0.55
+        if rival_total:
+            confidence *= mine / (mine + rival_total) if mine else 0.5
+        evidence_matches = tuple(m for m in located if m.code in supporting)
+        return Location(region, round(min(confidence, 0.99), 3), evidence_matches)
 
 
 def _neg(code: str) -> tuple[int, ...]:
