@@ -138,17 +138,21 @@ def main() -> int:
         ]
     print(f"Reply completeness, ROC-AUC (goal ≥ {GOAL}); labels: {LABELS.relative_to(ROOT)}")
     print(f"{'part':<27}{'n':>5}{'complete':>9}  {'completeness (95% CI)':<26}"
-          f"{'old action/unit/time':>21}{'length':>8}")  # fmt: skip
+          f"{'old action/unit/time':>21}{'length':>8}  goal")  # fmt: skip
     for name, group in groups:
         if not group:
             continue
         y = [r["complete"] for r in group]
         new = [r["new"] for r in group]
         lo, hi = bootstrap(new, y)
-        figure = f"{auc(new, y):.3f} ({lo:.3f}–{hi:.3f})"
+        value = auc(new, y)
+        figure = f"{value:.3f} ({lo:.3f}–{hi:.3f})"
+        met = "met" if value >= GOAL else "missed"
         old = auc([r["old"] for r in group], y)
         length = auc([r["length"] for r in group], y)
-        print(f"{name:<27}{len(group):>5}{sum(y):>9}  {figure:<26}{old:>21.3f}{length:>8.3f}")
+        print(
+            f"{name:<27}{len(group):>5}{sum(y):>9}  {figure:<26}{old:>21.3f}{length:>8.3f}  {met}"
+        )
     if args.errors:
         dev = [r for r in rows if r["part"] == "dev"]
         pos = sorted((r for r in dev if r["complete"]), key=lambda r: r["new"])
