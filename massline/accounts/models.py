@@ -77,13 +77,14 @@ class ApiToken(models.Model):
         return token, raw
 
     def revoke(self, actor) -> None:
+        """Saved, not updated in bulk: the save signal empties the token caches."""
         with transaction.atomic():
-            updated = ApiToken.objects.filter(pk=self.pk, revoked_at__isnull=True).update(
-                revoked_at=timezone.now()
-            )
-            if updated:
-                audit("account.token_revoked", actor=actor, target=self, name=self.name)
-        self.refresh_from_db(fields=["revoked_at"])
+            token = ApiToken.objects.select_for_update().get(pk=self.pk)
+            if token.revoked_at is None:
+                token.revoked_at = timezone.now()
+                token.save(update_fields=["revoked_at"])
+                audit("account.token_revoked", actor=actor, target=token, name=token.name)
+        self.revoked_at = token.revoked_at
 
 
 class PhoneCode(models.Model):
