@@ -5,6 +5,8 @@ STAMP := $(VENV)/.installed-stamp
 PG_URL ?= postgres://postgres@127.0.0.1:5432/massline
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# provinces whose towns regions.json carries (make regions PROVINCES=420000,430000)
+PROVINCES ?= 420000
 # Development mode for the demo, lint and tests; production (DEBUG unset) refuses the demo key.
 export DEBUG ?= 1
 
@@ -54,7 +56,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/topics.py
 
 regions:
-	$(PY) scripts/build_regions.py
+	$(PY) scripts/build_regions.py --provinces $(PROVINCES)
 
 clean:
 	rm -rf $(VENV) var

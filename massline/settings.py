@@ -182,6 +182,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "massline.accounts.sms.ConsoleBackend")
 TRACKING_PREFIX = os.environ.get("TRACKING_PREFIX", "HG")
+# The deployment's own area, a region code at any level (420000 湖北省, 421100 黄冈市 …): place
+# extraction takes town names there without their county as its towns. The towns themselves come
+# from regions.json, built for the right provinces by `make regions PROVINCES=420000,…`.
+MASSLINE_REGION = os.environ.get("MASSLINE_REGION", "421100")
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 ATTACHMENTS_PER_APPEAL = int(os.environ.get("ATTACHMENTS_PER_APPEAL", "9"))
 

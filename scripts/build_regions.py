@@ -3,10 +3,12 @@
 The package carries the National Bureau of Statistics' 统计用区划代码 (provinces 2 digits, cities 4,
 counties 6, towns 9). Provinces, cities and counties are padded to the 6-digit GB/T 2260 form
 ("42" -> "420000", "4211" -> "421100"); towns keep their 9 digits. Every province, city and
-county of China is written, and the towns/streets of the provinces given by --towns (湖北 by
-default). The package has no codes for 台湾, 香港 and 澳门; their GB/T 2260 province codes are
-added here, without lower levels. Cities without counties (东莞, 中山, 儋州) appear in the package
-again as their own county; that copy is dropped, so their towns hang directly under the city.
+county of China is written, and the towns/streets of the provinces given by --provinces (湖北
+by default; a deployment in 湖南 runs `make regions PROVINCES=420000,430000` or just 430000, and
+sets MASSLINE_REGION to its own area). Each province adds about 80 KB per 1,000 towns. The
+package has no codes for 台湾, 香港 and 澳门; their GB/T 2260 province codes are added here,
+without lower levels. Cities without counties (东莞, 中山, 儋州) appear in the package again as
+their own county; that copy is dropped, so their towns hang directly under the city.
 
 Output: a JSON list sorted by code, one object per line:
     {"code": "421102", "name": "黄州区", "parent": "421100", "level": 3}
@@ -73,6 +75,9 @@ def build(package: Path, town_provinces: set[str]) -> list[dict]:
     for a in read(dist, "areas"):
         if a["code"] != pad(a["cityCode"]):
             add(a["code"], a["name"], pad(a["cityCode"]), 3)
+    unknown = town_provinces - {p["code"] for p in read(dist, "provinces")}
+    if unknown:
+        raise SystemExit(f"没有这些省级区划：{', '.join(sorted(unknown))}")
     for s in read(dist, "streets"):
         if s["provinceCode"] in town_provinces:
             add(s["code"], s["name"], s["areaCode"], 4)
@@ -101,7 +106,13 @@ def write_license(package: Path, version: str, out: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--version", default=VERSION, help=f"{PACKAGE} version (default {VERSION})")
-    parser.add_argument("--towns", default="42", help="province codes whose towns to keep, comma")
+    parser.add_argument(
+        "--provinces",
+        "--towns",
+        dest="towns",
+        default="420000",
+        help="codes of the provinces whose towns to keep, comma separated (42 or 420000)",
+    )
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="massline-regions-") as tmp:
@@ -112,7 +123,8 @@ def main(argv: list[str] | None = None) -> int:
     counts = [sum(1 for r in rows if r["level"] == level) for level in (1, 2, 3, 4)]
     print(
         f"{args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}: "
-        f"{len(rows)} 条（省级 {counts[0]}，地级 {counts[1]}，县级 {counts[2]}，乡级 {counts[3]}）"
+        f"{len(rows)} 条（省级 {counts[0]}，地级 {counts[1]}，县级 {counts[2]}，"
+        f"乡级 {counts[3]}），{args.out.stat().st_size // 1024} KB"
     )
     return 0
 

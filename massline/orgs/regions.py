@@ -4,14 +4,21 @@ The file lists provinces (level 1) to towns/streets (level 4); the loader adds t
 root and stores every level one higher, so that Region.level matches orgs.Level (中央 1 … 乡镇 5).
 The country has no GB/T 2260 code; it gets "100000", the code 民政部 and map services use for
 中华人民共和国, which sorts before every province.
+
+`place_index()` gives the analysis engine the same file as a place extractor, with the
+deployment's own area (settings.MASSLINE_REGION) as home; the engine never reads settings itself.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Concat, Substr
@@ -24,6 +31,7 @@ DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "regions.json"
 NATION_CODE = "100000"
 NATION_NAME = "中华人民共和国"
 BATCH = 500
+log = logging.getLogger(__name__)
 
 
 def short_name(name: str) -> str:
@@ -125,3 +133,31 @@ def _upsert(rows: dict[str, _Row]) -> int:
             path=Concat(Value(new), Substr("path", len(old) + 1))
         )
     return written
+
+
+def place_index(path: str | Path | None = None, home: str | None = None) -> places.PlaceIndex:
+    """The place extractor of this deployment, built once per process and file.
+
+    `home` defaults to settings.MASSLINE_REGION, the deployment's own area: towns named there
+    without their county are taken as its towns. Towns are known only for the provinces that
+    regions.json was built with (`make regions PROVINCES=420000,430000`); a home province without
+    them is logged, since its bare town names would then go unrecognised.
+    """
+    return _place_index(str(path or DEFAULT_PATH), home or settings.MASSLINE_REGION)
+
+
+@cache
+def _place_index(path: str, home: str) -> places.PlaceIndex:
+    index = places.PlaceIndex(places.load_regions(path), home=home)
+    if index.home is None:
+        raise ImproperlyConfigured(f"MASSLINE_REGION={home} 不是 {path} 中的行政区划代码")
+    province = (index.ancestors(home) or (home,))[-1]
+    towns = (r for r in index.regions.values() if r.level == places.TOWN)
+    if not any(province in index.ancestors(r.code) for r in towns):
+        log.warning(
+            "%s 不含%s的乡镇（街道）；请运行 make regions PROVINCES=%s",
+            path,
+            index.regions[province].name,
+            province,
+        )
+    return index
