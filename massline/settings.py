@@ -32,7 +32,7 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "") or (DEVELOPMENT_KEY if DEBUG else 
 if not DEBUG and (SECRET_KEY == DEVELOPMENT_KEY or len(SECRET_KEY) < 50):
     raise ImproperlyConfigured(
         "生产模式（DEBUG 未开启）必须把环境变量 SECRET_KEY 设为至少 50 个字符的随机值，"
-        "不能使用开发密钥。生成：python -c \"import secrets; print(secrets.token_urlsafe(50))\"；"
+        '不能使用开发密钥。生成：python -c "import secrets; print(secrets.token_urlsafe(50))"；'
         "仅开发或演示时可设 DEBUG=1。 / SECRET_KEY must be a random value of at least 50 "
         "characters when DEBUG is off; set DEBUG=1 for development only."
     )
@@ -123,11 +123,14 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Login lockout (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one account, or
 # from one client address, logins are refused for LOGIN_LOCKOUT_MINUTES (every further try
-# restarts the clock). Applies to /api/v1/auth/login, /api/v1/auth/tokens and the admin login.
+# restarts the clock; failures count until they are that old). Applies to
+# /api/v1/auth/login, /api/v1/auth/tokens and the admin login.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
+AXES_RESET_ON_SUCCESS = False
+"""Not reset: axes would delete the address's failures too, so logging in to one's own account
+between guesses would lift the limit on the account being guessed."""
 AXES_LOCKOUT_CALLABLE = "massline.accounts.throttle.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "massline.accounts.throttle.client_ip"
 AXES_USERNAME_CALLABLE = "massline.accounts.throttle.login_name"
