@@ -19,11 +19,17 @@ def client_ip(request) -> str:
 
 
 def login_name(request, credentials) -> str:
-    """The login name as the backend reads it: phone or username, without outer spaces."""
+    """The account a login names, by its username: guesses by phone number and by username
+    count against the same account."""
+    from massline.accounts.models import User
+
     name = (credentials or {}).get("username")
     if name is None:
         name = request.POST.get("username", "")
-    return str(name).strip()
+    name = str(name).strip()
+    if name.isdigit():
+        return User.objects.filter(phone=name).values_list("username", flat=True).first() or name
+    return name
 
 
 def lockout_seconds() -> int:

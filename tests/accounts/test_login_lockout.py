@@ -48,15 +48,26 @@ def test_one_address_trying_many_accounts_is_locked_out(people, limit):
     assert elsewhere.status_code == 200
 
 
-def test_a_success_before_the_limit_clears_the_count(people, limit):
-    client = Client()
-    wrong = {"username": "hz_urban", "password": "guess-2026"}
+def test_logging_in_to_ones_own_account_between_guesses_does_not_lift_the_limit(people, limit):
+    attacker = Client(REMOTE_ADDR="203.0.113.77")
+    own = {"username": "13800000002", "password": PASSWORD}
     for _ in range(limit - 1):
-        _post(client, "/api/v1/auth/login", wrong)
-    assert _post(client, "/api/v1/auth/login", {**wrong, "password": PASSWORD}).status_code == 200
-    for _ in range(limit - 1):
-        _post(Client(), "/api/v1/auth/login", wrong)
-    assert _post(Client(), "/api/v1/auth/login", {**wrong, "password": PASSWORD}).status_code == 200
+        _post(attacker, "/api/v1/auth/login", {"username": "hz_urban", "password": "guess-2026"})
+        assert _post(attacker, "/api/v1/auth/login", own).status_code == 200
+    _post(attacker, "/api/v1/auth/login", {"username": "hz_urban", "password": "guess-2026"})
+    res = _post(Client(), "/api/v1/auth/login", {"username": "hz_urban", "password": PASSWORD})
+    assert res.status_code == 429
+
+
+def test_guesses_by_phone_and_by_username_count_against_one_account(people, limit):
+    people.handler.phone = "13700000009"
+    people.handler.save()
+    for i in range(limit):
+        name = "13700000009" if i % 2 else "hz_urban"
+        client = Client(REMOTE_ADDR=f"192.0.2.{i + 1}")
+        _post(client, "/api/v1/auth/login", {"username": name, "password": "guess-2026"})
+    res = _post(Client(), "/api/v1/auth/login", {"username": "13700000009", "password": PASSWORD})
+    assert res.status_code == 429
 
 
 def test_the_admin_login_locks_out_too(people, limit):
