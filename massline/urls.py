@@ -1,9 +1,7 @@
-from django.conf import settings
 from django.contrib import admin
 from django.http import JsonResponse
 from django.urls import path
 from django.views.defaults import page_not_found
-from django.views.static import serve
 
 from massline.api import api
 from massline.core import views as core_views
@@ -18,8 +16,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]
-if settings.DEBUG:
-    urlpatterns.append(path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))
 
 
 def handler404(request, exception):

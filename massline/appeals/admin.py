@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import transaction
 
 from massline.appeals.models import (
     Appeal,
@@ -10,6 +11,7 @@ from massline.appeals.models import (
     Rating,
 )
 from massline.core.admin import AppendOnlyAdmin
+from massline.core.audit import audit
 
 
 class EventInline(admin.TabularInline):
@@ -34,8 +36,11 @@ class EventInline(admin.TabularInline):
 
 @admin.register(Appeal)
 class AppealAdmin(admin.ModelAdmin):
-    """Read-mostly: state changes go through the workflow (API), never through this form, and
-    the resident's own words (indexed for search) are not edited by staff."""
+    """Read-only but for the category and the priority: state, ratings, replies and the
+    resident's own words change only through the workflow's actions, and every edit made
+    here leaves an audit event with the old and new values."""
+
+    EDITABLE = ("category", "priority")
 
     list_display = [
         "tracking_no",
@@ -52,44 +57,35 @@ class AppealAdmin(admin.ModelAdmin):
     search_fields = ["tracking_no", "title", "body"]
     date_hierarchy = "created_at"
     list_select_related = ["region", "lead_org"]
-    raw_id_fields = [
-        "category",
-        "region",
-        "hub",
-        "lead_org",
-        "merged_into",
-        "submitted_by",
-        "reply_org",
-    ]
-    filter_horizontal = ["co_orgs"]
+    raw_id_fields = ["category"]
     inlines = [EventInline]
-    readonly_fields = [
-        "tracking_no",
-        "title",
-        "body",
-        "location",
-        "state",
-        "version",
-        "round",
-        "hub",
-        "lead_org",
-        "co_orgs",
-        "merged_into",
-        "supervised",
-        "assigned_at",
-        "sign_due_at",
-        "signed_at",
-        "reply_due_at",
-        "replied_at",
-        "closed_at",
-        "reply_text",
-        "reply_org",
-        "submitted_by",
-        "created_at",
-    ]
+    exclude = ["search_text", "public_search_text", "idempotency_key"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [
+            f.name
+            for f in self.model._meta.get_fields()
+            if f.concrete and f.name not in self.EDITABLE and f.name not in self.exclude
+        ]
 
     def has_add_permission(self, request):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            changes = {
+                name: [_plain(form.initial.get(name)), _plain(form.cleaned_data.get(name))]
+                for name in form.changed_data
+            }
+            super().save_model(request, obj, form, change)
+            audit("appeal.admin_changed", actor=request.user, target=obj, changes=changes)
+
+
+def _plain(value):
+    return getattr(value, "pk", value)
 
 
 @admin.register(AppealEvent)
@@ -126,24 +122,27 @@ class DeadlinePolicyAdmin(admin.ModelAdmin):
         "severe_factor",
         "reset_on_transfer",
         "supervised_days",
+        "rating_days",
+        "max_extensions",
+        "max_extension_days",
     ]
 
 
 @admin.register(Rating)
-class RatingAdmin(admin.ModelAdmin):
+class RatingAdmin(AppendOnlyAdmin):
     list_display = ["appeal", "round", "verdict", "resolved", "org", "created_at"]
     list_filter = ["verdict", "resolved"]
     raw_id_fields = ["appeal", "org"]
 
 
 @admin.register(ExtensionRequest)
-class ExtensionRequestAdmin(admin.ModelAdmin):
+class ExtensionRequestAdmin(AppendOnlyAdmin):
     list_display = ["appeal", "org", "days", "status", "created_at", "decided_at"]
     list_filter = ["status"]
     raw_id_fields = ["appeal", "org", "requested_by", "decided_by"]
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(admin.ModelAdmin):
+class AttachmentAdmin(AppendOnlyAdmin):
     list_display = ["appeal", "name", "content_type", "size", "created_at"]
     raw_id_fields = ["appeal", "uploaded_by"]

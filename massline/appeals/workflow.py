@@ -39,11 +39,15 @@ from massline.appeals.actions import (
 )
 from massline.appeals.models import Appeal, AppealEvent, ExtensionRequest, Rating, State, Verdict
 from massline.appeals.permissions import policy
+from massline.appeals.privacy import masker
 from massline.core.errors import IllegalTransition, InvalidInput, NotAllowed, NotFound
 from massline.core.validation import describe_errors
 from massline.orgs.models import Org, OrgKind, Role
 
 S = State
+
+REPLY_MIN_CHARS = 10
+"""A public reply says what was done: "已办" answers nobody."""
 
 PARTY_KINDS = (OrgKind.PARTY_BRANCH, OrgKind.PARTY_GENERAL_BRANCH, OrgKind.PARTY_COMMITTEE)
 
@@ -123,10 +127,14 @@ def transition(
         yield Step(action, appeal, actor, role, to, now or timezone.now())
 
 
-def _require_text(value: str, field: str, what: str, max_len: int = 2000) -> str:
+def _require_text(value: str, field: str, what: str, max_len: int = 2000, min_len: int = 1) -> str:
     value = (value or "").strip()
     if not value:
         raise InvalidInput(f"请填写{what}。", field=field, code="required")
+    if len(value) < min_len:
+        raise InvalidInput(
+            f"{what}至少{min_len}个字，请写明办理情况。", field=field, code="too_short"
+        )
     if len(value) > max_len:
         raise InvalidInput(f"{what}不能超过{max_len}字。", field=field, code="too_long")
     return value
@@ -272,8 +280,10 @@ def _apply_reply(appeal: Appeal, text: str, org: Org | None, now: datetime) -> N
     appeal.replied_at = now
 
 
-def _follow_reply(t: Step, merged: Appeal, text: str, org: Org | None, via: str) -> None:
-    """A merged appeal is answered by its primary's reply."""
+def _follow_reply(t: Step, merged: Appeal, primary: Appeal) -> None:
+    """A merged appeal is answered by its primary's reply, with the primary resident's personal
+    data masked: the merged appeal's resident is someone else."""
+    text, org = masker(primary, see_original=False)(primary.reply_text), primary.reply_org
     _apply_reply(merged, text, org, t.now)
     events.move(
         merged,
@@ -283,7 +293,7 @@ def _follow_reply(t: Step, merged: Appeal, text: str, org: Org | None, via: str)
         role=t.role,
         now=t.now,
         note=text,
-        data={"via": via},
+        data={"via": primary.tracking_no},
         org=org,
     )
 
@@ -298,13 +308,13 @@ def do_reply(
     now: datetime | None = None,
 ) -> Appeal:
     with transition(Action.REPLY, appeal_id, actor, version=version, now=now) as t:
-        text = _require_text(text, "text", "答复内容", 5000)
+        text = _require_text(text, "text", "答复内容", 5000, min_len=REPLY_MIN_CHARS)
         org = t.appeal.lead_org
         _apply_reply(t.appeal, text, org, t.now)
         t.record(note=text, internal_note=internal_note, org=org)
         merged = Appeal.objects.select_for_update().filter(merged_into=t.appeal, state=S.ACCEPTED)
         for other in merged:
-            _follow_reply(t, other, text, org, t.appeal.tracking_no)
+            _follow_reply(t, other, t.appeal)
     return t.appeal
 
 
@@ -418,7 +428,7 @@ def do_merge(
         t.appeal.lead_org = main.lead_org
         t.record(note=f"与{main.tracking_no}并案办理", data={"primary": main.pk})
         if main.state == S.REPLIED:
-            _follow_reply(t, t.appeal, main.reply_text, main.reply_org, main.tracking_no)
+            _follow_reply(t, t.appeal, main)
     return t.appeal
 
 

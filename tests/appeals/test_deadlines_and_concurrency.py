@@ -135,7 +135,7 @@ def test_a_reply_racing_a_return_ends_with_exactly_one_of_them(people, orgs, sub
     workflow.do_sign(pk, people.handler)
     results = _race(
         [
-            lambda: workflow.do_reply(pk, people.handler, text="已处理完毕。"),
+            lambda: workflow.do_reply(pk, people.handler, text="已处理完毕，工地已停止夜间施工。"),
             lambda: workflow.do_return(pk, people.handler, reason="非本单位职责"),
         ]
     )

@@ -95,7 +95,7 @@ def test_a_first_dissatisfied_rating_reopens_the_appeal_and_a_second_closes_it(
     def answer():
         d.post(f"/api/v1/appeals/{no}/dispatch", {"org_id": orgs.county_urban.pk})
         h.post(f"/api/v1/appeals/{no}/sign")
-        h.post(f"/api/v1/appeals/{no}/reply", {"text": "已处理。"})
+        h.post(f"/api/v1/appeals/{no}/reply", {"text": "已处理，工地已停止夜间施工。"})
 
     d.post(f"/api/v1/appeals/{no}/accept")
     answer()
@@ -127,10 +127,12 @@ def test_answering_the_primary_answers_the_appeals_merged_into_it(api, people, o
 
     d.post(f"/api/v1/appeals/{primary}/dispatch", {"org_id": orgs.county_urban.pk})
     api(people.handler).post(f"/api/v1/appeals/{primary}/sign")
-    api(people.handler).post(f"/api/v1/appeals/{primary}/reply", {"text": "已责令停工整改。"})
+    api(people.handler).post(
+        f"/api/v1/appeals/{primary}/reply", {"text": "已责令工地停工整改并处罚款。"}
+    )
 
     merged = api(people.neighbour).get(f"/api/v1/appeals/{copy}").json()
-    assert merged["state"] == "replied" and merged["reply_text"] == "已责令停工整改。"
+    assert merged["state"] == "replied" and merged["reply_text"] == "已责令工地停工整改并处罚款。"
     assert merged["actions"] == ["rate"]
     assert Appeal.objects.get(tracking_no=primary).merged.count() == 1
 
@@ -179,7 +181,7 @@ def test_a_merged_appeal_reopened_after_a_dissatisfied_rating_is_handled_on_its_
     d.post(f"/api/v1/appeals/{copy}/merge", {"primary": primary})
     d.post(f"/api/v1/appeals/{primary}/dispatch", {"org_id": orgs.county_urban.pk})
     h.post(f"/api/v1/appeals/{primary}/sign")
-    h.post(f"/api/v1/appeals/{primary}/reply", {"text": "已责令停工整改。"})
+    h.post(f"/api/v1/appeals/{primary}/reply", {"text": "已责令工地停工整改并处罚款。"})
 
     res = api(people.neighbour).post(
         f"/api/v1/appeals/{copy}/rate", {"verdict": "dissatisfied", "resolved": False}

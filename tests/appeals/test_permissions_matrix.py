@@ -118,8 +118,11 @@ def bring_to(state, people, orgs) -> Appeal:
         S.ASSIGNED: [S.ACCEPTED, (A.DISPATCH, d, dispatch)],
         S.IN_PROGRESS: [S.ASSIGNED, (A.SIGN, h, {})],
         S.RETURNED: [S.ASSIGNED, (A.RETURN, h, {"reason": "不属本单位职责"})],
-        S.REPLIED: [S.IN_PROGRESS, (A.REPLY, h, {"text": "已修复全部路灯。"})],
-        S.CLOSED: [S.REPLIED, (A.RATE, people.resident, {"verdict": "satisfied", "resolved": True})],
+        S.REPLIED: [S.IN_PROGRESS, (A.REPLY, h, {"text": "已修复全部路灯，恢复正常照明。"})],
+        S.CLOSED: [
+            S.REPLIED,
+            (A.RATE, people.resident, {"verdict": "satisfied", "resolved": True}),
+        ],
         S.REOPENED: [
             S.REPLIED,
             (A.RATE, people.resident, {"verdict": "dissatisfied", "resolved": False}),
