@@ -6,7 +6,8 @@ the file, row and column when the input is malformed.
 
 - topics: optional columns created_at (messages are taken in time order), likes, and person
   (a resident id; without it every message counts as a different resident).
-- places: start/end are character offsets into the string title + "\n" + body as given.
+- places: start/end are character offsets into the string title + "\n" + body as given;
+  with --primary, one row per appeal instead: where the matter is, and how sure (0–1).
 """
 
 from __future__ import annotations
@@ -128,6 +129,17 @@ def cmd_places(args: argparse.Namespace) -> int:
     rows = read_rows(args.input, ["id", "title", "body"])
     index = _place_index(args.regions, required=True, home=args.home)
     out = _writer()
+    if args.primary:
+        out.writerow(["id", "region_code", "region_name", "confidence"])
+        for row in _progress(rows, "地名"):
+            found = index.locate(f"{row['title']}\n{row['body']}")
+            region = found.region if found else None
+            out.writerow(
+                [row["id"], region.code, region.name, f"{found.confidence:.3f}"]
+                if region
+                else [row["id"], "", "", ""]
+            )
+        return 0
     out.writerow(["id", "region_code", "region_name", "start", "end"])
     for row in _progress(rows, "地名"):
         for m in index.find(f"{row['title']}\n{row['body']}"):
@@ -207,6 +219,11 @@ def register(subparsers) -> None:
     _add_common(p)
     p.add_argument("--regions", default=None, help="行政区划 JSON（默认随包数据）")
     p.add_argument("--home", default=None, help="本地行政区划代码，用于消歧")
+    p.add_argument(
+        "--primary",
+        action="store_true",
+        help="每条诉求一行：问题所在地 id,region_code,region_name,confidence（无则留空）",
+    )
     p.set_defaults(func=cmd_places)
 
     p = subparsers.add_parser("sentiment", help="负面程度与紧急标记")

@@ -1,5 +1,10 @@
+import csv
+import io
+import json
+
 import pytest
 
+from massline.analysis.cli import main
 from massline.analysis.places import PlaceIndex, short_forms
 
 HOME = "421100"
@@ -187,3 +192,32 @@ def test_an_empty_tree_finds_nothing():
     assert PlaceIndex([]).find("湖北省") == []
     assert PlaceIndex([]).best("湖北省") is None
     assert PlaceIndex([]).locate("湖北省") is None
+
+
+def test_the_cli_gives_one_primary_place_per_appeal_and_keeps_its_default_rows(tmp_path, capsys):
+    regions = tmp_path / "regions.json"
+    regions.write_text(json.dumps(REGIONS, ensure_ascii=False), encoding="utf-8")
+    appeals = tmp_path / "appeals.csv"
+    with open(appeals, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(
+            [
+                ["id", "title", "body"],
+                ["1", "建议向北京学习", "红安县城关镇的菜市场太乱"],
+                ["2", "美容美发店乱收费", "湖北这边的美容美发店乱收费"],
+                ["3", "路灯坏了", "小区门口的路灯坏了"],
+            ]
+        )
+    args = ["places", str(appeals), "--regions", str(regions), "--home", HOME]
+    assert main([*args, "--primary"]) == 0
+    rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    assert rows[0] == ["id", "region_code", "region_name", "confidence"]
+    assert [r[:3] for r in rows[1:]] == [
+        ["1", "421122100", "城关镇"],
+        ["2", "420000", "湖北省"],
+        ["3", "", ""],
+    ]
+    assert float(rows[1][3]) > float(rows[2][3]) > 0
+    assert main(args) == 0
+    rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    assert rows[0] == ["id", "region_code", "region_name", "start", "end"]
+    assert [r[1] for r in rows[1:]] == ["421122", "421122100", "420000"]
