@@ -326,7 +326,9 @@ class PlaceIndex:
         for item in regions:
             region = _record(item)
             self.regions[region.code] = region
-        self.home = home if home in self.regions else None
+        if home and self.regions and home not in self.regions:
+            raise ValueError(f"本地行政区划 {home} 不在行政区划树中")
+        self.home = home or None
         self._ancestors: dict[str, tuple[str, ...]] = {}
         self._automaton = ahocorasick.Automaton()
         names: dict[str, list[tuple[str, bool]]] = {}

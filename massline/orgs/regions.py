@@ -148,9 +148,10 @@ def place_index(path: str | Path | None = None, home: str | None = None) -> plac
 
 @cache
 def _place_index(path: str, home: str) -> places.PlaceIndex:
-    index = places.PlaceIndex(places.load_regions(path), home=home)
-    if index.home is None:
+    regions = places.load_regions(path)
+    if not any(r.code == home for r in regions):
         raise ImproperlyConfigured(f"MASSLINE_REGION={home} 不是 {path} 中的行政区划代码")
+    index = places.PlaceIndex(regions, home=home)
     province = (index.ancestors(home) or (home,))[-1]
     towns = (r for r in index.regions.values() if r.level == places.TOWN)
     if not any(province in index.ancestors(r.code) for r in towns):

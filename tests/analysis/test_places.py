@@ -188,6 +188,11 @@ def test_best_of_the_matches_gives_the_same_primary_place(home):
     assert home.best_of(home.find(text)).code == home.locate(text).region.code == "421122100"
 
 
+def test_a_home_region_missing_from_the_tree_is_refused():
+    with pytest.raises(ValueError, match="421110"):
+        PlaceIndex(REGIONS, home="421110")
+
+
 def test_an_empty_tree_finds_nothing():
     assert PlaceIndex([]).find("湖北省") == []
     assert PlaceIndex([]).best("湖北省") is None
