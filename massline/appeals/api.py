@@ -343,6 +343,11 @@ def download(request, tracking_no: str, attachment_id: int):
 ACTION = dict(auth=REQUIRED, response={200: AppealDetailOut, **ERRORS}, tags=["办理流程"])
 
 
+FIRST_NAMES = {Action.RETURN: "give_back"}
+"""Operation ids of the first API version (`return` is a Python keyword there), kept so that
+generated clients keep working."""
+
+
 def _route(spec: workflow.ActionSpec) -> None:
     """One POST endpoint per action of the registry, its body the action's payload schema."""
 
@@ -350,7 +355,7 @@ def _route(spec: workflow.ActionSpec) -> None:
         workflow.perform(spec.action, _appeal_pk(tracking_no), request.auth, payload)
         return _detail(request.auth, tracking_no)
 
-    endpoint.__name__ = spec.action.value
+    endpoint.__name__ = FIRST_NAMES.get(spec.action, spec.action.value)
     endpoint.__annotations__ = {"tracking_no": str, "payload": spec.schema}
     router.post(f"appeals/{{slug:tracking_no}}/{spec.path}", summary=spec.summary, **ACTION)(
         endpoint
