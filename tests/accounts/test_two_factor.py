@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from massline.core.models import AuditEvent
 from tests.conftest import PASSWORD
@@ -122,3 +123,6 @@ def test_the_enrol_command_prints_a_usable_secret(people, required):
     client = Client()
     assert _admin_login(client, "admin", _code(secret)).status_code == 302
     assert client.get("/admin/").status_code == 200
+    device = TOTPDevice.objects.get(user=people.admin)
+    qr = client.get(f"/admin/otp_totp/totpdevice/{device.pk}/qrcode/")
+    assert qr.status_code == 200 and qr["Content-Type"].startswith("image/svg+xml")
