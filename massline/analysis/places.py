@@ -189,7 +189,7 @@ _ELSEWHERE_AFTER = re.compile(
 )
 _ADDRESS_BEFORE = re.compile(
     r"(?:位于|地址[是为:：]?|住址[是为:：]?|家住|住在|居住在|我是|我们是|本人是|本人系|我系|"
-    r"老家是?在?|户籍在?|所在地?|坐落于?|地处|生活在|定居在)$"
+    r"户籍在?|所在地?|坐落于?|地处|生活在|定居在)$"
 )
 _ADDRESS_AFTER = re.compile(r"村民|居民|业主|住户|村委会|居委会")
 _WINDOW = 12
@@ -571,7 +571,13 @@ class PlaceIndex:
             return [code] + [a for a in self.ancestors(code) if a in codes]
 
         def evidence(names: Iterable[str]) -> float:
-            return sum(weight.get(m.context, 1.0) for c in names for m in by_code[c])
+            return sum(weigh(m) for c in names for m in by_code[c])
+
+        def weigh(m: PlaceMatch) -> float:
+            # working in the home area (在黄州区打工) is no sign that the matter is elsewhere
+            if m.context == "elsewhere" and self.at_home(m.code):
+                return 1.0
+            return weight.get(m.context, 1.0)
 
         def rank(code: str):
             home = 0.5 if self.at_home(code) else 0.0
@@ -610,10 +616,11 @@ class PlaceIndex:
         confidence = {1: 0.8, 2: 0.9}.get(len(supporting), 0.95)
         if all(m.end - m.start != len(m.name) for m in leaf_mentions):
             confidence -= 0.1
-        contexts = [m.context for c in supporting for m in by_code[c]]
+        support = [m for c in supporting for m in by_code[c]]
+        contexts = [m.context for m in support]
         if "address" in contexts:
             confidence += 0.03
-        if all(c == "elsewhere" for c in contexts):
+        if all(m.context == "elsewhere" and not self.at_home(m.code) for m in support):
             confidence *= 0.55
         if rival_total:
             confidence *= mine / (mine + rival_total) if mine else 0.5
