@@ -30,6 +30,7 @@ REGIONS = [
     {"code": "430000", "name": "湖南省", "parent": None, "level": 1},
     {"code": "430100", "name": "长沙市", "parent": "430000", "level": 2},
     {"code": "430121", "name": "长沙县", "parent": "430100", "level": 3},
+    {"code": "410000", "name": "河南省", "parent": None, "level": 1},
     {"code": "440000", "name": "广东省", "parent": None, "level": 1},
     {"code": "440100", "name": "广州市", "parent": "440000", "level": 2},
     {"code": "440300", "name": "深圳市", "parent": "440000", "level": 2},
@@ -166,6 +167,11 @@ def test_the_primary_place_is_where_the_matter_is_not_where_the_writer_works(hom
     assert places.primary.region.code == "430121"
     assert ("深圳市", "elsewhere") in [(m.name, m.context) for m in places.mentions]
     assert all(m.code != "420506109" for m in places.mentions)
+
+
+def test_working_in_the_home_area_keeps_the_matter_there(home):
+    text = "老家是河南的，在黄州区打工，工地老板拖欠工资"
+    assert home.locate(text).region.code == "421102"
 
 
 def test_more_evidence_gives_more_confidence(home):
