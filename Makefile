@@ -7,8 +7,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # provinces whose towns regions.json carries (make regions PROVINCES=420000,430000)
 PROVINCES ?= 420000
-# Development mode for the demo, lint and tests; production (DEBUG unset) refuses the demo key.
-export DEBUG ?= 1
+# Development mode (plain HTTP, development key) for the demo, lint and tests; see docs/SECURITY.md.
+export MASSLINE_DEV ?= 1
 
 .PHONY: demo test test-sqlite test-postgres lint bench venv regions clean
 

@@ -24,17 +24,21 @@ def env_int(name: str, default: int) -> int:
 
 
 DEBUG = env_bool("DEBUG", False)
-"""Off (the default) means production: a real SECRET_KEY is required and cookies, HSTS and the
-HTTPS redirect are on. `make demo`, `make lint` and the test settings run with DEBUG=1."""
+DEV = env_bool("MASSLINE_DEV", DEBUG)
+"""Development or demo on one's own machine over plain HTTP (`make demo`, `make lint`, the
+test settings; DEBUG=1 implies it): the development key is allowed, the HTTPS settings and the
+administrators' two-factor requirement are off. Production sets neither DEBUG nor MASSLINE_DEV:
+a real SECRET_KEY is required, and secure cookies, HSTS and the HTTPS redirect are on."""
 
 DEVELOPMENT_KEY = "massline-insecure-development-key-change-me"
-SECRET_KEY = os.environ.get("SECRET_KEY", "") or (DEVELOPMENT_KEY if DEBUG else "")
-if not DEBUG and (SECRET_KEY == DEVELOPMENT_KEY or len(SECRET_KEY) < 50):
+SECRET_KEY = os.environ.get("SECRET_KEY", "") or (DEVELOPMENT_KEY if DEV else "")
+if not DEV and (SECRET_KEY == DEVELOPMENT_KEY or len(SECRET_KEY) < 50):
     raise ImproperlyConfigured(
-        "生产模式（DEBUG 未开启）必须把环境变量 SECRET_KEY 设为至少 50 个字符的随机值，"
-        '不能使用开发密钥。生成：python -c "import secrets; print(secrets.token_urlsafe(50))"；'
-        "仅开发或演示时可设 DEBUG=1。 / SECRET_KEY must be a random value of at least 50 "
-        "characters when DEBUG is off; set DEBUG=1 for development only."
+        "生产模式必须把环境变量 SECRET_KEY 设为至少 50 个字符的随机值，不能使用开发密钥。"
+        '生成：python -c "import secrets; print(secrets.token_urlsafe(50))"；'
+        "仅在本机开发或演示时可设 MASSLINE_DEV=1（make demo 已设置）。 / In production "
+        "SECRET_KEY must be a random value of at least 50 characters; set MASSLINE_DEV=1 "
+        "for development or the demo only."
     )
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
@@ -140,7 +144,7 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 # Staff two-factor (django-otp TOTP): platform administrators need it for the admin when this
 # is on; any staff member who has enrolled a device needs it whatever this says.
-OTP_REQUIRED_FOR_ADMINS = env_bool("OTP_REQUIRED_FOR_ADMINS", not DEBUG)
+OTP_REQUIRED_FOR_ADMINS = env_bool("OTP_REQUIRED_FOR_ADMINS", not DEV)
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "网上群众路线")
 
 API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30)
@@ -152,7 +156,7 @@ SMS_PER_HOUR = env_int("SMS_PER_HOUR", 1000)
 SMS_CHALLENGE_AFTER = env_int("SMS_CHALLENGE_AFTER", 3)
 
 # HTTPS. Production defaults; each can be turned off for a deployment that really needs it.
-_SECURE = not DEBUG
+_SECURE = not DEV
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", _SECURE)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", _SECURE)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", _SECURE)

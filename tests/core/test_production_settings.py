@@ -20,11 +20,12 @@ PRODUCTION = {
     "TRUSTED_PROXY_COUNT": "1",
     "SECURE_HSTS_PRELOAD": "true",
 }
-"""The production environment of docs/SECURITY.md (DEBUG unset)."""
+"""The production environment of docs/SECURITY.md (neither DEBUG nor MASSLINE_DEV set)."""
 
 
 def _massline(args, env, tmp_path):
-    base = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL"}}
+    unset = {"DEBUG", "MASSLINE_DEV", "SECRET_KEY", "DATABASE_URL"}
+    base = {k: v for k, v in os.environ.items() if k not in unset}
     base.update(DJANGO_SETTINGS_MODULE="massline.settings", MASSLINE_VAR_DIR=str(tmp_path))
     base.update(env)
     return subprocess.run(
@@ -50,8 +51,9 @@ def test_production_refuses_to_start_without_a_real_secret_key(tmp_path, key):
     assert "ImproperlyConfigured" in res.stderr and "SECRET_KEY" in res.stderr
 
 
-def test_development_mode_starts_with_the_development_key(tmp_path):
-    res = _massline(["check"], {"DEBUG": "1"}, tmp_path)
+@pytest.mark.parametrize("flag", ["MASSLINE_DEV", "DEBUG"])
+def test_development_mode_starts_with_the_development_key(tmp_path, flag):
+    res = _massline(["check"], {flag: "1"}, tmp_path)
     assert res.returncode == 0, res.stderr
 
 
