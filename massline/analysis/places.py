@@ -180,6 +180,9 @@ _COMPARED_AFTER = re.compile(
     r"(?:等(?:大|一线|发达|先进|兄弟)?城市|等(?:发达|先进)地区|一样|那样|的做法|的经验|的先进|"
     r"的模式|学习|看齐|相比|比起来)"
 )
+_LIST_GOES_ON = re.compile(
+    r"(?:(?:[、/和与及或]|以及)[\u4e00-\u9fff]{2,5}?)*(?:[、/和与及或]|以及)"
+)
 _LEARN = re.compile(r"学习|看齐|取经|借鉴")
 _ELSEWHERE_BEFORE = re.compile(
     r"(?:从|来自|前往|赶往|赴|离开|远在|外出|调到|调往|嫁到|转到|转往|飞往|到外地)$"
@@ -411,6 +414,7 @@ class PlaceIndex:
     def _with_context(self, text: str, hits: list[_Hit]) -> list[_Hit]:
         out: list[_Hit] = []
         i = 0
+        previous_end, previous = 0, ""
         while i < len(hits):
             j = i
             while j + 1 < len(hits) and _LIST_GAP.fullmatch(text, hits[j].end, hits[j + 1].start):
@@ -424,7 +428,8 @@ class PlaceIndex:
             cut = _CLAUSE_BREAK.search(after)
             clause_after = after[: cut.start()] if cut else after
             if (
-                _COMPARED_BEFORE.search(before)
+                (previous == "compared" and _LIST_GOES_ON.fullmatch(text, previous_end, start))
+                or _COMPARED_BEFORE.search(before)
                 or _COMPARED_AFTER.match(clause_after)
                 or (before.endswith("向") and _LEARN.search(clause_after))
             ):
@@ -436,19 +441,21 @@ class PlaceIndex:
             else:
                 context = ""
             out.extend(_Hit(h.start, h.end, h.key, h.entries, context) for h in hits[i : j + 1])
+            previous_end, previous = end, context
             i = j + 1
         return out
 
     def _resolve(
-        self, text: str, hits: list[_Hit], named: dict[str, list[_Hit]]
+        self, text: str, hits: list[_Hit], named: dict[str, list[_Hit]], strict: bool = True
     ) -> list[tuple[_Hit, Region]]:
+        """One region per hit given the regions named; `strict` False for the first, loose pass."""
         located = [
             code
             for code, where in named.items()
             if any(h.context not in ("compared", "elsewhere") for h in where)
         ]
-        county_named = any(self.regions[c].level == COUNTY for c in located)
-        away_named = any(
+        county_named = strict and any(self.regions[c].level == COUNTY for c in located)
+        away_named = strict and any(
             self.regions[c].level <= COUNTY and not self._near_home(c) for c in located
         )
         out: list[tuple[_Hit, Region]] = []
@@ -520,13 +527,15 @@ class PlaceIndex:
         for hit in hits:
             for code, _ in hit.entries:
                 loose.setdefault(code, []).append(hit)
-        first = self._resolve(text, hits, loose)
+        first = self._resolve(text, hits, loose, strict=False)
+        # Contexts again over the names that are places: in 比如深圳 the 比如 of 比如县 is none.
+        kept = self._with_context(text, [hit for hit, _ in first])
         named: dict[str, list[_Hit]] = {}
-        for hit, region in first:
+        for hit, (_, region) in zip(kept, first, strict=True):
             named.setdefault(region.code, []).append(hit)
         return [
             PlaceMatch(region.code, region.name, hit.start, hit.end, hit.context)
-            for hit, region in self._resolve(text, hits, named)
+            for hit, region in self._resolve(text, kept, named)
         ]
 
     def find(self, text: str) -> list[PlaceMatch]:

@@ -135,6 +135,13 @@ def test_cities_named_only_in_a_comparison_are_mentions_not_the_place(home):
     assert home.locate("北京、上海等城市早就开通了网上预约挂号") is None
 
 
+def test_a_list_of_examples_stays_a_comparison_past_names_the_tree_does_not_know(home):
+    text = "高铁沿线的几个站，比如深圳、广州、虎门、长沙，出租车管理都非常规范"
+    assert {m.context for m in home.mentions(text)} == {"compared"}
+    assert [m.name for m in home.mentions(text)] == ["深圳市", "广州市", "长沙市"]
+    assert home.locate(text) is None
+
+
 def test_a_word_that_contains_a_town_name_is_not_the_town(home):
     assert home.find("湖北这边的美容美发店乱收费") == [home.find("湖北")[0]]
     found = home.find("鹤峰县容美镇的美容美发店太多")
