@@ -18,6 +18,7 @@ from datetime import time as dtime
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from massline.accounts.models import User
@@ -38,41 +39,25 @@ from massline.appeals.models import (
 from massline.appeals.services import NewAppeal, submit_appeal
 from massline.core.calendar import get_calendar
 from massline.demo import texts as tx
-from massline.orgs.models import Level, Membership, Org, Region, Role
+from massline.demo.scenarios import (
+    DAYS,
+    FILL_WEIGHTS,
+    FIRST_RESIDENT,
+    MANDATORY,
+    SCENARIOS,
+    Scenario,
+)
+from massline.orgs.models import Level, Membership, Org, OrgKind, Region, Role
 from massline.orgs.regions import load_regions
-from massline.orgs.seed import CITY_CODE, COUNTY_DEPARTMENTS, seed_huanggang_orgs
+from massline.orgs.seed import (
+    CITY_CODE,
+    COUNTY_DEPARTMENT_KEYS,
+    DEPARTMENT_SLUGS,
+    seed_huanggang_orgs,
+)
 
 PASSWORD = "demo1234"
 MIN_COUNT = 40
-DAYS = 90
-COUNTY_DEPT_KEYS = {key for key, *_ in COUNTY_DEPARTMENTS}
-# A dispatcher's plausible first (wrong) guess, for returned and transferred appeals.
-WRONG_GUESS = {
-    "住建": "城管",
-    "城管": "住建",
-    "生态环境": "城管",
-    "交通运输": "公安",
-    "公安": "交通运输",
-    "教育": "人社",
-    "人社": "市场监管",
-    "卫健": "市场监管",
-    "市场监管": "卫健",
-}
-DEPT_SLUGS = {
-    "住建": "zhujian",
-    "生态环境": "huanjing",
-    "交通运输": "jiaotong",
-    "教育": "jiaoyu",
-    "人社": "renshe",
-    "卫健": "weijian",
-    "市场监管": "shichang",
-    "公安": "gongan",
-    "城管": "chengguan",
-    "自然资源": "ziyuan",
-    "医保": "yibao",
-}
-PRAISE_SCENARIOS = ("submitted", "accepted", "assigned", "in_progress", "replied", "closed_rated")
-RIVERSIDE_TOWNS = ("421102001", "421121100", "421125111", "421125110", "421126102", "421182003")
 
 
 @dataclass(frozen=True)
@@ -91,6 +76,8 @@ class DemoSummary:
     seconds: float
     by_state: dict[str, int] = field(default_factory=dict)
     facts: dict[str, int] = field(default_factory=dict)
+    staff: dict[str, list[Login]] = field(default_factory=dict)
+    """Every dispatcher and handler login, by the city or county government over its org."""
 
 
 # ---- people --------------------------------------------------------------------------------
@@ -208,9 +195,9 @@ class People:
             if parts[0] == "town_gov":
                 name = f"handler_{parts[1]}"
             elif parts[0] == "city_dept":
-                name = f"handler_{CITY_CODE}_{DEPT_SLUGS[parts[1]]}"
+                name = f"handler_{CITY_CODE}_{DEPARTMENT_SLUGS[parts[1]]}"
             else:
-                name = f"handler_{parts[1]}_{DEPT_SLUGS[parts[2]]}"
+                name = f"handler_{parts[1]}_{DEPARTMENT_SLUGS[parts[2]]}"
             found = self.member(name, self.name(), org, Role.HANDLER)
         return found
 
@@ -352,18 +339,18 @@ class Planner:
     def _place(self, matter: tx.Matter, county: str | None = None, town: str | None = None):
         rng = self.rng
         if county is None:
-            county = rng.choices(list(tx.COUNTY_WEIGHTS), weights=tx.COUNTY_WEIGHTS.values())[0]
+            county = self._county()
         setting = matter.setting
         if setting == "any":
             setting = rng.choice(("urban", "rural"))
         if town is None:
             if matter.key == "sand_mining":
-                town = rng.choice(RIVERSIDE_TOWNS)
+                town = rng.choice(tx.PLACES["riverside_towns"])
                 county = town[:6]
             elif setting == "rural":
                 town = rng.choice(self.towns[county]).code
             else:
-                town = rng.choice(tx.COUNTY_SEATS[county])
+                town = rng.choice(tx.PLACES["county_seats"][county])
         c, t = self.regions[county], self.regions[town]
         place = tx.Place(c.code, c.name, c.short_name, t.code, t.name, {})
         place.slots = tx.local_slots(rng, place, "rural" if setting == "rural" else "urban")
@@ -372,23 +359,28 @@ class Planner:
     def _dept(self, key: str, place: tx.Place, city: bool) -> Org | None:
         if key == tx.TOWN:
             return self.orgs.get(f"town_gov:{place.town_code}")
-        if not city and key in COUNTY_DEPT_KEYS:
+        if not city and key in COUNTY_DEPARTMENT_KEYS:
             return self.orgs.get(f"county_dept:{place.county_code}:{key}")
         return self.orgs.get(f"city_dept:{key}")
+
+    def _county(self) -> str:
+        weights = tx.PLACES["county_weights"]
+        return self.rng.choices(list(weights), weights=weights.values())[0]
 
     # -- one plan
 
     def plan(self, scenario: str, *, matter: tx.Matter | None = None, cluster: str | None = None):
         rng = self.rng
-        needs_wrong = scenario in ("transferred", "returned_waiting", "returned_redispatched")
+        table = SCENARIOS[scenario]
         if matter is None:
-            kind = self._kind_for(scenario)
+            kind = self._kind_for(table)
             pool = self.by_kind[kind]
-            if needs_wrong:
+            if table.needs_wrong:
                 pool = [
                     m
                     for m in tx.MATTERS
-                    if (m.dept in WRONG_GUESS or m.wrong) and m.kind not in ("praise", "disclosure")
+                    if (m.dept in tx.WRONG_GUESS or m.wrong)
+                    and m.kind not in ("praise", "disclosure")
                 ]
             matter = rng.choice(pool)
         spec = tx.CLUSTERS.get(cluster) if cluster else None
@@ -405,18 +397,18 @@ class Planner:
         )
         lead = self._dept(matter.dept, place, city)
         wrong = None
-        if needs_wrong:
-            wrong_key = matter.wrong or WRONG_GUESS[matter.dept]
+        if table.needs_wrong:
+            wrong_key = matter.wrong or tx.WRONG_GUESS[matter.dept]
             wrong = self._dept(wrong_key, place, city)
         co = []
-        if matter.co and (scenario == "in_progress_co" or rng.random() < 0.35 or cluster):
+        if matter.co and (table.co_handled or rng.random() < 0.35 or cluster):
             co_org = self._dept(matter.co, place, city)
             if co_org and co_org != lead:
                 co = [co_org]
         hub = self.orgs["city_hub"] if city else self.orgs[f"county_hub:{place.county_code}"]
         slots = dict(place.slots, unit=lead.name, right=lead.name, date="{date}")
         kind = matter.kind
-        public_phone = bool(matter.extra.get("phone")) or rng.random() < 0.12
+        public_phone = matter.phone or rng.random() < 0.12
         title, body, variant = tx.compose(rng, matter, slots, public_phone=public_phone)
         if spec:
             n = sum(p.matter is matter and p.slots.get("road") == slots["road"] for p in self.plans)
@@ -449,27 +441,27 @@ class Planner:
             variant=variant,
         )
 
-    def _kind_for(self, scenario: str) -> str:
-        if scenario == "severe":
-            return self.rng.choice(("complaint", "complaint", "report", "help", "consultation"))
+    def _kind_for(self, scenario: Scenario) -> str:
+        if scenario.kinds:
+            return self.rng.choice(scenario.kinds)
         kinds = list(tx.KIND_WEIGHTS)
-        if scenario not in PRAISE_SCENARIOS:
+        if not scenario.praise:
             kinds.remove("praise")
         weights = [tx.KIND_WEIGHTS[k] for k in kinds]
         return self.rng.choices(kinds, weights=weights)[0]
 
     def rejected(self, reason: str) -> Plan:
         rng = self.rng
-        title, body = rng.choice(tx.REJECTED_TEXTS[reason])
-        county = rng.choices(list(tx.COUNTY_WEIGHTS), weights=tx.COUNTY_WEIGHTS.values())[0]
-        town = rng.choice(tx.COUNTY_SEATS[county])
+        text = rng.choice(tx.REJECTED_TEXTS[reason])
+        county = self._county()
+        town = rng.choice(tx.PLACES["county_seats"][county])
         return Plan(
             index=len(self.plans),
             scenario=f"rejected:{reason}",
             kind=rng.choice(("complaint", "help", "consultation")),
             matter=None,
-            title=title,
-            body=body,
+            title=text["title"],
+            body=text["body"],
             region_code=town,
             location="",
             category_id=None,
@@ -482,7 +474,7 @@ class Planner:
             slots={},
         )
 
-    # -- timelines
+    # -- timelines: a scenario of the table played forward from a start
 
     def _start(self, lo_days: float, hi_days: float) -> datetime:
         hi_days = min(hi_days, DAYS - 0.5)
@@ -490,166 +482,79 @@ class Planner:
         t = self.now - timedelta(days=self.rng.uniform(lo_days, hi_days))
         return self.clock.waking(t)
 
-    def _reply_text(
-        self, plan: Plan, at: datetime, *, templated: bool | None = None, again: bool = False
-    ) -> str:
-        if templated is None:
-            templated = self.rng.random() < 0.07
+    def timeline(self, plan: Plan, start: datetime) -> tuple[list[Step], bool]:
+        """The steps of `plan` from `start`, and whether they fit its scenario at `now`."""
+        scenario = SCENARIOS[plan.scenario]
+        line = Line(self.clock, plan, start, self.limit_of(plan))
+        line._add(start, "submit")
+        extension: dict = {}
+        for spec in scenario.steps:
+            if "chance" in spec and not self._happens(spec["chance"]):
+                continue
+            step = self._moment(line, spec, self._arguments(plan, spec, extension), extension)
+            if step.action == "reply":
+                again = any(s.action == "reply" for s in line.steps[:-1])
+                templated = self._happens(spec["templated"])
+                step.kwargs["text"] = self._reply_text(plan, step.at, templated, again)
+        ok = self._holds(scenario.expect, line, plan)
+        return line.steps, ok and line.t < self.now - timedelta(minutes=10)
+
+    def _happens(self, chance: float) -> bool:
+        return chance >= 1 or (chance > 0 and self.rng.random() < chance)
+
+    def _arguments(self, plan: Plan, spec: dict, extension: dict) -> dict:
+        """A step's arguments, drawn before its moment (a reply's text comes after it)."""
+        rng, action = self.rng, spec["action"]
+        kwargs = {key: spec[key] for key in ("reason", "note", "approve") if key in spec}
+        if "org" in spec:
+            kwargs["org"] = plan.wrong if spec["org"] == "wrong" else plan.lead
+        if action in ("dispatch", "transfer"):
+            kwargs["co"] = plan.co if kwargs["org"] is plan.lead else []
+        if action == "request_extension":
+            kwargs["days"] = extension["days"] = rng.choice(spec["days"])
+        if action == "decide_extension":
+            extension["approved"] = spec["approve"]
+        if action == "rate":
+            verdict = (
+                spec.get("verdict")
+                or rng.choices(list(spec["verdicts"]), weights=spec["verdicts"].values())[0]
+            )
+            kwargs["verdict"] = verdict
+            kwargs["resolved"] = rng.random() < spec["resolved"][verdict]
+            kwargs["comment"] = rng.choice(tx.RATING_COMMENTS[verdict])
+        writes = spec.get("writes")
+        if writes and writes not in kwargs:
+            notes = tx.STAFF_NOTES[action]
+            notes = notes[spec["reason"]] if isinstance(notes, dict) else notes
+            kwargs[writes] = rng.choice(notes).format_map(plan.slots)
+        return kwargs
+
+    def _moment(self, line: Line, spec: dict, kwargs: dict, extension: dict) -> Step:
+        action = spec["action"]
+        if "staff_hours" in spec:
+            return line.staff(action, *spec["staff_hours"], **kwargs)
+        if "resident_hours" in spec:
+            return line.resident(action, *spec["resident_hours"], **kwargs)
+        lo, hi = spec["limit_share"]
+        if spec.get("stretch") and extension.get("approved"):
+            hi += extension["days"] / line.limit
+        return line.after_dispatch(action, lo, hi, **kwargs)
+
+    def _holds(self, expect: dict, line: Line, plan: Plan) -> bool:
+        """Whether the appeal, its steps played, is at `now` what its scenario expects."""
+        if "recent_days" in expect and self.now - line.t >= timedelta(days=expect["recent_days"]):
+            return False
+        if "due" in expect and (self.now < self._due(line)) != (expect["due"] == "ahead"):
+            return False
+        severe = self.policies[plan.kind].severe_factor
+        if "short_of_severe" in expect and self._used(line) >= severe - expect["short_of_severe"]:
+            return False
+        return not ("past_severe" in expect and self._used(line) <= severe + expect["past_severe"])
+
+    def _reply_text(self, plan: Plan, at: datetime, templated: bool, again: bool) -> str:
         slots = dict(plan.slots, reply_date=tx.month_day(timezone.localtime(at) - timedelta(1)))
         text = tx.compose_reply(self.rng, plan.matter, slots, plan.variant, templated=templated)
         return ("【重办答复】" + text) if again else text
-
-    def _verdict(self, final_round: bool = False) -> tuple[str, bool, str]:
-        rng = self.rng
-        weights = (40, 40, 20) if final_round else (64, 36, 0)
-        verdict = rng.choices(("satisfied", "basic", "dissatisfied"), weights=weights)[0]
-        resolved = {"satisfied": 0.93, "basic": 0.6, "dissatisfied": 0.0}[verdict] > rng.random()
-        return verdict, resolved, rng.choice(tx.RATING_COMMENTS[verdict])
-
-    def timeline(self, plan: Plan, start: datetime) -> tuple[list[Step], bool]:
-        """The steps of `plan` from `start`, and whether they fit its scenario at `now`."""
-        rng = self.rng
-        policy = self.policies[plan.kind]
-        line = Line(self.clock, plan, start, policy.reply_days)
-        line._add(start, "submit")
-        s = plan.scenario
-        ok = True
-
-        def intake(org=None, co=None):
-            line.staff("accept", 0.2, 4)
-            line.staff("dispatch", 0.2, 5, org=org or plan.lead, co=plan.co if co is None else co)
-
-        def sign(org=None):
-            line.staff("sign", 0.3, 18, org=org or plan.lead)
-
-        def reply(lo=0.15, hi=0.85, templated=None):
-            step = line.after_dispatch("reply", lo, hi, org=plan.lead)
-            again = any(s.action == "reply" for s in line.steps[:-1])
-            step.kwargs["text"] = self._reply_text(plan, step.at, templated=templated, again=again)
-
-        def rate(final_round=False, verdict=None):
-            v, resolved, comment = self._verdict(final_round)
-            if verdict:
-                v, resolved = verdict, verdict != "dissatisfied" and rng.random() < 0.5
-                comment = rng.choice(tx.RATING_COMMENTS[v])
-            line.resident("rate", 2, 70, verdict=v, resolved=resolved, comment=comment)
-
-        if s.startswith("rejected:"):
-            reason = s.split(":")[1]
-            if rng.random() < 0.3:
-                line.staff("accept", 0.2, 4)
-            line.staff("reject", 0.2, 6, reason=reason, note=rng.choice(tx.REJECT_NOTES[reason]))
-        elif s == "submitted":
-            pass
-        elif s == "accepted":
-            line.staff("accept", 0.1, 3)
-        elif s == "assigned":
-            intake()
-        elif s in ("in_progress", "in_progress_co"):
-            intake()
-            sign()
-            ok = self.now < self._due(line)
-        elif s == "replied":
-            intake()
-            sign()
-            reply()
-            ok = self.now - line.t < timedelta(days=4)
-        elif s == "closed_rated":
-            intake()
-            sign()
-            reply()
-            rate()
-        elif s == "closed_by_hub":
-            intake()
-            sign()
-            reply()
-            line.staff("close", 24 * 5, 24 * 8, note="群众逾期未评价，系统按期办结。")
-        elif s == "reopened_waiting":
-            intake()
-            sign()
-            reply(templated=True)
-            rate(verdict="dissatisfied")
-            ok = self.now - line.t < timedelta(days=1.5)
-        elif s == "reopened_done":
-            intake()
-            sign()
-            reply(templated=rng.random() < 0.6)
-            rate(verdict="dissatisfied")
-            line.staff("dispatch", 1, 8, org=plan.lead, co=plan.co)
-            sign()
-            reply(0.2, 0.7, templated=False)
-            rate(final_round=True)
-        elif s == "returned_waiting":
-            intake(org=plan.wrong, co=[])
-            line.staff("return", 1, 16, org=plan.wrong, reason=self._return_reason(plan))
-            ok = self.now - line.t < timedelta(days=1)
-        elif s == "returned_redispatched":
-            intake(org=plan.wrong, co=[])
-            line.staff("return", 1, 16, org=plan.wrong, reason=self._return_reason(plan))
-            line.staff("dispatch", 0.5, 6, org=plan.lead, co=plan.co)
-            sign()
-            reply()
-            rate()
-        elif s == "transferred":
-            intake(org=plan.wrong, co=[])
-            sign(plan.wrong)
-            note = rng.choice(tx.TRANSFER_NOTES).format(right=plan.lead.name)
-            line.staff("transfer", 2, 30, org=plan.lead, co=plan.co, note=note)
-            sign()
-            reply(0.3, 0.9)
-            rate()
-        elif s == "overdue":
-            intake()
-            sign()
-            used = self._used(line)
-            ok = self.now > self._due(line) and used < policy.severe_factor - 0.2
-        elif s == "late_reply":
-            intake()
-            sign()
-            reply(1.1, 2.2)
-            rate()
-        elif s == "severe":
-            intake()
-            sign()
-            ok = self._used(line) > policy.severe_factor + 0.15
-        elif s in ("supervised", "supervised_done"):
-            intake()
-            sign()
-            line.after_dispatch("supervise", 0.4, 0.9, note=rng.choice(tx.SUPERVISE_NOTES))
-            if s == "supervised_done":
-                step = line.staff("reply", 8, 24 * 4, org=plan.lead)
-                step.kwargs["text"] = self._reply_text(plan, step.at, templated=False)
-                rate()
-        elif s.startswith("ext_"):
-            intake()
-            sign()
-            days = rng.choice((5, 10, 15))
-            line.after_dispatch(
-                "request_ext", 0.4, 0.8, org=plan.lead, days=days,
-                reason=rng.choice(tx.EXTENSION_REASONS),
-            )  # fmt: skip
-            if s == "ext_pending":
-                ok = self.now - line.t < timedelta(days=2) and self.now < self._due(line)
-            else:
-                approve = s != "ext_denied"
-                line.staff("decide_ext", 1, 20, approve=approve, note="")
-                if s != "ext_open":
-                    reply(0.9, 1.0 + (days / self.limit_of(plan) if approve else 0.0) - 0.1)
-                    rate()
-        elif s == "reopen_by_leader":
-            intake()
-            sign()
-            reply(templated=True)
-            rate(verdict="basic")
-            line.staff("reopen", 24, 24 * 6, reason=rng.choice(tx.REOPEN_REASONS))
-            line.staff("dispatch", 1, 8, org=plan.lead, co=plan.co)
-            sign()
-            reply(0.2, 0.6, templated=False)
-            line.staff("close", 24 * 5, 24 * 8, note="重办答复后群众未评价，按期办结。")
-        else:  # pragma: no cover
-            raise ValueError(f"unknown scenario {s}")
-        ok = ok and line.t < self.now - timedelta(minutes=10)
-        return line.steps, ok
 
     def limit_of(self, plan: Plan) -> int:
         return self.policies[plan.kind].reply_days
@@ -661,50 +566,12 @@ class Planner:
         seconds = self.cal.working_seconds_between(line.dispatched, self.now)
         return seconds / (line.limit * 86400)
 
-    def _return_reason(self, plan: Plan) -> str:
-        return self.rng.choice(tx.RETURN_REASONS).format(right=plan.lead.name)
-
-    WINDOWS = {
-        "submitted": (0.02, 0.9),
-        "accepted": (0.1, 1.5),
-        "assigned": (0.1, 1.5),
-        "in_progress": (0.5, 12),
-        "in_progress_co": (0.5, 12),
-        "replied": (1, 24),
-        "closed_rated": (4, DAYS),
-        "closed_by_hub": (12, DAYS),
-        "reopened_waiting": (2, 26),
-        "reopened_done": (18, DAYS),
-        "returned_waiting": (0.3, 3),
-        "returned_redispatched": (8, DAYS),
-        "transferred": (10, DAYS),
-        "supervised": (3, 24),
-        "supervised_done": (10, DAYS),
-        "ext_pending": (2, 16),
-        "ext_open": (4, 20),
-        "ext_approved": (25, DAYS),
-        "ext_denied": (15, DAYS),
-        "reopen_by_leader": (25, DAYS),
-    }
-
-    def _window(self, plan: Plan) -> tuple[float, float]:
-        s, limit = plan.scenario, self.limit_of(plan)
-        if s.startswith("rejected:"):
-            return 0.5, DAYS
-        if s == "overdue":
-            return limit * 1.35 + 1, limit * 3.6
-        if s == "late_reply":
-            return limit * 2.6 + 3, DAYS
-        if s == "severe":
-            return limit * 4.3 + 2, DAYS
-        return self.WINDOWS[s]
-
     def place_in_time(self, plan: Plan, around: datetime | None = None) -> None:
         for attempt in range(400):
             if around is not None and attempt < 200:
                 start = self.clock.waking(around + timedelta(hours=self.rng.uniform(-30, 30)))
             else:
-                start = self._start(*self._window(plan))
+                start = self._start(*SCENARIOS[plan.scenario].window_days(self.limit_of(plan)))
             steps, ok = self.timeline(plan, start)
             if ok and start < self.now:
                 plan.steps = steps
@@ -747,12 +614,7 @@ class Planner:
         t = clock.office(t + timedelta(hours=rng.uniform(1, 6)))
         primary.steps.append(Step(t, "sign", {"org": primary.lead}))
         t = clock.office(t + timedelta(days=rng.uniform(3, 8)))
-        text = (
-            "经{unit}会同黄州区城市管理执法局排查，八一路下穿通道积水系两侧雨水篦子及出水管被淤泥堵塞、"
-            "抽排泵站一台水泵故障所致。{reply_date}已完成管道清淤{n}0余米、更换水泵一台，"
-            "并在通道两端加装积水警示屏和水位监测，积水超过15厘米时自动提示禁止通行。"
-            "雨污分流改造已列入明年城建计划。"
-        ).format_map(
+        text = spec["reply"].format_map(
             dict(primary.slots, reply_date=tx.month_day(timezone.localtime(t) - timedelta(1)))
         )
         primary.steps.append(Step(t, "reply", {"org": primary.lead, "text": text}))
@@ -799,67 +661,6 @@ class Planner:
         self.place_in_time(plan)
 
 
-MANDATORY = [
-    "submitted",
-    "accepted",
-    "rejected:out_of_scope",
-    "rejected:abusive",
-    "rejected:no_content",
-    "rejected:duplicate",
-    "assigned",
-    "in_progress",
-    "in_progress_co",
-    "replied",
-    "closed_rated",
-    "closed_rated",
-    "closed_by_hub",
-    "reopened_waiting",
-    "reopened_done",
-    "returned_waiting",
-    "returned_redispatched",
-    "transferred",
-    "overdue",
-    "late_reply",
-    "severe",
-    "supervised",
-    "supervised_done",
-    "ext_pending",
-    "ext_approved",
-    "reopen_by_leader",
-]
-FILL_WEIGHTS = {
-    "closed_rated": 44,
-    "closed_by_hub": 6,
-    "replied": 7,
-    "in_progress": 7,
-    "in_progress_co": 3,
-    "assigned": 3,
-    "accepted": 2,
-    "submitted": 3,
-    "rejected:out_of_scope": 2.5,
-    "rejected:no_content": 1.5,
-    "rejected:abusive": 0.5,
-    "rejected:duplicate": 1,
-    "returned_waiting": 0.7,
-    "returned_redispatched": 1.5,
-    "transferred": 2,
-    "overdue": 3,
-    "late_reply": 4,
-    "severe": 1.5,
-    "supervised": 1.2,
-    "supervised_done": 1.5,
-    "ext_pending": 0.6,
-    "ext_open": 0.6,
-    "ext_approved": 1.2,
-    "ext_denied": 0.5,
-    "reopened_waiting": 0.8,
-    "reopened_done": 3,
-    "reopen_by_leader": 0.8,
-}
-# The first resident (the printed login) sees appeals in these states on signing in.
-RESIDENT_ONE = ("replied", "submitted", "in_progress", "closed_rated", "reopened_waiting")
-
-
 def _plan_all(planner: Planner, count: int) -> list[Plan]:
     rng = planner.rng
     planner.merged_group()
@@ -884,7 +685,7 @@ def _plan_all(planner: Planner, count: int) -> list[Plan]:
             plan.title = plan.title.replace("{date}", day)
             plan.body = plan.body.replace("{date}", day)
     r1, r2 = planner.people.residents[:2]
-    wanted = list(RESIDENT_ONE)
+    wanted = list(FIRST_RESIDENT)
     for plan in planner.plans:
         if plan.scenario in wanted and plan.group is None:
             wanted.remove(plan.scenario)
@@ -957,7 +758,7 @@ class Replay:
             act(wf.do_reopen, pk, p.leader, reason=kw["reason"])
         elif a == "supervise":
             act(wf.do_supervise, pk, p.leader, note=kw["note"])
-        elif a == "request_ext":
+        elif a == "request_extension":
             act(
                 wf.do_request_extension,
                 pk,
@@ -965,7 +766,7 @@ class Replay:
                 days=kw["days"],
                 reason=kw["reason"],
             )
-        elif a == "decide_ext":
+        elif a == "decide_extension":
             act(wf.do_decide_extension, pk, hub_user, approve=kw["approve"], note=kw["note"])
         elif a == "merge":
             act(wf.do_merge, pk, hub_user, primary_id=kw["primary"].appeal_id)
@@ -1066,4 +867,32 @@ def _summary(people: People, created: int, skipped: bool, started: float, now) -
         seconds=time.perf_counter() - started,
         by_state={s.value: by_state.get(s.value, 0) for s in State},
         facts=facts,
+        staff=_staff_logins(),
     )
+
+
+def _staff_logins() -> dict[str, list[Login]]:
+    """The demo's dispatcher_… and handler_… logins, by the government (city or county) whose
+    subtree holds their org: those printed above and those the replay created as it went."""
+    governments = {
+        o.pk: o
+        for o in Org.objects.filter(
+            kind=OrgKind.GOVERNMENT, level__in=(Level.CITY, Level.COUNTY)
+        ).select_related("region")
+    }
+    members = (
+        Membership.objects.filter(role__in=(Role.DISPATCHER, Role.HANDLER))
+        .filter(
+            Q(user__username__startswith="dispatcher_") | Q(user__username__startswith="handler_")
+        )
+        .select_related("user", "org")
+        .order_by("org_id", "user__username")
+    )
+    staff: dict[Org, list[Login]] = {}
+    for m in members:
+        ids = [int(pk) for pk in m.org.path.split("/")[:-1]]
+        government = governments[next(pk for pk in reversed(ids) if pk in governments)]
+        org = m.org.short_name or m.org.name
+        login = Login(m.user.username, PASSWORD, Role(m.role).label, org)
+        staff.setdefault(government, []).append(login)
+    return {g.name: staff[g] for g in sorted(staff, key=lambda g: g.region.code)}

@@ -39,6 +39,15 @@ def test_a_county_government_has_its_key_departments(orgs):
         d.name for d in departments
     }
     assert orgs["county_dept:421102:公安"].name == "黄冈市公安局黄州分局"
+    assert orgs["county_dept:421181:公安"].name == "麻城市公安局"
+    assert orgs["county_dept:421181:生态环境"].short_name == "麻城生态环境分局"
+
+
+def test_an_org_takes_the_level_of_its_region(orgs):
+    assert orgs["province_gov"].level == Level.PROVINCE
+    assert orgs["party:东湖街道党工委"].level == Level.TOWNSHIP
+    for org in Org.objects.select_related("region"):
+        assert org.level == org.region.level
 
 
 def test_every_town_gets_one_township_body_under_its_county_government(huanggang, orgs):
