@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "massline.accounts",
     "massline.orgs",
     "massline.appeals",
+    "massline.demo",
 ]
 
 MIDDLEWARE = [

@@ -1,1 +1,1 @@
-"""Demo data for 黄冈市 (`massline demo`); a plain package, not a Django app."""
+"""Demo data for 黄冈市: the app that owns `massline demo`; no other app imports it."""
