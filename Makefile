@@ -10,7 +10,7 @@ PROVINCES ?= 420000
 # Development mode (plain HTTP, development key) for the demo, lint and tests; see docs/SECURITY.md.
 export MASSLINE_DEV ?= 1
 
-.PHONY: demo test test-sqlite test-postgres lint bench venv regions clean
+.PHONY: demo test test-sqlite test-postgres lint bench venv regions assets clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -57,6 +57,12 @@ bench: $(STAMP)
 
 regions:
 	$(PY) scripts/build_regions.py --provinces $(PROVINCES)
+
+# htmx, ECharts and axe-core from the npm registry (pinned in assets/package-lock.json) into
+# massline/core/static/vendor/; the output is committed, so only this target needs Node.
+assets:
+	cd assets && npm ci --ignore-scripts --no-audit --no-fund
+	node assets/build.mjs
 
 clean:
 	rm -rf $(VENV) var
