@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from massline.accounts.models import User
 from massline.appeals import workflow as wf
+from massline.appeals.actions import RULES, Action, AppealIn
 from massline.appeals.deadlines import policy_for, standing
 from massline.appeals.models import (
     OPEN_STATES,
@@ -36,7 +37,7 @@ from massline.appeals.models import (
     Rating,
     State,
 )
-from massline.appeals.services import NewAppeal, submit_appeal
+from massline.appeals.services import submit_appeal
 from massline.core.calendar import get_calendar
 from massline.demo import texts as tx
 from massline.demo.scenarios import (
@@ -261,6 +262,7 @@ class Plan:
     slots: dict[str, str]
     steps: list[Step] = field(default_factory=list)
     appeal_id: int | None = None
+    tracking_no: str = ""
     group: int | None = None
     variant: int = 0
 
@@ -274,6 +276,13 @@ class Line:
         self.limit = limit_days
         self.steps: list[Step] = []
         self.dispatched: datetime | None = None
+
+    def after_rating_window(self, action: str, lo_h: float, hi_h: float, **kwargs) -> Step:
+        """A step once the resident's rating window after the last reply has passed."""
+        days = policy_for(self.plan.kind).rating_days
+        ends = self.clock.cal.add_working_days(self.t, days)
+        at = self.clock.office(ends + timedelta(hours=self.rng.uniform(lo_h, hi_h)))
+        return self._add(at, action, **kwargs)
 
     def _add(self, at: datetime, action: str, **kwargs) -> Step:
         at = max(at, self.t + timedelta(minutes=2)) if self.steps else at
@@ -535,6 +544,8 @@ class Planner:
             return line.staff(action, *spec["staff_hours"], **kwargs)
         if "resident_hours" in spec:
             return line.resident(action, *spec["resident_hours"], **kwargs)
+        if "after_rating_hours" in spec:
+            return line.after_rating_window(action, *spec["after_rating_hours"], **kwargs)
         lo, hi = spec["limit_share"]
         if spec.get("stretch") and extension.get("approved"):
             hi += extension["days"] / line.limit
@@ -622,7 +633,8 @@ class Planner:
         for plan, verdict in zip(members, verdicts, strict=True):
             later = t + timedelta(hours=rng.uniform(3, 60))
             if verdict is None:
-                at = clock.office(t + timedelta(days=rng.uniform(6, 8)))
+                ends = clock.cal.add_working_days(t, policy_for(plan.kind).rating_days)
+                at = clock.office(ends + timedelta(hours=rng.uniform(1, 48)))
                 plan.steps.append(Step(at, "close", {"note": "群众逾期未评价，按期办结。"}))
             else:
                 comment = rng.choice(tx.RATING_COMMENTS[verdict[0]])
@@ -701,18 +713,17 @@ def _plan_all(planner: Planner, count: int) -> list[Plan]:
 
 
 class Replay:
+    """Plays a plan's steps through `workflow.perform`, the path the API and the pages take.
+
+    Who acts is the first role the action's rule names: the hub's dispatcher, the handler of the
+    step's org, the resident who wrote the appeal or the city's leader."""
+
     def __init__(self, people: People):
         self.people = people
 
     def run(self, plan: Plan, step: Step) -> None:
-        a, kw = step.action, step.kwargs
-        p = self.people
-
-        def act(fn, *args, **kwargs):
-            fn(*args, now=step.at, **kwargs)
-
-        if a == "submit":
-            data = NewAppeal(
+        if step.action == Action.SUBMIT:
+            data = AppealIn(
                 kind=plan.kind,
                 title=plan.title,
                 body=plan.body,
@@ -722,56 +733,29 @@ class Replay:
                 is_public=plan.is_public,
             )
             appeal, _ = submit_appeal(plan.resident, data, now=step.at)
-            plan.appeal_id = appeal.pk
+            plan.appeal_id, plan.tracking_no = appeal.pk, appeal.tracking_no
             return
-        pk = plan.appeal_id
-        hub_user = p.dispatcher(plan.hub)
-        if a == "accept":
-            act(wf.do_accept, pk, hub_user)
-        elif a == "reject":
-            act(wf.do_reject, pk, hub_user, reason=kw["reason"], note=kw["note"])
-        elif a == "dispatch":
-            act(
-                wf.do_dispatch,
-                pk,
-                hub_user,
-                org_id=kw["org"].pk,
-                co_org_ids=[o.pk for o in kw["co"]],
-            )
-        elif a == "transfer":
-            co = [o.pk for o in kw["co"]]
-            act(wf.do_transfer, pk, hub_user, org_id=kw["org"].pk, co_org_ids=co, note=kw["note"])
-        elif a == "sign":
-            act(wf.do_sign, pk, p.handler(kw["org"]))
-        elif a == "return":
-            act(wf.do_return, pk, p.handler(kw["org"]), reason=kw["reason"])
-        elif a == "reply":
-            act(wf.do_reply, pk, p.handler(kw["org"]), text=kw["text"])
-        elif a == "rate":
-            act(wf.do_rate,
-                pk, plan.resident, verdict=kw["verdict"], resolved=kw["resolved"],
-                comment=kw["comment"],
-            )  # fmt: skip
-        elif a == "close":
-            act(wf.do_close, pk, hub_user, note=kw["note"])
-        elif a == "reopen":
-            act(wf.do_reopen, pk, p.leader, reason=kw["reason"])
-        elif a == "supervise":
-            act(wf.do_supervise, pk, p.leader, note=kw["note"])
-        elif a == "request_extension":
-            act(
-                wf.do_request_extension,
-                pk,
-                p.handler(kw["org"]),
-                days=kw["days"],
-                reason=kw["reason"],
-            )
-        elif a == "decide_extension":
-            act(wf.do_decide_extension, pk, hub_user, approve=kw["approve"], note=kw["note"])
-        elif a == "merge":
-            act(wf.do_merge, pk, hub_user, primary_id=kw["primary"].appeal_id)
-        else:  # pragma: no cover
-            raise ValueError(f"unknown step {a}")
+        payload = dict(step.kwargs)
+        org = payload.pop("org", None)
+        if "co" in payload:
+            payload["co_org_ids"] = [o.pk for o in payload.pop("co")]
+        if step.action in (Action.DISPATCH, Action.TRANSFER):
+            payload["org_id"] = org.pk
+        if "primary" in payload:
+            payload["primary"] = payload["primary"].tracking_no
+        actor = self.actor(plan, RULES[step.action].roles[0], org)
+        wf.perform(step.action, plan.appeal_id, actor, payload, now=step.at)
+
+    def actor(self, plan: Plan, role: str, org: Org | None) -> User:
+        if role == Role.DISPATCHER:
+            return self.people.dispatcher(plan.hub)
+        if role == Role.HANDLER:
+            return self.people.handler(org)
+        if role == Role.RESIDENT:
+            return plan.resident
+        if role == Role.LEADER:
+            return self.people.leader
+        raise ValueError(f"演示数据没有角色 {role} 的账号")
 
 
 def _sweep_times(first: datetime, now: datetime, cal) -> list[datetime]:
@@ -790,9 +774,13 @@ def _sweep_times(first: datetime, now: datetime, cal) -> list[datetime]:
 
 
 def _wipe() -> None:
-    Appeal.objects.filter(merged_into__isnull=False).update(merged_into=None)
-    for model in (Rating, ExtensionRequest, Attachment, AppealEvent, Appeal, DailyCounter):
+    """Delete every appeal with its history: the one path allowed past append-only events."""
+    for model in (Rating, ExtensionRequest, Attachment):
         model.objects.all().delete()
+    AppealEvent.objects.all().purge()
+    Appeal.objects.filter(merged_into__isnull=False).update(merged_into=None)
+    Appeal.objects.all().delete()
+    DailyCounter.objects.all().delete()
 
 
 # ---- entry point ---------------------------------------------------------------------------

@@ -9,7 +9,8 @@ from massline.appeals.models import DeadlinePolicy, Kind
 
 def test_the_seed_migration_holds_the_codes_default_deadlines():
     seed = import_module("massline.appeals.migrations.0003_seed_taxonomy_and_policies")
-    assert seed.POLICIES == {str(kind): days for kind, days in DEFAULT_REPLY_DAYS.items()}
+    expected = {str(kind): days for kind, days in DEFAULT_REPLY_DAYS.items()}
+    assert expected == seed.POLICIES
     assert set(DEFAULT_REPLY_DAYS) == set(Kind.values)
 
 

@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.contrib.auth import authenticate
 from django.db import transaction
-from django.test import override_settings
+from django.test import RequestFactory, override_settings
 
 from massline.accounts.models import User
 from massline.appeals import workflow
@@ -122,12 +122,16 @@ def test_every_event_happened_in_order_and_before_now(demo):
         assert moments[-1] < NOW
 
 
+def _request():
+    return RequestFactory().post("/admin/login/", REMOTE_ADDR="127.0.0.9")
+
+
 def test_the_printed_logins_authenticate_and_hold_their_roles(demo):
     roles = {login.role for login in demo.logins}
     assert len(demo.logins) == 12 and len(roles) >= 10
     with fast_hasher():
         for login in demo.logins:
-            user = authenticate(username=login.username, password=login.password)
+            user = authenticate(_request(), username=login.username, password=login.password)
             assert user is not None, login.username
             if login.org != "—":
                 assert Membership.objects.filter(user=user, org__name=login.org).exists()
@@ -144,7 +148,7 @@ def test_every_dispatcher_and_handler_login_is_printed_under_its_government(demo
     assert printed["dispatcher_huangzhou"][0] == "黄州区人民政府"
     with fast_hasher():
         for username, (_, login) in printed.items():
-            user = authenticate(username=username, password=login.password)
+            user = authenticate(_request(), username=username, password=login.password)
             assert user is not None, username
             membership = user.memberships.select_related("org").get()
             assert login.org in (membership.org.short_name, membership.org.name)
