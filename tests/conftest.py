@@ -8,10 +8,10 @@ from django.test import Client
 from massline.accounts.auth import TOKENS
 from massline.accounts.models import ApiToken, User
 from massline.accounts.sms import MemoryBackend
-from massline.appeals.permissions import WITHOUT_MEMBERSHIPS
 from massline.appeals.services import PLACES
 from massline.core.calendar import clear_calendar_cache
 from massline.orgs.models import Level, Membership, Org, OrgKind, Region, Role
+from massline.orgs.staff import WITHOUT_MEMBERSHIPS
 
 PASSWORD = "demo-pass-2026"
 

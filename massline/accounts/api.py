@@ -13,6 +13,7 @@ from massline.accounts.throttle import client_ip, lockout_message, lockout_secon
 from massline.core.errors import InvalidInput, NotAllowed, RateLimited
 from massline.core.validation import ERRORS, Input
 from massline.orgs.models import Membership
+from massline.orgs.staff import is_staff_member
 
 router = Router(tags=["账户"])
 LIMITED = {**ERRORS, 429: ERRORS[400]}
@@ -88,10 +89,6 @@ class EnrolmentOut(Schema):
     period: int
 
 
-def _is_staff_member(user, memberships) -> bool:
-    return user.is_superuser or user.is_staff or any(m.role != "resident" for m in memberships)
-
-
 def _me(request, user) -> dict:
     ms = list(Membership.objects.filter(user=user).select_related("org"))
     return {
@@ -99,7 +96,7 @@ def _me(request, user) -> dict:
         "username": user.username,
         "real_name": user.real_name,
         "phone": user.phone,
-        "is_staff_member": _is_staff_member(user, ms),
+        "is_staff_member": user.is_staff or is_staff_member(user),
         "memberships": [
             {
                 "org_id": m.org_id,
@@ -220,7 +217,7 @@ def me(request):
 
 def _staff(request):
     user = request.auth
-    if not _is_staff_member(user, list(Membership.objects.filter(user=user))):
+    if not (user.is_staff or is_staff_member(user)):
         raise NotAllowed("只有工作人员可以绑定身份验证器。")
     return user
 

@@ -11,37 +11,14 @@ from functools import cached_property
 from django.db.models import Q, QuerySet
 
 from massline.appeals.actions import TABLE
-from massline.core.cache import ProcessCache
-from massline.orgs.models import Membership, Org, Role
+from massline.orgs.models import Org, Role
+from massline.orgs.staff import is_platform_admin, is_staff_member, memberships
 
 SCOPE_ROLES = (Role.DISPATCHER, Role.LEADER, Role.ANALYST)
 ORIGINAL_ROLES = frozenset(
     {Role.RESIDENT, Role.DISPATCHER, Role.HANDLER, Role.CO_HANDLER, Role.LEADER, Role.ADMIN}
 )
 """Roles that read an appeal unmasked: everyone who holds it except analysts."""
-
-WITHOUT_MEMBERSHIPS = ProcessCache(seconds=10)
-"""User pk → () for users in no org. Safe: only the absence is kept, so a stale entry can only
-withhold a role granted in the last 10 s, never keep a revoked one."""
-WITHOUT_MEMBERSHIPS.clear_on_change(Membership)
-
-
-def memberships(user) -> list[Membership]:
-    if not user.is_authenticated:
-        return []
-    cached = getattr(user, "_massline_memberships", None)
-    if cached is None:
-        cached = list(
-            WITHOUT_MEMBERSHIPS.get(
-                user.pk,
-                lambda: tuple(
-                    Membership.objects.filter(user=user).select_related("org", "org__parent")
-                ),
-                keep=lambda found: not found,
-            )
-        )
-        user._massline_memberships = cached
-    return cached
 
 
 def _under(org: Org | None, root: Org) -> bool:
@@ -57,14 +34,11 @@ class Policy:
 
     @cached_property
     def is_admin(self) -> bool:
-        return self.user.is_authenticated and (
-            self.user.is_superuser or any(m.role == Role.ADMIN for m in self.memberships)
-        )
+        return is_platform_admin(self.user)
 
     @cached_property
     def is_staff(self) -> bool:
-        """Works for an org (any role but resident), or administers the platform."""
-        return self.is_admin or any(m.role != Role.RESIDENT for m in self.memberships)
+        return is_staff_member(self.user)
 
     @cached_property
     def searches_originals(self) -> bool:
