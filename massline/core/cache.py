@@ -3,6 +3,7 @@ from collections.abc import Callable, Hashable
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 
 
@@ -43,16 +44,16 @@ class ProcessCache:
             self._entries[key] = (now + self.seconds, value)
         return value
 
-    def clear(self, **_signal_kwargs) -> None:
+    def clear(self, **_signal_kwargs: Any) -> None:
         self._generation += 1
         self._entries = {}
 
-    def clear_on_change(self, *models) -> None:
+    def clear_on_change(self, *models: type[Model]) -> None:
         for model in models:
             uid = f"{id(self)}-{model._meta.label}"
             post_save.connect(self._changed, sender=model, weak=False, dispatch_uid=f"save-{uid}")
             post_delete.connect(self._changed, sender=model, weak=False, dispatch_uid=f"del-{uid}")
 
-    def _changed(self, using=None, **_kwargs) -> None:
+    def _changed(self, using: str | None = None, **_kwargs: Any) -> None:
         self.clear()
         transaction.on_commit(self.clear, using=using)

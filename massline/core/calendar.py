@@ -13,6 +13,7 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -31,7 +32,7 @@ RECHECK_SECONDS = 30.0
 @dataclass(frozen=True)
 class _Cached:
     calendar: WorkCalendar
-    fingerprint: tuple
+    fingerprint: tuple[object, ...]
     checked_at: float
 
 
@@ -39,7 +40,7 @@ _cached: _Cached | None = None
 _thread = threading.local()
 
 
-def _fingerprint() -> tuple:
+def _fingerprint() -> tuple[object, ...]:
     days = CalendarDay.objects.aggregate(
         n=Count("id"), changed=Max("updated_at"), last=Max("id"), latest=Max("date")
     )
@@ -74,12 +75,12 @@ def get_calendar() -> WorkCalendar:
     return calendar
 
 
-def clear_calendar_cache(**_kwargs) -> None:
+def clear_calendar_cache(**_kwargs: Any) -> None:
     global _cached
     _cached = None
 
 
-def _table_changed(using: str | None = None, **_kwargs) -> None:
+def _table_changed(using: str | None = None, **_kwargs: Any) -> None:
     clear_calendar_cache()
     if transaction.get_connection(using).in_atomic_block:
         _thread.dirty = True

@@ -1,5 +1,7 @@
 """Domain errors; the API turns each into a clear 4xx."""
 
+from typing import Any
+
 
 class DomainError(Exception):
     status = 400
@@ -42,7 +44,14 @@ class RateLimited(DomainError):
     status = 429
     code = "rate_limited"
 
-    def __init__(self, message: str, *, retry_after: int, field=None, code=None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        retry_after: int,
+        field: str | None = None,
+        code: str | None = None,
+    ):
         super().__init__(message, field=field, code=code)
         self.retry_after = retry_after
 
@@ -53,6 +62,6 @@ class ChallengeRequired(DomainError):
     status = 422
     code = "challenge_required"
 
-    def __init__(self, message: str, *, challenge: dict, code: str | None = None):
+    def __init__(self, message: str, *, challenge: dict[str, Any], code: str | None = None):
         super().__init__(message, field="challenge_answer", code=code)
         self.challenge = challenge

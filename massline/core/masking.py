@@ -98,40 +98,40 @@ def _luhn_ok(number: str) -> bool:
     return total % 10 == 0
 
 
-def _id_card(m: re.Match) -> str:
+def _id_card(m: re.Match[str]) -> str:
     if m.group(1):
         return m.group(1) + _stars(m.group(2)) + m.group(3)
     return m.group(4) + _stars(m.group(5)) + m.group(6)
 
 
-def _bank_card(m: re.Match) -> str:
+def _bank_card(m: re.Match[str]) -> str:
     number = m.group(1)
     if not _luhn_ok(number):
         return number
     return number[:4] + _stars(number[4:-4]) + number[-4:]
 
 
-def _mobile(m: re.Match) -> str:
+def _mobile(m: re.Match[str]) -> str:
     return f"{m.group(1) or ''}{m.group(2)}****{m.group(4)}"
 
 
-def _landline(m: re.Match) -> str:
+def _landline(m: re.Match[str]) -> str:
     extension = f"{m.group(5)}{m.group(6)}" if m.group(5) else ""
     return m.group(1) + m.group(2) + _stars(m.group(3)) + m.group(4) + extension
 
 
-def _keep_ends(m: re.Match) -> str:
+def _keep_ends(m: re.Match[str]) -> str:
     return m.group(1) + m.group(2) + _stars(m.group(3)) + m.group(4)
 
 
-def _plate(m: re.Match) -> str:
+def _plate(m: re.Match[str]) -> str:
     body = m.group(4) + m.group(5)
     if not any(ch.isdigit() for ch in body):
         return m.group(0)
     return m.group(1) + m.group(2).upper() + m.group(3) + _stars(m.group(4)) + m.group(5)
 
 
-def _house_chain(m: re.Match) -> str:
+def _house_chain(m: re.Match[str]) -> str:
     """Mask a chain like 3栋2单元501室 or A座1201; leave 3室2厅 (a flat's layout) and CT室."""
     text = m.group(0)
     if not any(ch.isdigit() for ch in text) or _ROOM_LAYOUT.match(m.string, m.end()):

@@ -1,6 +1,8 @@
 """Pydantic/ninja validation errors as Chinese messages that name the field."""
 
 import re
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from ninja import Schema
 from pydantic import field_validator
@@ -17,7 +19,7 @@ class ErrorOut(Schema):
     message: str
     field: str | None = None
     state: str | None = None
-    errors: list[dict] | None = None
+    errors: list[dict[str, Any]] | None = None
 
 
 ERRORS = {code: ErrorOut for code in (400, 401, 403, 404, 409, 422)}
@@ -28,7 +30,7 @@ class Input(Schema):
 
     @field_validator("*", mode="after")
     @classmethod
-    def _storable(cls, value):
+    def _storable(cls, value: object) -> object:
         if isinstance(value, str) and UNSTORABLE.search(value):
             raise ValueError(UNSTORABLE_MESSAGE)
         return value
@@ -93,7 +95,7 @@ SOURCES = {"body", "query", "path", "form", "header", "cookie", "file"}
 ARGUMENTS = {"payload", "data"}
 
 
-def _field(loc) -> str | None:
+def _field(loc: Iterable[object]) -> str | None:
     parts = [str(p) for p in loc]
     if parts and parts[0] in SOURCES:
         parts = parts[1:]
@@ -102,13 +104,13 @@ def _field(loc) -> str | None:
     return ".".join(parts) or None
 
 
-def _expected(text) -> str:
+def _expected(text: object) -> str:
     """pydantic lists choices as "'a', 'b' or 'c'": keep only the values."""
     values = re.findall(r"'([^']*)'", str(text))
     return "、".join(values) if values else str(text)
 
 
-def _detail(kind: str, ctx: dict) -> str:
+def _detail(kind: str, ctx: Mapping[str, Any]) -> str:
     template = MESSAGES.get(kind, "取值无效")
     values = {k: (_expected(v) if k == "expected" else v) for k, v in ctx.items()}
     try:
@@ -117,7 +119,7 @@ def _detail(kind: str, ctx: dict) -> str:
         return template.split("{")[0].rstrip() or "取值无效"
 
 
-def describe_errors(errors: list[dict]) -> list[dict]:
+def describe_errors(errors: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """Each error as {field, code, message}: a Chinese message that names the field and, where
     there is one, the limit ("page 不能小于 1", "title 最多 100 个字符")."""
     out = []

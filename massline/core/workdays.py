@@ -71,7 +71,8 @@ def package_day_name(day: date) -> str | None:
 
 def _chinese_holiday_name(english: str) -> str:
     try:
-        return package_constants.Holiday(english).chinese
+        chinese: str = package_constants.Holiday(english).chinese
+        return chinese
     except ValueError:
         return english
 

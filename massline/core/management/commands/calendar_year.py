@@ -1,5 +1,6 @@
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -23,7 +24,14 @@ class Command(BaseCommand):
         parser.add_argument("--show", action="store_true", help="列出该年的放假日和调休上班日")
 
     def handle(
-        self, *args, year: int, file: Path | None, note: str, replace: bool, show: bool, **options
+        self,
+        *args: Any,
+        year: int,
+        file: Path | None,
+        note: str,
+        replace: bool,
+        show: bool,
+        **options: Any,
     ) -> None:
         if not 2000 <= year <= 2100:
             raise CommandError(f"年份 {year} 超出范围（2000–2100）")
