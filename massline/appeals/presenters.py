@@ -1,0 +1,142 @@
+"""What a viewer reads of an appeal: masking, the events shown, the actions offered.
+
+The API's schemas and the web pages both render these dictionaries, so who sees what is
+decided here once (with `permissions.policy`), never in a view or a template.
+"""
+
+from datetime import datetime
+
+from django.utils import timezone
+
+from massline.appeals import workflow
+from massline.appeals.actions import Action, allowed
+from massline.appeals.deadlines import policies, standing
+from massline.appeals.models import Appeal, Attachment, Verdict
+from massline.appeals.permissions import Policy, policy
+from massline.appeals.privacy import masker
+from massline.core.audit import audit
+from massline.core.calendar import calendar_warnings
+from massline.core.errors import NotFound
+from massline.orgs.models import Role
+
+
+def local(moment: datetime | None) -> datetime | None:
+    """Times leave the API in the platform's time zone (+08:00), as residents read them."""
+    return timezone.localtime(moment) if moment is not None else None
+
+
+def summary(a: Appeal, now: datetime, show, deadline_policy=None) -> dict:
+    st = standing(a, now, deadline_policy)
+    return {
+        "tracking_no": a.tracking_no,
+        "kind": a.kind,
+        "kind_label": a.get_kind_display(),
+        "title": show(a.title),
+        "state": a.state,
+        "state_label": a.get_state_display(),
+        "category": a.category.name if a.category else None,
+        "region": a.region.name,
+        "hub": a.hub.name,
+        "lead_org": a.lead_org.name if a.lead_org else None,
+        "supervised": a.supervised,
+        "is_public": a.is_public,
+        "created_at": local(a.created_at),
+        "replied_at": local(a.replied_at),
+        "deadline": {
+            "sign_due_at": local(a.sign_due_at),
+            "reply_due_at": local(a.reply_due_at),
+            "status": st.status,
+            "label": st.label,
+        },
+    }
+
+
+def _original_for(rules: Policy, a: Appeal) -> bool:
+    """Whether the viewer reads the original; a leader's reading of it is audited."""
+    if not rules.can_see_original(a):
+        return False
+    roles = rules.roles(a)
+    if Role.LEADER in roles and not roles & {Role.RESIDENT, Role.DISPATCHER, Role.HANDLER}:
+        audit("appeal.original_viewed", actor=rules.user, target=a, tracking_no=a.tracking_no)
+    return True
+
+
+def detail(user, a: Appeal) -> dict:
+    """The detail of an appeal whose relations are loaded (`appeal_detail`, or a new one)."""
+    rules = policy(user)
+    if not rules.can_see(a):
+        raise NotFound("诉求不存在。", field="tracking_no")
+    roles = rules.roles(a)
+    staff = rules.sees_as_staff(a)
+    original = _original_for(rules, a)
+    show = masker(a, original)
+    now = timezone.now()
+    events = [e for e in a.events.all() if staff or e.is_public]
+    out = summary(a, now, show)
+    out.update(
+        body=show(a.body),
+        location=show(a.location),
+        version=a.version,
+        round=a.round,
+        reply_text=show(a.reply_text),
+        reply_org=a.reply_org.name if a.reply_org else None,
+        co_orgs=[o.name for o in a.co_orgs.all()],
+        merged_into=a.merged_into.tracking_no if a.merged_into else None,
+        merged=[m.tracking_no for m in a.merged.all()],
+        contact_name=a.contact_name if original else None,
+        contact_phone=a.contact_phone if original else None,
+        ratings=[
+            {
+                "round": r.round,
+                "verdict": r.verdict,
+                "verdict_label": Verdict(r.verdict).label,
+                "resolved": r.resolved,
+                "comment": show(r.comment),
+                "at": local(r.created_at),
+            }
+            for r in a.ratings.all()
+        ],
+        attachments=[attachment(a, f) for f in a.attachments.all()] if roles else [],
+        timeline=[
+            {
+                "at": local(e.created_at),
+                "action": e.action,
+                "action_label": Action(e.action).label,
+                "from_state": e.from_state,
+                "to_state": e.to_state,
+                "org": e.actor_org.name if e.actor_org else None,
+                "note": show(e.note),
+                "internal_note": show(e.internal_note) if staff else None,
+            }
+            for e in events
+        ],
+        actions=[
+            x for x in allowed(a.state, roles, bool(a.merged_into_id)) if x in workflow.REGISTRY
+        ],
+        roles=sorted(roles),
+        warnings=_warnings(a, now) if staff else [],
+    )
+    return out
+
+
+def attachment(a: Appeal, f: Attachment) -> dict:
+    return {
+        "id": f.pk,
+        "url": f"/api/v1/appeals/{a.tracking_no}/attachments/{f.pk}",
+        "name": f.name,
+        "content_type": f.content_type,
+        "size": f.size,
+    }
+
+
+def _warnings(a: Appeal, now: datetime) -> list[str]:
+    end = timezone.localdate(a.reply_due_at or now)
+    return calendar_warnings(timezone.localdate(now), max(end, timezone.localdate(now)))
+
+
+def summaries(user, rows: list[Appeal], now: datetime | None = None) -> list[dict]:
+    """List rows as `user` may read them (masked unless they may see the original)."""
+    now = now or timezone.now()
+    rules = policy(user)
+    table = policies()
+    return [summary(a, now, masker(a, rules.can_see_original(a)), table[a.kind]) for a in rows]
