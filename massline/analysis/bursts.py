@@ -82,6 +82,7 @@ class BurstDetector:
         """Count an event; returns the alerts of any periods this event's time closed."""
         period = self.period_of(when)
         alerts = self.advance(period)
+        assert self.current is not None  # advance() has set it
         if period < self.current:
             return alerts
         self._counts[key] = self._counts.get(key, 0) + count
@@ -121,11 +122,12 @@ class BurstDetector:
         for key, state in self._state.items():
             count = counts.get(key, 0)
             alert = self.test(key, count)
+            learnt: float = count
             if alert is not None:
                 alerts.append(alert)
                 base = max(state.baseline, self.min_baseline)
-                count = min(count, base + 3 * math.sqrt(base))
-            state.baseline = (1 - beta) * state.baseline + beta * count
+                learnt = min(count, base + 3 * math.sqrt(base))
+            state.baseline = (1 - beta) * state.baseline + beta * learnt
             state.periods += 1
         for key in new:
             self._state[key] = _State(baseline=float(counts[key]), periods=1)

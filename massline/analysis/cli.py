@@ -10,8 +10,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from tqdm import tqdm
 
@@ -25,13 +26,15 @@ _BATCH = 256
 # Not needed by train/classify, but checked when present so that a broken export is caught early.
 _CHECKED = ("created_at", "likes", "dislikes")
 
+_T = TypeVar("_T")
 
-def progress(items, desc: str, total: int | None = None):
+
+def progress(items: Iterable[_T], desc: str, total: int | None = None) -> tqdm[_T]:
     """A tqdm bar on stderr that appears only when the work lasts over a second."""
     return tqdm(items, desc=desc, total=total, file=sys.stderr, delay=1.0, leave=False)
 
 
-def _batches(items: Sequence, size: int = _BATCH):
+def _batches(items: Sequence[_T], size: int = _BATCH) -> Iterator[Sequence[_T]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
@@ -135,7 +138,9 @@ COMMANDS: dict[str, Command] = {
 }
 
 # Modules whose ``register(subparsers)`` adds more subcommands (each sets ``func`` on its parser).
-REGISTRARS: list[Callable] = [cli_opinion.register]
+REGISTRARS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = [
+    cli_opinion.register
+]
 
 _USER_ERRORS: tuple[type[Exception], ...] = (InputError,)
 
@@ -157,7 +162,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
     try:
-        return args.func(args)
+        status: int = args.func(args)
+        return status
     except _USER_ERRORS as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2

@@ -14,33 +14,42 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from tqdm import tqdm
 
 from .csvio import InputError, read_rows, writer
 from .dates import format_time
 
+if TYPE_CHECKING:
+    from _csv import Writer
+
+    from .places import PlaceIndex
+
+_T = TypeVar("_T")
+
 __all__ = ["register"]
 
 DEFAULT_REGIONS = Path(__file__).resolve().parents[1] / "data" / "regions.json"
 
 
-def _progress(items, desc: str):
+def _progress(items: Iterable[_T], desc: str) -> tqdm[_T]:
     return tqdm(items, desc=desc, file=sys.stderr, delay=1.0, leave=False)
 
 
-def _chronological(rows: list[dict]) -> list[dict]:
+def _chronological(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     if any(r.get("created_at") is None for r in rows):
         return rows
     return sorted(rows, key=lambda r: r["created_at"])
 
 
-def _writer():
+def _writer() -> Writer:
     return writer()
 
 
-def _place_index(path: str | None, required: bool, home: str | None = None):
+def _place_index(path: str | None, required: bool, home: str | None = None) -> PlaceIndex | None:
     from .places import PlaceIndex, load_regions
 
     source = Path(path) if path else DEFAULT_REGIONS
@@ -128,6 +137,7 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
 def cmd_places(args: argparse.Namespace) -> int:
     rows = read_rows(args.input, ["id", "title", "body"])
     index = _place_index(args.regions, required=True, home=args.home)
+    assert index is not None  # required: a missing file raised InputError
     out = _writer()
     if args.primary:
         out.writerow(["id", "region_code", "region_name", "confidence"])
@@ -136,7 +146,7 @@ def cmd_places(args: argparse.Namespace) -> int:
             region = found.region if found else None
             out.writerow(
                 [row["id"], region.code, region.name, f"{found.confidence:.3f}"]
-                if region
+                if found and region
                 else [row["id"], "", "", ""]
             )
         return 0
@@ -188,7 +198,7 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("input", metavar="INPUT.csv", help="UTF-8 CSV，含表头 id,title,body")
 
 
-def register(subparsers) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the opinion subcommands to an argparse subparsers object."""
     p = subparsers.add_parser(
         "topics",

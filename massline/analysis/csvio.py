@@ -11,8 +11,12 @@ import io
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
 
 from .dates import parse_time
+
+if TYPE_CHECKING:
+    from _csv import Writer
 
 __all__ = ["INTEGER_COLUMNS", "TIME_COLUMNS", "InputError", "read_rows", "writer"]
 
@@ -50,7 +54,7 @@ def read_rows(
     optional: Sequence[str] = (),
     *,
     non_empty: Sequence[str] = ("id",),
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Rows as dicts holding ``line`` (the file's line number), ``id`` and the named columns.
 
     Times (created_at, replied_at) become datetimes or None, likes/dislikes ints (empty → 0).
@@ -78,7 +82,7 @@ def read_rows(
             line = reader.line_num
             if None in raw or any(raw[c] is None for c in header):
                 raise InputError(f"{path} 第 {line} 行：列数与表头不一致（表头 {len(header)} 列）")
-            row = {"line": line, "id": raw["id"].strip()}
+            row: dict[str, Any] = {"line": line, "id": raw["id"].strip()}
             for column in wanted:
                 row[column] = raw[column]
             for column in non_empty:
@@ -107,5 +111,5 @@ def read_rows(
     return rows
 
 
-def writer(stream=None):
+def writer(stream: IO[str] | None = None) -> Writer:
     return csv.writer(stream or sys.stdout, lineterminator="\n")

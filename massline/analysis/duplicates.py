@@ -144,7 +144,7 @@ class DuplicateIndex:
         of the smaller shingle set in the larger where that reaches `containment` and the
         smaller keeps at least `min_ratio` of the larger's shingles (a copy with a part cut)."""
         n = self.num_perm
-        jac = (stored[:, :n] == sig[:n]).mean(axis=1)
+        jac: np.ndarray = (stored[:, :n] == sig[:n]).mean(axis=1)
         if self.containment >= 1:
             return jac
         a = stored[:, n].astype(np.float64)
@@ -157,10 +157,12 @@ class DuplicateIndex:
             & (small >= self.min_ratio * big)
             & (small >= self.min_shingles)
         )
-        return np.where(usable, np.maximum(jac, contained), jac)
+        best: np.ndarray = np.where(usable, np.maximum(jac, contained), jac)
+        return best
 
     def _alive(self, seqs: np.ndarray) -> np.ndarray:
-        return self._slot_seq[seqs % self.capacity] == seqs
+        alive: np.ndarray = self._slot_seq[seqs % self.capacity] == seqs
+        return alive
 
     def query_signature(
         self, sig: np.ndarray | None, limit: int = 5

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from .text import Segmenter, default_segmenter, normalise, strip_boilerplate
 
@@ -71,11 +72,13 @@ class KeywordExtractor:
         scores = {t: n * self.idf(t) for t, n in period_df.items()}
         return _top(scores, k)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"n_docs": self.n_docs, "df": dict(self.df), "min_length": self.min_length}
 
     @classmethod
-    def from_dict(cls, state: dict, segmenter: Segmenter | None = None) -> KeywordExtractor:
+    def from_dict(
+        cls, state: dict[str, Any], segmenter: Segmenter | None = None
+    ) -> KeywordExtractor:
         out = cls(segmenter, min_length=int(state.get("min_length", 2)))
         out.n_docs = int(state["n_docs"])
         out.df = Counter({str(t): int(n) for t, n in state["df"].items()})

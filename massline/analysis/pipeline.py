@@ -150,7 +150,7 @@ class Analyser:
             appeal_id, title, title_n, body_n, body_m, prediction, at, person, likes
         )
 
-    def analyse_many(self, rows: Sequence[Mapping]) -> list[Analysis]:
+    def analyse_many(self, rows: Sequence[Mapping[str, Any]]) -> list[Analysis]:
         """Like `analyse` on each row (keys id, title, body, at, person, likes), in order, with
         one batched classifier call: what a task draining a backlog should use."""
         prepared = []
@@ -179,7 +179,18 @@ class Analyser:
             )
         ]
 
-    def _finish(self, appeal_id, title, title_n, body_n, body_m, prediction, at, person, likes):
+    def _finish(
+        self,
+        appeal_id: Hashable,
+        title: str,
+        title_n: str,
+        body_n: str,
+        body_m: str,
+        prediction: Any,
+        at: datetime | float | None,
+        person: Hashable | None,
+        likes: int,
+    ) -> Analysis:
         text = f"{title_n}\n{body_n}" if body_n else title_n
         seg = self.segmenter
         title_words = seg.tokens(title_n)
@@ -225,14 +236,14 @@ class Analyser:
 
     # -- state ---------------------------------------------------------------------------------
 
-    def __getstate__(self) -> dict:
+    def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
         state["_segmenter"] = None
         state["_scorer"] = None
         state["classifier"] = None
         return state
 
-    def __setstate__(self, state: dict) -> None:
+    def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
 
     def save(self, path: str | Path) -> None:

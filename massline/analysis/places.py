@@ -43,6 +43,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import ahocorasick
 
@@ -257,7 +258,7 @@ def short_forms(name: str, level: int) -> list[str]:
     return [form] if len(form) >= 2 and form != name and form not in _COMMON_WORDS else []
 
 
-def _record(item: Region | Mapping) -> Region:
+def _record(item: Region | Mapping[str, Any]) -> Region:
     if isinstance(item, Region):
         return item
     parent = item.get("parent_code", item.get("parent"))
@@ -324,7 +325,7 @@ class PlaceIndex:
     `home` is the deployment's own area (a region code at any level, e.g. 421100 黄冈市).
     """
 
-    def __init__(self, regions: Iterable[Region | Mapping], home: str | None = None):
+    def __init__(self, regions: Iterable[Region | Mapping[str, Any]], home: str | None = None):
         self.regions: dict[str, Region] = {}
         for item in regions:
             region = _record(item)
@@ -398,7 +399,7 @@ class PlaceIndex:
             (start, end + 1) for start, end, _, _ in found if text[end : end + 1] in _ABBREVIATED
         )
         spans = [(i, j) for i, j in _word_spans(text) if not _of_places(i, j, bounds)]
-        kept: list[tuple[int, int, str, tuple]] = []
+        kept: list[tuple[int, int, str, tuple[tuple[str, bool], ...]]] = []
         for start, end, key, entries in sorted(found, key=lambda h: (h[0] - h[1], h[0])):
             if any(start < e and s < end for s, e, _, _ in kept):
                 continue
@@ -502,9 +503,18 @@ class PlaceIndex:
                 out.append((hit, best))
         return out
 
-    def _town_supported(self, region, short, hit, named, own, alone_at_home, text) -> bool:
+    def _town_supported(
+        self,
+        region: Region,
+        short: bool,
+        hit: _Hit,
+        named: dict[str, list[_Hit]],
+        own: set[str],
+        alone_at_home: bool,
+        text: str,
+    ) -> bool:
         parent = region.parent_code
-        mentions = named.get(parent, []) if parent not in own else []
+        mentions = named.get(parent, []) if parent is not None and parent not in own else []
         if short:
             return any(0 <= hit.start - m.end <= 2 for m in mentions)
         if mentions:
@@ -588,7 +598,7 @@ class PlaceIndex:
                 return 1.0
             return weight.get(m.context, 1.0)
 
-        def rank(code: str):
+        def rank(code: str) -> tuple[float, int, tuple[int, ...]]:
             home = 0.5 if self.at_home(code) else 0.0
             return (evidence(chain(code)) + home, self.regions[code].level, _neg(code))
 

@@ -26,7 +26,7 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -239,7 +239,7 @@ def working_days(
 
 def key_terms(title: str, body: str, n: int = 12) -> dict[str, float]:
     seg = default_segmenter()
-    weights: Counter = Counter()
+    weights: defaultdict[str, float] = defaultdict(float)
     for w in seg.tokens(normalise(title)):
         if len(w) > 1:
             weights[w] += 2.0

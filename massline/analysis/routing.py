@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -19,6 +20,9 @@ import scipy.sparse as sp
 from .bundle import MODEL_FORMAT, VERSIONS, read_bundle, write_bundle
 from .linear import LinearModel
 from .text import Segmenter, default_segmenter, normalise, strip_boilerplate
+
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
 __all__ = ["DepartmentSuggester", "RoutingRecord"]
 
@@ -53,7 +57,7 @@ def _meta_tokens(category: str | None, region_code: str | None) -> str:
     return " ".join(out)
 
 
-def _word_vectorizer():
+def _word_vectorizer() -> TfidfVectorizer:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     return TfidfVectorizer(
@@ -66,7 +70,7 @@ def _word_vectorizer():
     )
 
 
-def _meta_vectorizer():
+def _meta_vectorizer() -> CountVectorizer:
     from sklearn.feature_extraction.text import CountVectorizer
 
     return CountVectorizer(
@@ -113,13 +117,13 @@ class DepartmentSuggester:
             dtype=np.float32,
         )
 
-    def fit(self, records: Iterable[RoutingRecord | Sequence]) -> DepartmentSuggester:
+    def fit(self, records: Iterable[RoutingRecord | Sequence[Any]]) -> DepartmentSuggester:
         """Learn from past dispatches: RoutingRecord or (text, category, region_code, dept)."""
         self.records = [self._record(r) for r in records]
         return self.refit()
 
     @staticmethod
-    def _record(item: RoutingRecord | Sequence) -> RoutingRecord:
+    def _record(item: RoutingRecord | Sequence[Any]) -> RoutingRecord:
         if isinstance(item, RoutingRecord):
             return item
         text, category, region_code, department = item

@@ -36,6 +36,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_right
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -104,11 +105,11 @@ def _lead(pattern: str) -> str:
     return "(?=[" + "".join(sorted(chars)) + "])"
 
 
-def _gated(pattern: str) -> re.Pattern:
+def _gated(pattern: str) -> re.Pattern[str]:
     return re.compile(_lead(pattern) + "(?:" + pattern + ")")
 
 
-_PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
+_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "safety",
         _gated(
@@ -207,7 +208,7 @@ def _read(name: str) -> list[list[str]]:
     return rows
 
 
-def _automaton(entries: dict[str, object]) -> ahocorasick.Automaton:
+def _automaton(entries: Mapping[str, object]) -> ahocorasick.Automaton:
     auto = ahocorasick.Automaton()
     for word, value in entries.items():
         auto.add_word(word, (word, value))

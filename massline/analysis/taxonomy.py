@@ -13,6 +13,8 @@ import scipy.sparse as sp
 from .text import default_segmenter
 
 if TYPE_CHECKING:
+    import ahocorasick
+
     from .features import Doc
 
 _GENERIC_TERMS = frozenset({"其他", "管理", "建设", "问题", "其它"})
@@ -82,7 +84,9 @@ class _TermMatcher:
         return out
 
 
-def _automaton(payloads: Mapping[str, list[tuple[int, float]]]):
+def _automaton(
+    payloads: Mapping[str, list[tuple[int, float]]],
+) -> ahocorasick.Automaton | None:
     """An Aho–Corasick automaton whose terms carry their (column, share) pairs; None if empty."""
     import ahocorasick
 
@@ -95,7 +99,7 @@ def _automaton(payloads: Mapping[str, list[tuple[int, float]]]):
     return automaton
 
 
-def _count_hits(automaton, text: str) -> dict[int, float]:
+def _count_hits(automaton: ahocorasick.Automaton | None, text: str) -> dict[int, float]:
     """Column → sum of the shares of the terms found (only columns with a hit)."""
     out: dict[int, float] = {}
     if automaton is None or not text:

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 __all__ = [
     "Segmenter",
@@ -30,12 +31,12 @@ _WIDTH_TABLE[0x00A0] = 0x20
 _WHITESPACE = re.compile(r"\s+")
 _EXCEL_ESCAPE = re.compile(r"_x000[dDaA]_")
 
-_converter = None
+_converter: Any = None
 _traditional: frozenset[str] = frozenset()
 _converter_lock = threading.Lock()
 
 
-def _t2s():
+def _t2s() -> Any:
     """The opencc converter and the characters it would change, both built once on first use.
 
     opencc-python-reimplemented is pure Python (about 0.5 ms for a 400-character appeal), so
