@@ -1,7 +1,6 @@
 from django.contrib import admin
-from django.http import JsonResponse
 from django.urls import path
-from django.views.defaults import page_not_found
+from django.views.i18n import set_language
 
 from massline.api import api
 from massline.core import views as core_views
@@ -13,13 +12,13 @@ admin.site.index_title = "管理后台"
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("care-mode/", core_views.care_mode, name="care_mode"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]
 
-
-def handler404(request, exception):
-    if request.path.startswith("/api/"):
-        body = {"code": "not_found", "message": "请求的地址不存在。", "field": None}
-        return JsonResponse(body, status=404, json_dumps_params={"ensure_ascii": False})
-    return page_not_found(request, exception)
+# People get the site's layout in Chinese; /api/ gets the API's JSON envelope.
+handler403 = core_views.forbidden
+handler404 = core_views.not_found
+handler500 = core_views.server_error
