@@ -31,6 +31,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/python scripts/typecheck.py
 	$(BIN)/massline makemigrations --check --dry-run
 
 test-sqlite: $(STAMP)
