@@ -156,6 +156,8 @@ API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30)
 SMS_PER_ADDRESS_PER_HOUR = env_int("SMS_PER_ADDRESS_PER_HOUR", 10)
 SMS_PER_HOUR = env_int("SMS_PER_HOUR", 1000)
 SMS_CHALLENGE_AFTER = env_int("SMS_CHALLENGE_AFTER", 3)
+# Looking an appeal up by tracking number + phone without logging in: misses per address/hour.
+LOOKUP_FAILURES_PER_HOUR = env_int("LOOKUP_FAILURES_PER_HOUR", 10)
 
 # HTTPS. Production defaults; each can be turned off for a deployment that really needs it.
 _SECURE = not DEV

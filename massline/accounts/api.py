@@ -1,4 +1,5 @@
 from datetime import datetime
+from typing import Literal
 
 from django.contrib.auth import authenticate, login, logout
 from django.middleware.csrf import get_token
@@ -11,16 +12,18 @@ from massline.accounts.auth import REQUIRED, viewer
 from massline.accounts.models import ApiToken
 from massline.accounts.throttle import client_ip, lockout_message, lockout_seconds
 from massline.core.errors import InvalidInput, NotAllowed, RateLimited
-from massline.core.validation import ERRORS, Input
+from massline.core.validation import ERRORS, LIMITED, Input
 from massline.orgs.models import Membership
 from massline.orgs.staff import is_staff_member
 
 router = Router(tags=["账户"])
-LIMITED = {**ERRORS, 429: ERRORS[400]}
 
 
 class PhoneIn(Input):
     phone: str = Field(max_length=20)
+    purpose: Literal["register", "reset"] = Field(
+        "register", description="register 注册 / reset 重设密码"
+    )
     challenge_token: str | None = Field(
         None, max_length=500, description="上次答复中 challenge.token（要求回答问题时）"
     )
@@ -32,6 +35,12 @@ class RegisterIn(Input):
     code: str = Field(max_length=10)
     real_name: str = Field(max_length=50)
     password: str = Field(max_length=128)
+
+
+class ResetIn(Input):
+    phone: str = Field(max_length=20)
+    code: str = Field(max_length=10)
+    password: str = Field(max_length=128, description="新密码")
 
 
 class LoginIn(Input):
@@ -120,6 +129,7 @@ def sms_code(request, payload: PhoneIn):
     `challenge_answer`."""
     services.send_code(
         payload.phone,
+        payload.purpose,
         client_ip=client_ip(request),
         challenge_token=payload.challenge_token,
         challenge_answer=payload.challenge_answer,
@@ -134,6 +144,13 @@ def register(request, payload: RegisterIn):
     )
     login(request, user, backend="massline.accounts.backends.PhoneOrUsernameBackend")
     return Status(201, _me(request, user))
+
+
+@router.post("password-reset", response={204: None, **ERRORS}, summary="短信验证码重设密码")
+def password_reset(request, payload: ResetIn):
+    """Ask for a code with `purpose: reset` first. Every session and token of the account ends."""
+    services.reset_password(payload.phone, payload.code, payload.password)
+    return Status(204, None)
 
 
 def _check_login(request, username: str, password: str):

@@ -1,7 +1,9 @@
-"""Resident registration by real name + phone, verified by an SMS code."""
+"""Resident registration by real name + phone, verified by an SMS code; password reset by code."""
 
 import secrets
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import TypeVar
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -12,7 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from massline.accounts.models import PhoneCode, User, hash_secret, phone_validator
+from massline.accounts.models import ApiToken, PhoneCode, User, hash_secret, phone_validator
 from massline.accounts.sms import send_sms
 from massline.core.audit import audit
 from massline.core.errors import ChallengeRequired, InvalidInput, RateLimited
@@ -24,6 +26,8 @@ WINDOW = timedelta(hours=1)
 CHALLENGE_TTL = 600
 CHALLENGE_SALT = "massline.accounts.sms-challenge"
 DIGITS = "零一二三四五六七八九十"
+PURPOSES = {"register": "注册", "reset": "重设密码"}
+T = TypeVar("T")
 
 
 def _check_phone(phone: str) -> str:
@@ -136,7 +140,7 @@ def send_code(
         raise ChallengeRequired(
             "该问题已用过，请回答新的问题。", challenge=new_challenge(), code="wrong_challenge"
         ) from None
-    send_sms(phone, f"【网上群众路线】您的验证码是{code}，10分钟内有效。")
+    send_sms(phone, f"【网上群众路线】您正在{PURPOSES[purpose]}，验证码{code}，10分钟内有效。")
 
 
 def check_password_strength(password: str, user: User) -> None:
@@ -146,18 +150,16 @@ def check_password_strength(password: str, user: User) -> None:
         raise InvalidInput("".join(exc.messages), field="password", code="weak_password") from None
 
 
-def register_resident(phone: str, code: str, real_name: str, password: str) -> User:
-    phone = _check_phone(phone)
-    real_name = (real_name or "").strip()
-    if not 2 <= len(real_name) <= 30:
-        raise InvalidInput("请填写真实姓名（2至30字）。", field="real_name", code="invalid")
-    check_password_strength(password, User(username=phone, phone=phone, real_name=real_name))
+def _with_code(phone: str, code: str, purpose: str, then: Callable[[datetime], T]) -> T:
+    """Check the newest pending code sent to `phone` for `purpose`; if right, mark it used and
+    run `then(now)` in the same transaction. A wrong guess is counted in a transaction of its
+    own, committed before the error is raised, so that no rollback forgets it."""
     now = timezone.now()
     wrong_left = None
     with transaction.atomic():
         pending = (
             PhoneCode.objects.select_for_update()
-            .filter(phone=phone, used_at__isnull=True, expires_at__gt=now)
+            .filter(phone=phone, purpose=purpose, used_at__isnull=True, expires_at__gt=now)
             .order_by("-created_at")
             .first()
         )
@@ -167,21 +169,72 @@ def register_resident(phone: str, code: str, real_name: str, password: str) -> U
             PhoneCode.objects.filter(pk=pending.pk).update(attempts=F("attempts") + 1)
             wrong_left = MAX_ATTEMPTS - pending.attempts - 1
         else:
-            if User.objects.filter(phone=phone).exists():
-                raise InvalidInput("该手机号已注册，请直接登录。", field="phone", code="taken")
+            result = then(now)
             pending.used_at = now
             pending.save(update_fields=["used_at"])
-            user = User(username=phone, phone=phone, real_name=real_name, phone_verified_at=now)
-            user.set_password(password)
-            user.save()
-            audit("account.registered", actor=user, target=user)
-    if wrong_left is not None:
-        # Raised after the block commits, so that the failed attempt stays counted.
-        if wrong_left <= 0:
+            return result
+    if wrong_left <= 0:
+        raise InvalidInput("验证码错误次数过多，已失效，请重新获取。", field="code", code="expired")
+    raise InvalidInput(f"验证码不正确，还可尝试 {wrong_left} 次。", field="code", code="wrong_code")
+
+
+def register_resident(phone: str, code: str, real_name: str, password: str) -> User:
+    phone = _check_phone(phone)
+    real_name = (real_name or "").strip()
+    if not 2 <= len(real_name) <= 30:
+        raise InvalidInput("请填写真实姓名（2至30字）。", field="real_name", code="invalid")
+    check_password_strength(password, User(username=phone, phone=phone, real_name=real_name))
+
+    def create(now: datetime) -> User:
+        if User.objects.filter(phone=phone).exists():
             raise InvalidInput(
-                "验证码错误次数过多，已失效，请重新获取。", field="code", code="expired"
+                "该手机号已注册，请直接登录；忘记或未设置密码请用短信验证码重设。",
+                field="phone",
+                code="taken",
             )
-        raise InvalidInput(
-            f"验证码不正确，还可尝试 {wrong_left} 次。", field="code", code="wrong_code"
-        )
-    return user
+        user = User(username=phone, phone=phone, real_name=real_name, phone_verified_at=now)
+        user.set_password(password)
+        user.save()
+        audit("account.registered", actor=user, target=user)
+        return user
+
+    return _with_code(phone, code, "register", create)
+
+
+def reset_password(phone: str, code: str, password: str) -> User:
+    """Set a new password with a code sent to the account's phone. Every session and API token
+    of the account stops working: whoever knew the old password is out."""
+    phone = _check_phone(phone)
+    user = User.objects.filter(phone=phone, is_active=True).first()
+    check_password_strength(password, user or User(username=phone, phone=phone))
+
+    def change(now: datetime) -> User:
+        if user is None:
+            raise InvalidInput("该手机号尚未注册。", field="phone", code="unknown_phone")
+        user.set_password(password)
+        user.phone_verified_at = user.phone_verified_at or now
+        user.save(update_fields=["password", "phone_verified_at"])
+        for token in ApiToken.objects.filter(user=user, revoked_at__isnull=True):
+            token.revoke(user)
+        audit("account.password_reset", actor=user, target=user)
+        return user
+
+    return _with_code(phone, code, "reset", change)
+
+
+def resident_for_phone(phone: str, real_name: str) -> User:
+    """The account a caller's appeal belongs to: found by phone, or opened without a password
+    (the caller sets one by SMS code to read and rate the appeal online)."""
+    phone = _check_phone(phone)
+    user = User.objects.filter(phone=phone).first()
+    if user is not None:
+        return user
+    try:
+        with transaction.atomic():
+            user = User(username=phone, phone=phone, real_name=real_name.strip()[:30])
+            user.set_unusable_password()
+            user.save()
+            audit("account.opened_for_caller", target=user)
+            return user
+    except IntegrityError:
+        return User.objects.get(phone=phone)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.db import models
 from pydantic import Field, field_validator
 
-from massline.appeals.models import OPEN_STATES, Kind, State, Verdict
+from massline.appeals.models import OPEN_STATES, Channel, Kind, State, Verdict
 from massline.core.validation import Input
 from massline.orgs.models import Role
 
@@ -34,6 +34,10 @@ class Action(models.TextChoices):
     SUPERVISE = "supervise", "督办"
     ESCALATE = "escalate", "超期升级"
     ATTACH = "attach", "上传附件"
+    REGISTER = "register", "代为登记"
+    WITHDRAW = "withdraw", "撤回"
+    SUPPLEMENT = "supplement", "补充说明"
+    OPINION = "opinion", "协办意见"
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,10 @@ RULES: dict[str, Rule] = {
     ),
     A.ESCALATE: Rule(ASSIGNED, (R.SYSTEM,), None),
     A.ATTACH: Rule(tuple(OPEN_STATES), (R.RESIDENT, R.HANDLER), None),
+    A.REGISTER: Rule((), (R.DISPATCHER,), S.SUBMITTED),
+    A.WITHDRAW: Rule((S.SUBMITTED, S.ACCEPTED), (R.RESIDENT,), S.WITHDRAWN),
+    A.SUPPLEMENT: Rule(tuple(OPEN_STATES), (R.RESIDENT,), None),
+    A.OPINION: Rule(ASSIGNED, (R.CO_HANDLER,), None),
 }
 
 TABLE: dict[tuple[str, str, str], str] = {
@@ -79,8 +87,9 @@ TABLE: dict[tuple[str, str, str], str] = {
 }
 """(state, action, role) → the state after the action."""
 
-MERGED_BLOCKS = frozenset({A.DISPATCH, A.MERGE, A.TRANSFER})
-"""A merged appeal follows its primary: it is not dispatched, transferred or merged on its own."""
+MERGED_BLOCKS = frozenset({A.DISPATCH, A.MERGE, A.TRANSFER, A.SUPPLEMENT})
+"""A merged appeal follows its primary: it is not dispatched, transferred or merged on its own,
+and more information goes to the primary, where the department reads it."""
 
 REJECT_REASONS = {
     "duplicate": "重复诉求",
@@ -100,6 +109,7 @@ def allowed(state: str, roles: set[str] | frozenset[str], merged: bool = False) 
 
 PHONE = re.compile(r"(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)")
 """A mainland mobile number, or a landline with its area code (and an extension)."""
+MOBILE = re.compile(r"1[3-9]\d{9}")
 
 
 class AppealIn(Input):
@@ -143,6 +153,35 @@ class AppealIn(Input):
     def _phone(cls, value: str) -> str:
         if value and not PHONE.fullmatch(value):
             raise ValueError("联系电话须为11位手机号或带区号的固定电话")
+        return value
+
+
+class RegisterIn(AppealIn):
+    """An appeal a dispatcher takes down for a caller, letter writer or visitor."""
+
+    channel: Channel = Field(description="来源渠道：12345热线、微信、信件、来访")
+    contact_name: str = Field(max_length=50, description="来电（来信、来访）群众姓名")
+    contact_phone: str = Field(max_length=20, description="群众手机号：凭此号码登录查看、评价")
+
+    @field_validator("channel")
+    @classmethod
+    def _not_web(cls, value: str) -> str:
+        if value == Channel.WEB:
+            raise ValueError("网站留言由群众本人提交，代为登记请选择热线、微信、信件或来访")
+        return value
+
+    @field_validator("contact_name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        if not value:
+            raise ValueError("请填写群众姓名")
+        return value
+
+    @field_validator("contact_phone")
+    @classmethod
+    def _mobile(cls, value: str) -> str:
+        if not MOBILE.fullmatch(value):
+            raise ValueError("群众手机号须为11位手机号，群众凭此号码查看和评价")
         return value
 
 
@@ -198,3 +237,17 @@ class DecisionIn(Versioned):
 
 class SuperviseIn(Versioned):
     note: str
+
+
+class TextIn(Versioned):
+    text: str = Field(description="内容，5–2000字")
+
+    @field_validator("text")
+    @classmethod
+    def _text(cls, value: str) -> str:
+        value = value.strip()
+        if len(value) < 5:
+            raise ValueError("内容至少5个字")
+        if len(value) > 2000:
+            raise ValueError("内容不能超过2000字")
+        return value

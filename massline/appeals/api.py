@@ -7,14 +7,15 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from massline.accounts.auth import REQUIRED, viewer
+from massline.accounts.throttle import client_ip
 from massline.appeals import presenters, workflow
-from massline.appeals.actions import Action, AppealIn
+from massline.appeals.actions import Action, AppealIn, RegisterIn
 from massline.appeals.models import Appeal, Attachment, Category, Kind, State
 from massline.appeals.permissions import policy
 from massline.appeals.selectors import AppealFilters, appeal_detail, appeal_list
-from massline.appeals.services import attach_file, submit_appeal
+from massline.appeals.services import attach_file, lookup_appeal, register_appeal, submit_appeal
 from massline.core.errors import NotFound
-from massline.core.validation import ERRORS
+from massline.core.validation import ERRORS, LIMITED, Input
 
 router = Router(tags=["诉求"])
 
@@ -116,6 +117,38 @@ def submit(request, payload: AppealIn, idempotency_key: str | None = Header(None
     if not created:
         return Status(200, _detail(request.auth, appeal.tracking_no))
     return Status(201, presenters.detail(request.auth, appeal))
+
+
+@router.post(
+    "appeals/on-behalf",
+    auth=REQUIRED,
+    response={201: AppealDetailOut, 200: AppealDetailOut, **ERRORS},
+    summary="代群众登记诉求（热线、微信、信件、来访）",
+)
+def register(
+    request, payload: RegisterIn, idempotency_key: str | None = Header(None, max_length=80)
+):
+    """For dispatchers. The appeal belongs to the resident whose mobile number is given (their
+    account is opened if they have none): they set a password by SMS code to read and rate it."""
+    appeal, created = register_appeal(request.auth, payload, idempotency_key=idempotency_key)
+    if not created:
+        return Status(200, _detail(request.auth, appeal.tracking_no))
+    return Status(201, presenters.detail(request.auth, appeal))
+
+
+class LookupIn(Input):
+    tracking_no: str = Field(max_length=24, description="诉求编号")
+    phone: str = Field(max_length=20, description="提交诉求时的手机号或联系电话")
+
+
+@router.post(
+    "appeals/lookup", response={200: AppealDetailOut, **LIMITED}, summary="凭编号和手机号查询"
+)
+def lookup(request, payload: LookupIn):
+    """Without logging in; the appeal is shown masked, as the public board shows appeals.
+    Misses are limited per client address (429 after LOOKUP_FAILURES_PER_HOUR in an hour)."""
+    appeal = lookup_appeal(payload.tracking_no, payload.phone, client_ip(request))
+    return presenters.detail(viewer(request), appeal, looked_up=True)
 
 
 @router.get("appeals", response={200: Page, **ERRORS}, summary="诉求列表与搜索")

@@ -26,6 +26,17 @@ class State(models.TextChoices):
     REJECTED = "rejected", "不予受理"
     RETURNED = "returned", "已退回"
     REOPENED = "reopened", "重办"
+    WITHDRAWN = "withdrawn", "已撤回"
+
+
+class Channel(models.TextChoices):
+    """How an appeal reached the platform; all but the website are registered by a dispatcher."""
+
+    WEB = "web", "网站"
+    HOTLINE = "hotline", "12345热线"
+    WECHAT = "wechat", "微信"
+    LETTER = "letter", "信件"
+    VISIT = "visit", "来访"
 
 
 OPEN_STATES = (
@@ -94,7 +105,7 @@ class AppealQuerySet(models.QuerySet):
         )
 
 
-NOT_PUBLISHED = (State.SUBMITTED, State.REJECTED)
+NOT_PUBLISHED = (State.SUBMITTED, State.REJECTED, State.WITHDRAWN)
 
 
 class Appeal(models.Model):
@@ -112,6 +123,16 @@ class Appeal(models.Model):
     contact_phone = models.CharField("联系电话", max_length=20, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="appeals"
+    )
+    channel = models.CharField("来源渠道", max_length=12, choices=Channel.choices, default="web")
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="代为登记人",
+        help_text="电话、信件、来访等由派单中心代群众登记的工作人员",
     )
     idempotency_key = models.CharField(max_length=80, null=True, blank=True, editable=False)
 

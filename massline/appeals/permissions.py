@@ -88,11 +88,23 @@ class Policy:
 
     def acting_org(self, appeal, role: str) -> Org | None:
         """The org on whose behalf the user takes an action in `role`."""
+        if role == Role.CO_HANDLER:
+            return self.co_handling_org(appeal)
         for m in self.memberships:
             if m.role != role:
                 continue
             if role != Role.HANDLER or _under(appeal.lead_org, m.org):
                 return m.org
+        return None
+
+    def co_handling_org(self, appeal) -> Org | None:
+        """The co-handling org the user works for on this appeal, if any."""
+        co_orgs = list(appeal.co_orgs.all())
+        for m in self.memberships:
+            if m.role == Role.HANDLER:
+                for org in co_orgs:
+                    if _under(org, m.org):
+                        return org
         return None
 
     def can_dispatch_to(self, org: Org) -> bool:

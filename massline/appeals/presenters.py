@@ -61,10 +61,13 @@ def _original_for(rules: Policy, a: Appeal) -> bool:
     return True
 
 
-def detail(user, a: Appeal) -> dict:
-    """The detail of an appeal whose relations are loaded (`appeal_detail`, or a new one)."""
+def detail(user, a: Appeal, *, looked_up: bool = False) -> dict:
+    """The detail of an appeal whose relations are loaded (`appeal_detail`, or a new one).
+
+    `looked_up`: found by tracking number and phone without logging in, and shown as the
+    public would read it (masked, public events only) even when it is not public."""
     rules = policy(user)
-    if not rules.can_see(a):
+    if not (looked_up or rules.can_see(a)):
         raise NotFound("诉求不存在。", field="tracking_no")
     roles = rules.roles(a)
     staff = rules.sees_as_staff(a)

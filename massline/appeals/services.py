@@ -4,7 +4,7 @@ import fcntl
 import threading
 import uuid
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -12,13 +12,25 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from massline.accounts.services import resident_for_phone
 from massline.appeals import events, uploads
-from massline.appeals.actions import Action, AppealIn
-from massline.appeals.models import Appeal, AppealEvent, Attachment, Category, DailyCounter
+from massline.appeals.actions import Action, AppealIn, RegisterIn
+from massline.appeals.models import (
+    Appeal,
+    AppealEvent,
+    Attachment,
+    Category,
+    Channel,
+    DailyCounter,
+)
+from massline.appeals.permissions import policy
 from massline.appeals.privacy import index_appeal
+from massline.appeals.selectors import appeal_detail
 from massline.appeals.workflow import transition
+from massline.core.audit import audit
 from massline.core.cache import ProcessCache
-from massline.core.errors import InvalidInput
+from massline.core.errors import InvalidInput, NotAllowed, NotFound, RateLimited
+from massline.core.models import AuditEvent
 from massline.orgs.models import Org, OrgKind, Region, Role
 
 _WRITER = threading.Lock()
@@ -102,6 +114,51 @@ def submit_appeal(
     """Create the appeal and its first event; a repeated idempotency key returns the first one.
 
     Returns (appeal, created)."""
+    return _intake(user, data, idempotency_key=idempotency_key, now=now)
+
+
+def register_appeal(
+    dispatcher,
+    data: RegisterIn,
+    *,
+    idempotency_key: str | None = None,
+    now: datetime | None = None,
+) -> tuple[Appeal, bool]:
+    """A dispatcher takes down an appeal by phone, WeChat, letter or visit for a resident.
+
+    The appeal belongs to the resident's account (found by phone, or opened for them), so they
+    read and rate it online once they set a password by SMS code; the dispatcher is recorded
+    as who registered it. Returns (appeal, created)."""
+    rules = policy(dispatcher)
+    if Role.DISPATCHER not in {m.role for m in rules.memberships} and not rules.is_admin:
+        raise NotAllowed(f"只有派单中心工作人员可以{Action.REGISTER.label}诉求。")
+    _, _, hub = _places(data)
+    if not rules.can_dispatch_to(hub):
+        raise InvalidInput(
+            f"该地区由{hub.name}受理，不在您的受理范围内。",
+            field="region_code",
+            code="out_of_scope",
+        )
+    resident = resident_for_phone(data.contact_phone, data.contact_name)
+    return _intake(
+        resident,
+        data,
+        idempotency_key=idempotency_key,
+        now=now,
+        registered_by=dispatcher,
+        channel=data.channel,
+    )
+
+
+def _intake(
+    user,
+    data: AppealIn,
+    *,
+    idempotency_key: str | None,
+    now: datetime | None,
+    registered_by=None,
+    channel: str = Channel.WEB,
+) -> tuple[Appeal, bool]:
     if idempotency_key is not None:
         idempotency_key = idempotency_key.strip() or None
         if idempotency_key and (existing := _submitted_before(user, idempotency_key)):
@@ -119,14 +176,32 @@ def submit_appeal(
         contact_name=data.contact_name or user.real_name,
         contact_phone=data.contact_phone or user.phone or "",
         submitted_by=user,
+        channel=channel,
+        registered_by=registered_by,
         idempotency_key=idempotency_key,
         hub=hub,
         created_at=now,
     )
     index_appeal(appeal)
-    event = events.new(
-        appeal, Action.SUBMIT, actor=user, role=Role.RESIDENT, now=now, note=f"已提交至{hub.name}"
-    )
+    if registered_by is None:
+        event = events.new(
+            appeal,
+            Action.SUBMIT,
+            actor=user,
+            role=Role.RESIDENT,
+            now=now,
+            note=f"已提交至{hub.name}",
+        )
+    else:
+        event = events.new(
+            appeal,
+            Action.REGISTER,
+            actor=registered_by,
+            role=Role.DISPATCHER,
+            now=now,
+            note=f"经{Channel(channel).label}反映，已由{hub.name}登记",
+            org=policy(registered_by).acting_org(appeal, Role.DISPATCHER),
+        )
     with sqlite_writer():
         appeal.tracking_no = next_tracking_no(now)
     try:
@@ -139,6 +214,38 @@ def submit_appeal(
         raise
     _known_relations(appeal, events=[event])
     return appeal, True
+
+
+def lookup_appeal(
+    tracking_no: str, phone: str, client_ip: str, *, now: datetime | None = None
+) -> Appeal:
+    """An appeal found by its tracking number and the resident's phone, without logging in.
+
+    Each miss is audited in a transaction of its own and counted per client address: after
+    LOOKUP_FAILURES_PER_HOUR misses within the hour the answer is 429, so numbers cannot be
+    tried in bulk. The caller shows the appeal masked, as on the public board."""
+    now = now or timezone.now()
+    limit = settings.LOOKUP_FAILURES_PER_HOUR
+    misses = AuditEvent.objects.filter(
+        action="appeal.lookup_failed",
+        created_at__gt=now - timedelta(hours=1),
+        data__client_ip=client_ip,
+    )
+    if misses.count() >= limit:
+        raise RateLimited(
+            f"查询失败已达每小时{limit}次，请一小时后再试。", code="rate_limited", retry_after=3600
+        )
+    appeal = appeal_detail(tracking_no.strip())
+    phone = phone.strip()
+    if (
+        appeal is None
+        or not phone
+        or phone not in (appeal.contact_phone, appeal.submitted_by.phone)
+    ):
+        with transaction.atomic():
+            audit("appeal.lookup_failed", client_ip=client_ip, tracking_no=tracking_no[:24])
+        raise NotFound("编号或手机号不正确，请核对后再查。", field="tracking_no")
+    return appeal
 
 
 def _submitted_before(user, idempotency_key: str) -> Appeal | None:

@@ -35,6 +35,7 @@ from massline.appeals.actions import (
     ReplyIn,
     Rule,
     SuperviseIn,
+    TextIn,
     Versioned,
 )
 from massline.appeals.models import Appeal, AppealEvent, ExtensionRequest, Rating, State, Verdict
@@ -311,11 +312,26 @@ def do_reply(
         text = _require_text(text, "text", "答复内容", 5000, min_len=REPLY_MIN_CHARS)
         org = t.appeal.lead_org
         _apply_reply(t.appeal, text, org, t.now)
-        t.record(note=text, internal_note=internal_note, org=org)
+        consulted = _consulted(t.appeal)
+        t.record(
+            note=text,
+            internal_note=internal_note,
+            org=org,
+            data={"consulted": consulted} if consulted else None,
+        )
         merged = Appeal.objects.select_for_update().filter(merged_into=t.appeal, state=S.ACCEPTED)
         for other in merged:
             _follow_reply(t, other, t.appeal)
     return t.appeal
+
+
+def _consulted(appeal: Appeal) -> list[str]:
+    """Names of the co-handling orgs whose opinion arrived in this round, in order."""
+    since = appeal.reply_clock_from or appeal.assigned_at
+    opinions = appeal.events.filter(action=Action.OPINION).select_related("actor_org")
+    if since is not None:
+        opinions = opinions.filter(created_at__gte=since)
+    return list(dict.fromkeys(e.actor_org.name for e in opinions if e.actor_org))
 
 
 def do_close(
@@ -533,6 +549,51 @@ def do_supervise(
     return t.appeal
 
 
+def do_withdraw(
+    appeal_id: int,
+    actor,
+    *,
+    note: str = "",
+    version: int | None = None,
+    now: datetime | None = None,
+) -> Appeal:
+    """The resident takes the appeal back before any department has it."""
+    with transition(Action.WITHDRAW, appeal_id, actor, version=version, now=now) as t:
+        t.appeal.closed_at = t.now
+        t.record(note=note.strip())
+    return t.appeal
+
+
+def do_supplement(
+    appeal_id: int,
+    actor,
+    *,
+    text: str,
+    version: int | None = None,
+    now: datetime | None = None,
+) -> Appeal:
+    """More information from the resident while the appeal is open; the timeline carries it."""
+    with transition(Action.SUPPLEMENT, appeal_id, actor, version=version, now=now) as t:
+        t.record(note=text)
+    return t.appeal
+
+
+def do_opinion(
+    appeal_id: int,
+    actor,
+    *,
+    text: str,
+    version: int | None = None,
+    now: datetime | None = None,
+) -> Appeal:
+    """A co-handling department's opinion to the lead department (internal to staff)."""
+    with transition(Action.OPINION, appeal_id, actor, version=version, now=now) as t:
+        org = t.org
+        name = org.name if org else "协办单位"
+        t.record(note=f"{name}已提交协办意见", internal_note=text)
+    return t.appeal
+
+
 def escalate_severely_overdue(now: datetime | None = None) -> int:
     """Put every severely overdue open appeal under supervision, by the platform. Idempotent."""
     now = now or timezone.now()
@@ -592,6 +653,9 @@ REGISTRY: dict[str, ActionSpec] = {
         _spec(Action.REQUEST_EXTENSION, ExtensionIn, do_request_extension, "extension"),
         _spec(Action.DECIDE_EXTENSION, DecisionIn, do_decide_extension, "extension/decision"),
         _spec(Action.SUPERVISE, SuperviseIn, do_supervise),
+        _spec(Action.WITHDRAW, NoteIn, do_withdraw, summary="撤回（派单前）"),
+        _spec(Action.SUPPLEMENT, TextIn, do_supplement, summary="补充说明"),
+        _spec(Action.OPINION, TextIn, do_opinion, summary="协办单位提交意见"),
     )
 }
 """Every action a person takes on an existing appeal. Submission (`services.submit_appeal`),

@@ -23,6 +23,8 @@ class ErrorOut(Schema):
 
 
 ERRORS = {code: ErrorOut for code in (400, 401, 403, 404, 409, 422)}
+LIMITED = {**ERRORS, 429: ErrorOut}
+"""The answers of an endpoint that also refuses with 429 when a limit is reached."""
 
 
 class Input(Schema):

@@ -498,6 +498,8 @@ class Planner:
         line._add(start, "submit")
         extension: dict = {}
         for spec in scenario.steps:
+            if spec.get("org") == "co" and not plan.co:
+                continue
             if "chance" in spec and not self._happens(spec["chance"]):
                 continue
             step = self._moment(line, spec, self._arguments(plan, spec, extension), extension)
@@ -514,9 +516,11 @@ class Planner:
     def _arguments(self, plan: Plan, spec: dict, extension: dict) -> dict:
         """A step's arguments, drawn before its moment (a reply's text comes after it)."""
         rng, action = self.rng, spec["action"]
-        kwargs = {key: spec[key] for key in ("reason", "note", "approve") if key in spec}
+        kwargs = {key: spec[key] for key in ("reason", "note", "approve", "text") if key in spec}
         if "org" in spec:
-            kwargs["org"] = plan.wrong if spec["org"] == "wrong" else plan.lead
+            kwargs["org"] = {"wrong": plan.wrong, "co": (plan.co or [None])[0]}.get(
+                spec["org"], plan.lead
+            )
         if action in ("dispatch", "transfer"):
             kwargs["co"] = plan.co if kwargs["org"] is plan.lead else []
         if action == "request_extension":
@@ -749,7 +753,7 @@ class Replay:
     def actor(self, plan: Plan, role: str, org: Org | None) -> User:
         if role == Role.DISPATCHER:
             return self.people.dispatcher(plan.hub)
-        if role == Role.HANDLER:
+        if role in (Role.HANDLER, Role.CO_HANDLER):
             return self.people.handler(org)
         if role == Role.RESIDENT:
             return plan.resident

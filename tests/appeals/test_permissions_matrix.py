@@ -33,29 +33,54 @@ WHO_MAY_EVER = {
     A.REQUEST_EXTENSION: {"handler"},
     A.DECIDE_EXTENSION: {"dispatcher"},
     A.SUPERVISE: {"leader"},
+    A.WITHDRAW: {"resident"},
+    A.SUPPLEMENT: {"resident"},
+    A.OPINION: {"co_handler"},
 }
 """DESIGN.md's roles: the hub's dispatchers accept, reject, dispatch, transfer, merge, decide
 extensions and close; the lead department's handlers sign, return, reply and ask for more
-time; the resident rates; leaders supervise and reopen, as dispatchers may."""
+time; the resident rates, adds information while the appeal is open and withdraws it before
+it is dispatched; co-handling departments give their opinion to the lead; leaders supervise
+and reopen, as dispatchers may."""
 
 ALLOWED = {
-    S.SUBMITTED: {"dispatcher": {A.ACCEPT, A.REJECT, A.MERGE}},
-    S.ACCEPTED: {"dispatcher": {A.REJECT, A.DISPATCH, A.MERGE}, "leader": {A.SUPERVISE}},
+    S.SUBMITTED: {
+        "dispatcher": {A.ACCEPT, A.REJECT, A.MERGE},
+        "resident": {A.WITHDRAW, A.SUPPLEMENT},
+    },
+    S.ACCEPTED: {
+        "dispatcher": {A.REJECT, A.DISPATCH, A.MERGE},
+        "leader": {A.SUPERVISE},
+        "resident": {A.WITHDRAW, A.SUPPLEMENT},
+    },
     S.ASSIGNED: {
         "dispatcher": {A.TRANSFER, A.DECIDE_EXTENSION},
         "handler": {A.SIGN, A.RETURN},
+        "co_handler": {A.OPINION},
         "leader": {A.SUPERVISE},
+        "resident": {A.SUPPLEMENT},
     },
     S.IN_PROGRESS: {
         "dispatcher": {A.TRANSFER, A.DECIDE_EXTENSION},
         "handler": {A.RETURN, A.REPLY, A.REQUEST_EXTENSION},
+        "co_handler": {A.OPINION},
         "leader": {A.SUPERVISE},
+        "resident": {A.SUPPLEMENT},
     },
     S.REPLIED: {"dispatcher": {A.CLOSE, A.REOPEN}, "resident": {A.RATE}, "leader": {A.REOPEN}},
     S.CLOSED: {"dispatcher": {A.REOPEN}, "leader": {A.REOPEN}},
     S.REJECTED: {},
-    S.RETURNED: {"dispatcher": {A.DISPATCH}, "leader": {A.SUPERVISE}},
-    S.REOPENED: {"dispatcher": {A.DISPATCH}, "leader": {A.SUPERVISE}},
+    S.RETURNED: {
+        "dispatcher": {A.DISPATCH},
+        "leader": {A.SUPERVISE},
+        "resident": {A.SUPPLEMENT},
+    },
+    S.REOPENED: {
+        "dispatcher": {A.DISPATCH},
+        "leader": {A.SUPERVISE},
+        "resident": {A.SUPPLEMENT},
+    },
+    S.WITHDRAWN: {},
 }
 
 ALLOWED_BUT_NOT_NOW = {
@@ -77,8 +102,8 @@ PERSONAS = {
     "macheng_dispatcher": None,
     "transport_handler": None,
 }
-OFF_THE_BOARD = {S.SUBMITTED, S.REJECTED}
-NOT_YET_DISPATCHED = {S.SUBMITTED, S.ACCEPTED, S.REJECTED}
+OFF_THE_BOARD = {S.SUBMITTED, S.REJECTED, S.WITHDRAWN}
+NOT_YET_DISPATCHED = {S.SUBMITTED, S.ACCEPTED, S.REJECTED, S.WITHDRAWN}
 
 
 def role_of(persona: str, state: str) -> str | None:
@@ -115,6 +140,7 @@ def bring_to(state, people, orgs) -> Appeal:
         S.SUBMITTED: [],
         S.ACCEPTED: [(A.ACCEPT, d, {})],
         S.REJECTED: [(A.REJECT, d, {"reason": "no_content"})],
+        S.WITHDRAWN: [(A.WITHDRAW, people.resident, {"note": "问题已自行解决"})],
         S.ASSIGNED: [S.ACCEPTED, (A.DISPATCH, d, dispatch)],
         S.IN_PROGRESS: [S.ASSIGNED, (A.SIGN, h, {})],
         S.RETURNED: [S.ASSIGNED, (A.RETURN, h, {"reason": "不属本单位职责"})],
@@ -158,6 +184,9 @@ def payload(action, orgs, primary: str):
         A.REQUEST_EXTENSION: {"days": 3, "reason": "需采购配件"},
         A.DECIDE_EXTENSION: {"approve": True},
         A.SUPERVISE: {"note": "请加快办理"},
+        A.WITHDRAW: {},
+        A.SUPPLEMENT: {"text": "补充：不亮的是编号HZ-0231至HZ-0235的路灯。"},
+        A.OPINION: {"text": "路灯线路属城管维护，环保局无意见。"},
     }[action]
 
 
@@ -220,6 +249,12 @@ HTTP_SAMPLE = [
     (S.RETURNED, A.SUPERVISE, "leader"),
     (S.REJECTED, A.DISPATCH, "admin"),
     (S.REOPENED, A.MERGE, "county_dispatcher"),
+    (S.ACCEPTED, A.WITHDRAW, "resident"),
+    (S.ASSIGNED, A.WITHDRAW, "resident"),
+    (S.IN_PROGRESS, A.SUPPLEMENT, "resident"),
+    (S.CLOSED, A.SUPPLEMENT, "resident"),
+    (S.IN_PROGRESS, A.OPINION, "env_handler"),
+    (S.IN_PROGRESS, A.OPINION, "handler"),
 ]
 
 
