@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "massline.orgs",
     "massline.appeals",
     "massline.demo",
+    "massline.residents",
+    "massline.office",
 ]
 
 MIDDLEWARE = [

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.views.i18n import set_language
 
 from massline.api import api
@@ -16,6 +16,8 @@ urlpatterns = [
     path("care-mode/", core_views.care_mode, name="care_mode"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("office/", include("massline.office.urls")),
+    path("", include("massline.residents.urls")),
 ]
 
 # People get the site's layout in Chinese; /api/ gets the API's JSON envelope.
