@@ -29,6 +29,9 @@ class Deadline(Schema):
     reply_due_at: datetime | None
     status: str
     label: str
+    days_left: int | None = Field(
+        None, description="距答复期限的剩余工作日；超期为负数（超期工作日数）；未计时为空"
+    )
 
 
 class AppealOut(Schema):

@@ -1,5 +1,6 @@
 """Time limits of an appeal in working days, and where it stands against them."""
 
+import math
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -149,3 +150,14 @@ def standing(appeal: Appeal, now: datetime, policy: DeadlinePolicy | None = None
     else:
         status = "normal"
     return Standing(status, Standing.LABELS[status], round(used, 3))
+
+
+def days_left(appeal: Appeal, now: datetime) -> int | None:
+    """Working days left before the reply is due (0 on the last day), or, once late, minus the
+    working days it is overdue (at least one); None when no reply clock runs."""
+    if appeal.reply_due_at is None or appeal.state not in OPEN_STATES:
+        return None
+    cal = get_calendar()
+    if now <= appeal.reply_due_at:
+        return math.floor(cal.working_days_between(now, appeal.reply_due_at))
+    return -max(1, math.ceil(cal.working_days_between(appeal.reply_due_at, now)))

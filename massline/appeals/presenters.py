@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from massline.appeals import workflow
 from massline.appeals.actions import Action, allowed
-from massline.appeals.deadlines import policies, standing
+from massline.appeals.deadlines import days_left, policies, standing
 from massline.appeals.models import Appeal, Attachment, Verdict
 from massline.appeals.permissions import Policy, policy
 from massline.appeals.privacy import masker
@@ -47,6 +47,7 @@ def summary(a: Appeal, now: datetime, show, deadline_policy=None) -> dict:
             "reply_due_at": local(a.reply_due_at),
             "status": st.status,
             "label": st.label,
+            "days_left": days_left(a, now),
         },
     }
 

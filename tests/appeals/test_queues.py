@@ -100,3 +100,16 @@ def test_a_queue_page_takes_the_same_queries_for_two_rows_or_twenty(people, orgs
     many, m = queries()
     assert (n, m) == (2, 20)
     assert many == few
+
+
+def test_the_deadline_says_how_many_working_days_are_left_or_late(people, orgs, api):
+    now = timezone.now()
+    fresh = _working(people, orgs, now=now)
+    old = _working(people, orgs, now=now - timedelta(days=60), title="两个月前的路灯")
+    fresh_view = api(people.handler).get(f"/api/v1/appeals/{fresh.tracking_no}").json()
+    old_view = api(people.handler).get(f"/api/v1/appeals/{old.tracking_no}").json()
+    assert fresh_view["deadline"]["days_left"] >= 5
+    assert old_view["deadline"]["days_left"] <= -10
+    submitted = _new(people)
+    view = api(people.resident).get(f"/api/v1/appeals/{submitted.tracking_no}").json()
+    assert view["deadline"]["days_left"] is None
