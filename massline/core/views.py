@@ -1,6 +1,12 @@
 from django.conf import settings
 from django.db import connection
-from django.http import HttpResponseRedirect, HttpResponseServerError, JsonResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    HttpResponseServerError,
+    JsonResponse,
+)
 from django.shortcuts import render
 from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -11,19 +17,19 @@ from massline.core.context_processors import CARE_COOKIE
 
 
 @require_GET
-def home(request):
+def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html")
 
 
 @require_GET
-def healthz(request):
+def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok", "database": connection.vendor})
 
 
-def _safe_next(request) -> str:
-    target = request.POST.get("next") or request.headers.get("referer") or "/"
+def _safe_next(request: HttpRequest) -> str:
+    target: str = request.POST.get("next") or request.headers.get("referer") or "/"
     if url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
@@ -32,7 +38,7 @@ def _safe_next(request) -> str:
 
 
 @require_POST
-def care_mode(request):
+def care_mode(request: HttpRequest) -> HttpResponse:
     """关怀模式 on or off for this browser (a cookie the layout reads); the form names the state
     it asks for, so a repeated post does not flip it back."""
     response = HttpResponseRedirect(_safe_next(request))
@@ -52,20 +58,20 @@ def care_mode(request):
 # Error pages: the layout in Chinese for people, the API's JSON envelope under /api/.
 
 
-def _api_error(request, status: int, code: str, message: str):
+def _api_error(request: HttpRequest, status: int, code: str, message: str) -> JsonResponse | None:
     if request.path.startswith("/api/"):
         body = {"code": code, "message": message, "field": None}
         return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
     return None
 
 
-def not_found(request, exception):
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     return _api_error(request, 404, "not_found", "请求的地址不存在。") or page_not_found(
         request, exception
     )
 
 
-def forbidden(request, exception):
+def forbidden(request: HttpRequest, exception: Exception) -> HttpResponse:
     return _api_error(request, 403, "forbidden", "没有权限执行此操作。") or permission_denied(
         request, exception
     )
@@ -77,7 +83,7 @@ FALLBACK_500 = (
 )
 
 
-def server_error(request):
+def server_error(request: HttpRequest) -> HttpResponse:
     """Renders 500.html without the request's context (no session, no user, no database);
     if even that fails, a few lines of fixed HTML."""
     json = _api_error(request, 500, "server_error", "服务器内部错误，请稍后再试。")

@@ -1,5 +1,8 @@
 """Tags of the layout: nav links that appear once their page exists, the deadline badge."""
 
+from datetime import datetime
+from typing import Any
+
 from django import template
 from django.urls import NoReverseMatch, reverse
 
@@ -7,7 +10,7 @@ register = template.Library()
 
 
 @register.simple_tag
-def url_or_empty(view_name, *args, **kwargs) -> str:
+def url_or_empty(view_name: str, *args: Any, **kwargs: Any) -> str:
     """`{% url_or_empty "residents:board" as board %}`: the address, or "" while no such page
     is routed (the layout links only to pages that exist)."""
     try:
@@ -17,7 +20,9 @@ def url_or_empty(view_name, *args, **kwargs) -> str:
 
 
 @register.inclusion_tag("core/partials/nav_link.html", takes_context=True)
-def nav_link(context, view_name, label, exact=False):
+def nav_link(
+    context: template.Context, view_name: str, label: str, exact: bool = False
+) -> dict[str, object]:
     """`{% nav_link "residents:board" _("公开留言") %}`: an <li> with the link, marked
     aria-current="page" on that page (and below it, unless exact); nothing while unrouted."""
     url = url_or_empty(view_name)
@@ -30,7 +35,9 @@ def nav_link(context, view_name, label, exact=False):
 
 
 @register.inclusion_tag("core/partials/deadline_badge.html")
-def deadline_badge(status, days=None, due=None):
+def deadline_badge(
+    status: str | None, days: int | None = None, due: datetime | None = None
+) -> dict[str, object]:
     """`{% deadline_badge standing.status days=n due=appeal.reply_due_at %}`. status is
     deadlines.Standing.status (none, normal, warning, overdue, severe); days is the number of
     working days left (normal, warning) or of days overdue (overdue, severe); due, a datetime."""
