@@ -184,24 +184,13 @@ def _intake(
     )
     index_appeal(appeal)
     if registered_by is None:
-        event = events.new(
-            appeal,
-            Action.SUBMIT,
-            actor=user,
-            role=Role.RESIDENT,
-            now=now,
-            note=f"已提交至{hub.name}",
-        )
+        first = dict(action=Action.SUBMIT, actor=user, role=Role.RESIDENT, org=None)
+        note = f"已提交至{hub.name}"
     else:
-        event = events.new(
-            appeal,
-            Action.REGISTER,
-            actor=registered_by,
-            role=Role.DISPATCHER,
-            now=now,
-            note=f"经{Channel(channel).label}反映，已由{hub.name}登记",
-            org=policy(registered_by).acting_org(appeal, Role.DISPATCHER),
-        )
+        org = policy(registered_by).acting_org(appeal, Role.DISPATCHER)
+        first = dict(action=Action.REGISTER, actor=registered_by, role=Role.DISPATCHER, org=org)
+        note = f"经{Channel(channel).label}反映，已由{hub.name}登记"
+    event = events.new(appeal, now=now, note=note, **first)
     with sqlite_writer():
         appeal.tracking_no = next_tracking_no(now)
     try:
