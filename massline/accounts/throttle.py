@@ -1,21 +1,30 @@
 """Who is asking (client address behind trusted proxies) and the answer to a locked-out login."""
 
+import ipaddress
 import math
 
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 
+UNKNOWN_ADDRESS = "0.0.0.0"
+"""Stands for a request without a usable peer address (an internal request, a test's
+force_login): a valid address, since PostgreSQL stores lockout addresses as `inet`."""
+
 
 def client_ip(request) -> str:
     """The peer address, or with TRUSTED_PROXY_COUNT proxies in front the address the outermost
     trusted proxy saw (X-Forwarded-For entries further left are the client's to invent)."""
+    found = request.META.get("REMOTE_ADDR", "")
     count = settings.TRUSTED_PROXY_COUNT
     if count > 0:
         hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
         hops = [h for h in hops if h]
         if len(hops) >= count:
-            return hops[-count]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+            found = hops[-count]
+    try:
+        return str(ipaddress.ip_address(found))
+    except ValueError:
+        return UNKNOWN_ADDRESS
 
 
 def login_name(request, credentials) -> str:
