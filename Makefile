@@ -10,7 +10,7 @@ PROVINCES ?= 420000
 # Development mode (plain HTTP, development key) for the demo, lint and tests; see docs/SECURITY.md.
 export MASSLINE_DEV ?= 1
 
-.PHONY: demo test test-sqlite test-postgres lint bench venv regions assets clean
+.PHONY: demo test test-sqlite test-postgres lint bench bench-analysis venv regions assets clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -50,11 +50,19 @@ test-postgres: $(STAMP)
 
 test: lint test-sqlite test-postgres
 
-bench: $(STAMP)
+bench: bench-analysis
 	$(BIN)/python bench/intake.py
-	$(BIN)/python bench/classify.py
+	$(BIN)/python bench/search.py
 	$(BIN)/python bench/pipeline.py
+
+# Every figure of the analysis engine beside its reference, in one run (reads ../shared/data).
+bench-analysis: $(STAMP)
+	$(BIN)/python bench/classify.py
+	$(BIN)/python bench/places.py
 	$(BIN)/python bench/topics.py
+	$(BIN)/python bench/duplicates.py
+	$(BIN)/python bench/replies.py
+	$(BIN)/python bench/urgency.py
 
 regions:
 	$(PY) scripts/build_regions.py --provinces $(PROVINCES)
