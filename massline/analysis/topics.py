@@ -13,21 +13,47 @@ the topic has fewer than 16 appeals, then on every 16th). The appeal
 joins the candidate with the highest cosine if it reaches `threshold`. Everything is a function
 of the input order, so a re-run gives the same topics.
 
-Hotness (``Topic.hotness``)::
+At reading time (`summaries`, or `regroup` directly) a second pass merges topics that are one
+matter worded in different ways, which a single pass at `threshold` leaves apart when residents
+name the matter with different words (油烟 vs 噪音 about the same 小区's ground-floor shops). Two
+topics merge when all three agree:
 
-    hotness = E * R * G
-    E = P + 0.25 * (V - P) + 0.1 * L     engagement
-    R = 1 / (1 + age_days / 30)          recency, age = now - last message
-    G = 1 + min(1, max(0, (n7 - p7 - 1) / (p7 + 1)))   growth
+- keywords: they share an anchor, a distinctive term among the `anchor_terms` (8) heaviest
+  terms of both centroids -- distinctive: in at most `anchor_df` (2 %) of the appeals seen or
+  at most 4 times as many as the two topics hold, so a term that is mostly theirs -- in practice
+  the name of the place or of the thing (魅力, 搅拌站, 车贷);
+- centroids: cosine >= `regroup_threshold` (0.2), and still >= `regroup_rest` (0.08) once the
+  shared anchors are left out, so that two different problems at one place stay apart;
+- place: the places passed to `add` (region names) do not contradict, i.e. when both topics
+  have places, they have one in common.
 
-V = appeals, P = distinct residents, L = likes (support), n7 / p7 = appeals in the last 7 days /
-the 7 days before. Why: distinct residents are the best sign that a matter is shared, so a
-resident repeating himself adds a quarter of a new resident; likes are cheap, ten of them weigh
-as much as one more resident writing. Recency is hyperbolic, not exponential, so that a matter
-raised by many people a month ago still outranks a single fresh message (it halves after 30
-days, thirds after 60) but fades in the end. Growth at most doubles the score: a matter that is
-accelerating deserves attention before it is big, but growth from 0 to 1 (a new singleton) gives
-G = 2 only against an empty previous week, and E keeps singletons small.
+Human decisions bind this pass as they bind `add`.
+
+Hotness (``Topic.hotness``, parts in ``TopicSummary.parts``, which add up to it)::
+
+    hotness   = residents + repeats + likes + recency + growth
+    residents = Pw + 0.1 * (P - Pw)         Pw: distinct residents in the topic's busiest
+                                            `window_days` (30) window, P: all distinct residents
+    repeats   = 0.5 * sum over residents of log2(messages of that resident)
+    likes     = 0.5 * sqrt(Lw + 0.1 * (L - Lw))    Lw: likes of the messages in that window,
+                                                   L: likes of all its messages
+    base      = residents + repeats + likes
+    recency   = base * (R - 1),  R = 0.5 + 0.5 / (1 + age_days / 30),  age = now - last message
+    growth    = base * R * (G - 1),  G = 1 + min(1, max(0, (n7 - p7 - 2) / (p7 + 3)))
+
+so hotness = base * R * G. n7 / p7 = appeals in the last 7 days / the 7 days before. Why:
+distinct residents are the sign that a matter is shared, and residents who write within a few
+weeks of one another are a matter that flares up, so residents (and likes) outside the busiest
+month count a tenth: a theme that returns all year (taxis, 公积金) is not one hot matter. A
+resident writing again adds little and less each time (twice: 0.5, 30 times: 2.5), so one person
+posting dozens of times stays below a handful of residents. A like is support but cheap and
+clustered (a shown message collects them), so likes count with a square root: 100 likes weigh as
+much as 5 residents, 400 as 10. Recency is hyperbolic with a floor of one half: a matter last
+raised today counts fully, a month ago three quarters, and a matter raised by many people long
+ago keeps half, so that on a year's board the big matters of spring still rank beside the news
+of December. Growth at most doubles the score: a matter that is accelerating deserves attention
+before it is big, but it takes three appeals in a quiet week to count (two give none) and five
+to double.
 
 Memory: with `horizon_days` / `max_topics`, stale topics retire (to `on_retire`, then out of
 memory); with `member_limit` a topic keeps only its newest N member ids and times, counts
@@ -52,6 +78,8 @@ from typing import Any
 __all__ = ["Topic", "TopicSummary", "TopicTracker"]
 
 DAY = 86400.0
+WINDOW_DAYS = 30.0
+Decision = tuple[Any, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +95,7 @@ class TopicSummary:
     keywords: list[str]
     title: str
     ids: list[Hashable]
+    parts: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -87,14 +116,14 @@ class Topic:
     support: list[int] = field(default_factory=list)
     titles: list[tuple[Hashable, str, tuple[str, ...]]] = field(default_factory=list)
     vectors: dict[Hashable, dict[str, float]] = field(default_factory=dict)
-    places: Counter = field(default_factory=Counter)
+    places: Counter[str] = field(default_factory=Counter)
     indexed: set[str] = field(default_factory=set)
     groups: set[int] = field(default_factory=set)
 
     @property
     def people(self) -> int:
         if self.person_sketch is not None:
-            return max(len(self.person_set), round(self.person_sketch.count()))
+            return max(len(self.person_set), math.floor(float(self.person_sketch.count()) + 0.5))
         return len(self.person_set)
 
     def add_person(self, person: Hashable, exact_limit: int | None) -> None:
@@ -122,27 +151,55 @@ class Topic:
                 best, best_score = title, score
         return best
 
-    def hotness(self, now: float | None) -> float:
-        volume, people = self.size, self.people
-        engagement = people + 0.25 * (volume - people) + 0.1 * max(self.likes, 0)
-        if now is None or self.last is None:
-            return engagement
-        age = max(0.0, now - self.last) / DAY
-        recency = 1.0 / (1.0 + age / 30.0)
-        recent = previous = 0
-        today = math.floor(now / DAY)
-        for day, count in self.days.items():
-            if 0 <= today - day < 7:
-                recent += count
-            elif 7 <= today - day < 14:
-                previous += count
-        growth = 1.0 + min(1.0, max(0.0, (recent - previous - 1) / (previous + 1)))
-        return engagement * recency * growth
+    def hotness(self, now: float | None, window_days: float = WINDOW_DAYS) -> float:
+        return sum(self.parts(now, window_days).values())
 
-    def summary(self, now: float | None, keywords: int = 5, places: int = 3) -> TopicSummary:
+    def parts(self, now: float | None, window_days: float = WINDOW_DAYS) -> dict[str, float]:
+        """The terms of the hotness (see the module's docstring); they add up to it."""
+        people, total_likes = self.people, max(self.likes, 0)
+        in_window, likes_in_window = _busiest(
+            self.times, self.persons, self.support, window_days * DAY
+        )
+        if not in_window:  # no times: the whole topic is the window
+            in_window, likes_in_window = people, total_likes
+        in_window = min(in_window, people)
+        likes_in_window = min(max(likes_in_window, 0), total_likes)
+        residents = in_window + 0.1 * (people - in_window)
+        by_person = Counter(self.persons)
+        repeats = 0.5 * sum(math.log2(n) for n in by_person.values() if n > 1)
+        likes = 0.5 * math.sqrt(likes_in_window + 0.1 * (total_likes - likes_in_window))
+        base = residents + repeats + likes
+        recency_factor = growth_factor = 1.0
+        if now is not None and self.last is not None:
+            age = max(0.0, now - self.last) / DAY
+            recency_factor = 0.5 + 0.5 / (1.0 + age / 30.0)
+            recent = previous = 0
+            today = math.floor(now / DAY)
+            for day, count in self.days.items():
+                if 0 <= today - day < 7:
+                    recent += count
+                elif 7 <= today - day < 14:
+                    previous += count
+            growth_factor = 1.0 + min(1.0, max(0.0, (recent - previous - 2) / (previous + 3)))
+        return {
+            "residents": residents,
+            "repeats": repeats,
+            "likes": likes,
+            "recency": base * (recency_factor - 1.0),
+            "growth": base * recency_factor * (growth_factor - 1.0),
+        }
+
+    def summary(
+        self,
+        now: float | None,
+        keywords: int = 5,
+        places: int = 3,
+        window_days: float = WINDOW_DAYS,
+    ) -> TopicSummary:
+        raw = self.parts(now, window_days)
         return TopicSummary(
             topic_id=self.id,
-            hotness=round(self.hotness(now), 4),
+            hotness=round(sum(raw.values()), 4),
             size=self.size,
             people=self.people,
             likes=self.likes,
@@ -154,7 +211,37 @@ class Topic:
             keywords=self.keywords(keywords),
             title=self.title(),
             ids=list(self.ids),
+            parts={k: round(v, 4) for k, v in raw.items()},
         )
+
+
+def _busiest(
+    times: Sequence[float | None],
+    persons: Sequence[Hashable],
+    support: Sequence[int],
+    span: float,
+) -> tuple[int, int]:
+    """Most distinct residents within any `span` seconds, and the likes of that window's
+    messages (the first such window; (0, 0) when no message has a time)."""
+    timed = sorted(
+        ((t, p, s) for t, p, s in zip(times, persons, support, strict=True) if t is not None),
+        key=lambda tps: tps[0],
+    )
+    inside: Counter[Hashable] = Counter()
+    best = best_likes = likes = start = 0
+    for at, person, liked in timed:
+        inside[person] += 1
+        likes += liked
+        while timed[start][0] < at - span:
+            gone = timed[start][1]
+            likes -= timed[start][2]
+            inside[gone] -= 1
+            if not inside[gone]:
+                del inside[gone]
+            start += 1
+        if len(inside) > best:
+            best, best_likes = len(inside), likes
+    return best, best_likes
 
 
 def _timestamp(at: float | datetime | None) -> float | None:
@@ -182,8 +269,18 @@ class TopicTracker:
         horizon_days: float | None = None,
         max_topics: int | None = None,
         on_retire: Callable[[TopicSummary], None] | None = None,
-    ):
+        regroup_threshold: float = 0.2,
+        regroup_rest: float = 0.08,
+        anchor_terms: int = 8,
+        anchor_df: float = 0.02,
+        window_days: float = WINDOW_DAYS,
+    ) -> None:
         self.threshold = threshold
+        self.regroup_threshold = regroup_threshold
+        self.regroup_rest = regroup_rest
+        self.anchor_terms = anchor_terms
+        self.anchor_df = anchor_df
+        self.window_days = window_days
         self.merge_threshold = merge_threshold
         self.doc_terms = doc_terms
         self.query_terms = query_terms
@@ -199,7 +296,7 @@ class TopicTracker:
         self.on_retire = on_retire
         self.topics: dict[int, Topic] = {}
         self.retired = 0
-        self._df: Counter = Counter()
+        self._df: Counter[str] = Counter()
         self._docs = 0
         self._postings: dict[str, list[int]] = {}
         self._next_id = 1
@@ -210,7 +307,7 @@ class TopicTracker:
         self._apart: dict[int, set[int]] = {}
         self._group_topic: dict[int, int] = {}
         self._next_group = 1
-        self._decisions: list[tuple] = []
+        self._decisions: list[Decision] = []
 
     def __len__(self) -> int:
         return len(self.topics)
@@ -224,7 +321,7 @@ class TopicTracker:
             self._docs += 1
 
     def vector(self, title_words: Sequence[str], body_words: Sequence[str]) -> dict[str, float]:
-        tf: Counter = Counter(w for w in body_words if len(w) > 1)
+        tf: Counter[str] = Counter(w for w in body_words if len(w) > 1)
         for w in title_words:
             if len(w) > 1:
                 tf[w] += 2
@@ -396,7 +493,17 @@ class TopicTracker:
             if len(postings) > 2 * self.postings_limit:
                 del postings[: -self.postings_limit]
 
-    def _add_member(self, topic, appeal_id, ts, person, likes, places, title, words) -> None:
+    def _add_member(
+        self,
+        topic: Topic,
+        appeal_id: Hashable,
+        ts: float | None,
+        person: Hashable | None,
+        likes: int | str | None,
+        places: Iterable[str],
+        title: str,
+        words: tuple[str, ...],
+    ) -> None:
         topic.size += 1
         who = ("a", appeal_id) if person is None or person == "" else person
         topic.ids.append(appeal_id)
@@ -536,25 +643,25 @@ class TopicTracker:
             target.person_set, target.person_sketch = set(target.persons), None
             target.times = [times[r] for r in rows]
             target.days = {}
-            for t in target.times:
-                if t is not None:
-                    day = math.floor(t / DAY)
+            for when in target.times:
+                if when is not None:
+                    day = math.floor(when / DAY)
                     target.days[day] = target.days.get(day, 0) + 1
             target.support = [support[r] for r in rows]
             target.likes = sum(target.support)
-            known = [t for t in target.times if t is not None]
+            known = [when for when in target.times if when is not None]
             target.first = min(known) if known else None
             target.last = max(known) if known else None
         new.places = Counter(old.places)
         vectors = old.vectors
-        for target, members in ((new, taken), (old, set(rest))):
-            target.titles = [t for t in old.titles if t[0] in members]
-            target.vectors = {i: v for i, v in vectors.items() if i in members}
+        for target, inside in ((new, taken), (old, set(rest))):
+            target.titles = [t for t in old.titles if t[0] in inside]
+            target.vectors = {i: v for i, v in vectors.items() if i in inside}
             if target.vectors:
                 centroid: dict[str, float] = {}
                 for vec in target.vectors.values():
-                    for t, v in vec.items():
-                        centroid[t] = centroid.get(t, 0.0) + v
+                    for term, weight in vec.items():
+                        centroid[term] = centroid.get(term, 0.0) + weight
                 target.centroid = centroid
             else:
                 target.centroid = dict(old.centroid)
@@ -571,11 +678,11 @@ class TopicTracker:
         self._decisions.append(("split", list(piece), list(rest)))
         return new_id
 
-    def decisions(self) -> list[tuple]:
+    def decisions(self) -> list[Decision]:
         """Human merges and splits in order, to store and to replay with `apply_decisions`."""
         return list(self._decisions)
 
-    def apply_decisions(self, decisions: Iterable[Sequence]) -> None:
+    def apply_decisions(self, decisions: Iterable[Sequence[Any]]) -> None:
         """Remember earlier human decisions before a replay of the same appeals."""
         for decision in decisions:
             kind = decision[0]
@@ -589,11 +696,100 @@ class TopicTracker:
                 raise ValueError(f"未知的人工操作：{kind}")
             self._decisions.append(tuple(decision))
 
+    def _separated(self, a: Topic, b: Topic) -> bool:
+        """Whether human decisions keep the two topics apart."""
+        apart = set().union(*(self._apart.get(g, ()) for g in a.groups))
+        if apart and b.groups & apart:
+            return True
+        return bool(a.groups and b.groups and not (a.groups & b.groups))
+
+    def _rare(self, size: int) -> float:
+        """Most documents a term may occur in to be distinctive for topics of `size` appeals."""
+        return max(2.0, self.anchor_df * self._docs, 4.0 * size)
+
+    def _top(self, topic: Topic) -> list[str]:
+        ranked = sorted(topic.centroid.items(), key=lambda kv: (-kv[1], kv[0]))
+        return [t for t, _ in ranked[: self.anchor_terms]]
+
+    def _one_matter(self, a: Topic, b: Topic, shared: set[str]) -> bool:
+        """Centroids, keywords (the shared anchors) and places agree: see the module docstring."""
+        if a.norm2 <= 0 or b.norm2 <= 0:
+            return False
+        if a.places and b.places and not (a.places.keys() & b.places.keys()):
+            return False
+        small, big = (
+            (a.centroid, b.centroid)
+            if len(a.centroid) < len(b.centroid)
+            else (b.centroid, a.centroid)
+        )
+        dot = sum(v * big.get(t, 0.0) for t, v in small.items())
+        if dot < self.regroup_threshold * math.sqrt(a.norm2 * b.norm2):
+            return False
+        anchor_dot = sum(a.centroid.get(t, 0.0) * b.centroid.get(t, 0.0) for t in shared)
+        rest_a = a.norm2 - sum(a.centroid.get(t, 0.0) ** 2 for t in shared)
+        rest_b = b.norm2 - sum(b.centroid.get(t, 0.0) ** 2 for t in shared)
+        if rest_a <= 0 or rest_b <= 0:
+            return True
+        return dot - anchor_dot >= self.regroup_rest * math.sqrt(rest_a * rest_b)
+
+    def regroup(self, max_candidates: int = 50) -> int:
+        """Merge live topics that are one matter in different words; returns how many merges.
+
+        Larger topics absorb first; repeated until nothing merges (at most 3 rounds). Only topics
+        sharing a distinctive term among their heaviest are compared, so the cost grows with the
+        number of topics, not with its square.
+        """
+        merges = 0
+        df = self._df
+        for _ in range(3):
+            tops = {tid: self._top(t) for tid, t in self.topics.items()}
+            by_term: dict[str, list[int]] = {}
+            for tid, terms in tops.items():
+                for term in terms:
+                    by_term.setdefault(term, []).append(tid)
+            order = sorted(self.topics, key=lambda tid: (-self.topics[tid].size, tid))
+            before = merges
+            for tid in order:
+                topic = self.topics.get(tid)
+                if topic is None:
+                    continue
+                limit = self._rare(topic.size)
+                shared_with: Counter[int] = Counter()
+                for term in tops[tid]:
+                    if df.get(term, 0) <= limit:
+                        shared_with.update(
+                            o for o in by_term[term] if o != tid and o in self.topics
+                        )
+                for other_id, _ in shared_with.most_common(max_candidates):
+                    other = self.topics.get(other_id)
+                    if other is None or self._separated(topic, other):
+                        continue
+                    limit = self._rare(topic.size + other.size)
+                    shared = {t for t in tops[tid] if t in tops[other_id] and df.get(t, 0) <= limit}
+                    if not shared or not self._one_matter(topic, other, shared):
+                        continue
+                    keep, gone = (tid, other_id)
+                    if other.size > topic.size or (other.size == topic.size and other_id < tid):
+                        keep, gone = other_id, tid
+                    self._merge(keep, gone)
+                    merges += 1
+                    if keep != tid:
+                        break
+                    tops[tid] = self._top(topic)
+                    limit = self._rare(topic.size)
+            if merges == before:
+                break
+        return merges
+
     # -- reading -------------------------------------------------------------------------------
 
-    def summaries(self, now: float | datetime | None = None) -> list[TopicSummary]:
-        """Live topics, hottest first (ties: larger, then older id)."""
+    def summaries(
+        self, now: float | datetime | None = None, regroup: bool = True
+    ) -> list[TopicSummary]:
+        """Live topics, hottest first (ties: larger, then older id), after `regroup`."""
+        if regroup:
+            self.regroup()
         when = _timestamp(now) if now is not None else self._latest
-        out = [t.summary(when) for t in self.topics.values()]
+        out = [t.summary(when, window_days=self.window_days) for t in self.topics.values()]
         out.sort(key=lambda s: (-s.hotness, -s.size, s.topic_id))
         return out
