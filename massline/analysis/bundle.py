@@ -11,20 +11,21 @@ import json
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 __all__ = ["MODEL_FORMAT", "VERSIONS", "ModelFormatError", "read_bundle", "write_bundle"]
 
 MODEL_FORMAT = "massline-classifier"
-VERSIONS = {"category": 1, "department": 1}
+VERSIONS = {"category": 2, "department": 1}
 
 
 class ModelFormatError(ValueError):
     """The file is not a model this version of massline can read."""
 
 
-def write_bundle(path: str | Path, meta: dict, arrays: Mapping[str, np.ndarray]) -> None:
+def write_bundle(path: str | Path, meta: dict[str, Any], arrays: Mapping[str, np.ndarray]) -> None:
     path = Path(path)
     tmp = path.with_name(path.name + ".tmp")
     with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
@@ -36,7 +37,7 @@ def write_bundle(path: str | Path, meta: dict, arrays: Mapping[str, np.ndarray])
     tmp.replace(path)
 
 
-def read_bundle(path: str | Path, kind: str) -> tuple[dict, dict[str, np.ndarray]]:
+def read_bundle(path: str | Path, kind: str) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     try:
         with zipfile.ZipFile(path) as bundle:
             meta = json.loads(bundle.read("meta.json").decode("utf-8"))

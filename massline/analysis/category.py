@@ -1,12 +1,13 @@
 """Category classifier for appeals: learns from labelled (title, body, label).
 
-Features (chosen once by 5-fold CV on the 495-message sample, see bench/classify.py):
-char 1–3-gram TF-IDF of title + body start, word 1–2-gram TF-IDF of rjieba tokens, char 1–2-gram
-and word TF-IDF of the title alone (the title is the densest signal), and, for every node of the
-category tree (levels 1, 2 and 3), how many of its names are found in title and body. The tree
-is knowledge 495 examples cannot teach: it adds about 8 points of macro-F1 on the sample. A
-one-vs-rest LinearSVC with balanced class weights is the model; the softmax of its decision
-values, with a temperature fitted on out-of-fold scores, gives the confidence.
+Features (features.py): TF-IDF blocks of character and word n-grams (title + body start, the
+title alone, the whole text) and, for every node of the category tree (levels 1, 2 and 3), how
+many of its names are found in title and body; the tree is knowledge a few hundred examples
+cannot teach. The model is an ensemble of one-vs-rest linear members, each reading some of the
+blocks (``MEMBERS``), weighted to minimise the log-loss of their out-of-fold scores; since every
+member is linear the ensemble is a single weight matrix, and the softmax of its scores is the
+confidence. Members and blocks were chosen on repeated cross-validation over all the labelled
+data (bench/classify.py, bench/CLASSIFY.md).
 
 Learning from a confirmed category (``learn_one``) is a passive-aggressive step on the linear
 weights (milliseconds, vocabulary fixed) and the example is kept; ``refit`` rebuilds everything
@@ -30,6 +31,13 @@ from .linear import LinearModel
 from .taxonomy import TaxonomyFeatures, taxonomy_rows
 from .text import Segmenter, default_segmenter, normalise, strip_boilerplate
 
+# The ensemble's members: learner (linear.LinearModel) and the feature blocks it reads.
+MEMBERS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "blocks": ("svc", ("text_chars", "text_words", "title_chars", "title_words", "taxonomy")),
+    "chars": ("svc", ("full_chars",)),
+    "nbsvm": ("nbsvm", ("full_chars", "text_words")),
+}
+
 
 @dataclass(frozen=True)
 class Prediction:
@@ -50,6 +58,8 @@ class CategoryClassifier:
     ``prior_strength`` is how many labelled examples the taxonomy's cold-start opinion is worth;
     it is blended in while labels are few and fades as they accumulate.
     """
+
+    members: tuple[tuple[str, tuple[str, ...]], ...] = tuple(MEMBERS.values())
 
     def __init__(
         self,
@@ -104,7 +114,8 @@ class CategoryClassifier:
             return self
         docs = [self._doc(t, b) for t, b, _ in self.examples]
         X = self._features.fit_transform(docs)
-        self._model = LinearModel(C=self.C, seed=self.seed).fit(X, labels)
+        members = [(kind, self._features.columns(names)) for kind, names in self.members]
+        self._model = LinearModel(C=self.C, seed=self.seed).fit(X, labels, members)
         return self
 
     def learn_one(self, title: str, body: str, label: str) -> None:
@@ -131,7 +142,8 @@ class CategoryClassifier:
             title, body = self._tree.class_hits(doc)
             hits[i] = 2 * title + body
         smoothed = hits + 0.5
-        return smoothed / smoothed.sum(axis=1, keepdims=True)
+        shares: np.ndarray = smoothed / smoothed.sum(axis=1, keepdims=True)
+        return shares
 
     def predict_proba(self, pairs: Sequence[tuple[str, str]]) -> tuple[list[str], np.ndarray]:
         docs = [self._doc(t, b) for t, b in pairs]

@@ -11,9 +11,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import repeat
 from operator import add
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
+from numpy.typing import NDArray
 
 from .taxonomy import TaxonomyFeatures
 
@@ -27,7 +29,7 @@ class Doc:
     hits: tuple[dict[int, float], dict[int, float]] | None = None  # taxonomy, on first use
 
 
-def _tfidf(kind: str, ngrams: tuple[int, int], sublinear: bool, max_features: int | None):
+def _tfidf(kind: str, ngrams: tuple[int, int], sublinear: bool, max_features: int | None) -> Any:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     if kind == "char":
@@ -49,14 +51,17 @@ def _tfidf(kind: str, ngrams: tuple[int, int], sublinear: bool, max_features: in
     )
 
 
-# Character n-grams read only the body's start: as accurate, and long letters cost no more.
+# The "text" field's character n-grams read only the body's start, so that long letters do not
+# drown the title; "full_text" reads the whole body (sublinear tf keeps repeats in check).
 _CHAR_BODY_LIMIT = 400
-# name, analyzer, n-grams, sublinear tf, field, weight
+# name, analyzer, n-grams, sublinear tf, field, weight. The classifier's ensemble members each
+# read some of these blocks (category.MEMBERS).
 _BLOCKS = (
     ("text_chars", "char", (1, 3), False, "text", 1.0),
     ("text_words", "word", (1, 2), True, "text_tokens", 1.0),
     ("title_chars", "char", (1, 2), True, "title", 1.0),
     ("title_words", "word", (1, 1), True, "title_tokens", 1.0),
+    ("full_chars", "char", (1, 3), True, "full_text", 1.0),
 )
 
 _WHITE_SPACES = re.compile(r"\s\s+")
@@ -104,7 +109,8 @@ def _term_keys(terms: list[str], high: int) -> np.ndarray:
 class _Block:
     """A fitted TF-IDF block (as `_tfidf` configures it): its analyzer and vocabulary lookup."""
 
-    def __init__(self, vec, source: str, weight: float, offset: int):
+    def __init__(self, name: str, vec: Any, source: str, weight: float, offset: int):
+        self.name = name
         self.source = source
         self.weight = weight
         self.offset = offset
@@ -137,7 +143,8 @@ class _Block:
                 return np.zeros(0, np.intp)
             keys.sort()
             pos = np.minimum(np.searchsorted(self.keys, keys), self.keys.size - 1)
-            return self.key_columns[pos[self.keys[pos] == keys]]
+            found: np.ndarray = self.key_columns[pos[self.keys[pos] == keys]]
+            return found
         grams = _word_ngrams(text.split(), self.low, self.high)
         ids = np.array(list(map(self.vocabulary.get, grams, repeat(-1))), dtype=np.intp)
         return ids[ids >= 0]
@@ -159,7 +166,7 @@ class Featuriser:
     def __init__(self, taxonomy: TaxonomyFeatures, max_features: int):
         self.taxonomy = taxonomy
         self.max_features = max_features
-        self.vectorizers: dict = {}
+        self.vectorizers: dict[str, Any] = {}
         self._blocks: list[_Block] = []
         self._taxonomy_offset = 0
 
@@ -168,7 +175,7 @@ class Featuriser:
         offset = 0
         for name, _kind, _ngrams, _sub, source, weight in _BLOCKS:
             vec = self.vectorizers[name]
-            self._blocks.append(_Block(vec, source, weight, offset))
+            self._blocks.append(_Block(name, vec, source, weight, offset))
             offset += len(vec.vocabulary_)
         self._taxonomy_offset = offset
         self._ends = np.array([b.offset + len(b.idf) for b in self._blocks])
@@ -180,13 +187,22 @@ class Featuriser:
     def width(self) -> int:
         return self._taxonomy_offset + self.taxonomy.width
 
+    def columns(self, names: Sequence[str]) -> NDArray[np.intp]:
+        """Column indices of the named blocks ("taxonomy" for the tree counts), in order."""
+        spans = {b.name: (b.offset, b.offset + len(b.idf)) for b in self._blocks}
+        spans["taxonomy"] = (self._taxonomy_offset, self.width)
+        return np.concatenate([np.arange(*spans[name]) for name in names])
+
     @staticmethod
     def _field(doc: Doc, name: str) -> str:
         if name == "text":
             return f"{doc.title}。{doc.body[:_CHAR_BODY_LIMIT]}"
+        if name == "full_text":
+            return f"{doc.title}。{doc.body}"
         if name == "text_tokens":
             return f"{doc.title_tokens} {doc.body_tokens}"
-        return getattr(doc, name)
+        text: str = getattr(doc, name)
+        return text
 
     def fit_transform(self, docs: Sequence[Doc]) -> sp.csr_matrix:
         blocks = []
@@ -248,8 +264,9 @@ class Featuriser:
         blocks.append(self.taxonomy.transform(docs))
         return sp.hstack(blocks, format="csr", dtype=np.float32)
 
-    def state(self) -> tuple[dict, dict[str, np.ndarray]]:
-        meta, arrays = {}, {}
+    def state(self) -> tuple[dict[str, int], dict[str, np.ndarray]]:
+        meta: dict[str, int] = {}
+        arrays: dict[str, np.ndarray] = {}
         for name, vec in self.vectorizers.items():
             terms = sorted(vec.vocabulary_, key=vec.vocabulary_.__getitem__)
             arrays[f"{name}.terms"] = np.array(terms, dtype=str)

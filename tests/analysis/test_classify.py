@@ -3,6 +3,7 @@ import zipfile
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 
 from massline.analysis.classify import (
     CategoryClassifier,
@@ -92,7 +93,7 @@ def test_a_model_of_another_version_is_refused_with_a_clear_error(trained, tmp_p
         for name in src.namelist():
             data = src.read(name)
             if name == "meta.json":
-                data = data.replace(b'"version": 1', b'"version": 99')
+                data = data.replace(b'"version": 2', b'"version": 99')
             dst.writestr(name, data)
     with pytest.raises(ModelFormatError, match="版本是 99"):
         CategoryClassifier.load(bad)
@@ -237,3 +238,36 @@ def test_a_batch_predicts_what_one_by_one_predicts(awkward):
     single = [awkward.predict(t, b) for t, b in AWKWARD_TEXTS]
     assert [p.label for p in batch] == [p.label for p in single]
     assert np.allclose([p.confidence for p in batch], [p.confidence for p in single], atol=1e-6)
+
+
+def test_the_ensemble_is_one_linear_model_its_members_weighted():
+    from massline.analysis.linear import LinearModel
+
+    rng = np.random.default_rng(0)
+    y = np.repeat(["a", "b", "c"], 20)
+    signal = np.eye(3)[np.searchsorted(["a", "b", "c"], y)] * rng.uniform(0.5, 1.0, (60, 1))
+    noise = rng.uniform(0.0, 0.6, (60, 7)) * (rng.random((60, 7)) < 0.5)
+    X = sp.csr_matrix(np.hstack([signal, noise, signal[:, ::-1] + noise[:, :3]]), dtype=np.float32)
+    members = [("svc", np.arange(0, 10)), ("nbsvm", np.arange(7, 13))]
+    model = LinearModel(seed=0).fit(X, y, members)
+
+    weights = model.member_weights
+    assert len(weights) == 2 and min(weights) >= 0 and sum(weights) > 0
+    assert model.temperature == pytest.approx(sum(weights))
+    expected = np.zeros((60, 3))
+    for weight, member in zip(weights, members, strict=True):
+        _, coef, intercept = LinearModel(seed=0)._fit_member(X, y, member)
+        expected += weight * (X @ coef.T + intercept)
+    np.testing.assert_allclose(model.decision(X) * model.temperature, expected, atol=1e-3)
+    assert (model.proba(X).argmax(axis=1) == np.searchsorted(model.classes, y)).mean() > 0.9
+
+
+def test_a_member_reads_only_its_own_columns():
+    from massline.analysis.linear import LinearModel
+
+    X = sp.csr_matrix(np.kron(np.eye(2), np.ones((10, 2))), dtype=np.float32)
+    y = np.repeat(["a", "b"], 10)
+    model = LinearModel().fit(X, y, [("svc", np.array([0])), ("nbsvm", np.array([3]))])
+    assert not model.coef[:, [1, 2]].any()
+    with pytest.raises(ValueError, match="unknown learner"):
+        LinearModel().fit(X, y, [("forest", None)])

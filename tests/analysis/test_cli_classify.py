@@ -161,7 +161,7 @@ def test_a_model_of_another_version_is_refused(tmp_path, model, capsys):
             data = src.read(name)
             dst.writestr(
                 name,
-                data.replace(b'"version": 1', b'"version": 0') if name == "meta.json" else data,
+                data.replace(b'"version": 2', b'"version": 0') if name == "meta.json" else data,
             )
     data = write_csv(tmp_path / "in.csv", ["id", "title", "body"], [("1", "a", "b")])
     code, _, err = run(capsys, "classify", data, "--model", old)
