@@ -109,3 +109,10 @@ def test_axe_fails_a_page_with_a_serious_violation(desktop, axe):
     )
     with pytest.raises(AssertionError, match=r"image-alt|button-name"):
         axe(desktop)
+
+
+def test_printing_keeps_the_content_and_drops_the_chrome(desktop):
+    desktop.goto("/")
+    desktop.emulate_media(media="print")
+    expect(desktop.locator(".site-header")).to_be_hidden()
+    expect(desktop.get_by_role("heading", level=1)).to_be_visible()

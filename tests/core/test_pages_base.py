@@ -178,3 +178,22 @@ def test_nav_links_to_pages_not_yet_routed_are_left_out():
     request = RequestFactory().get("/")
     html = _render('{% nav_link "home" "首页" exact=True %}', request=request)
     assert html == '<li><a href="/" aria-current="page">首页</a></li>'
+
+
+def test_the_field_partial_ties_help_and_errors_to_the_widget():
+    from django import forms
+
+    class AppealForm(forms.Form):
+        title = forms.CharField(label="标题", min_length=5, help_text="5 到 60 个字")
+        public = forms.BooleanField(label="公开", required=False)
+
+    form = AppealForm({"title": "ab"})
+    assert not form.is_valid()
+    html = Template(
+        '{% include "core/partials/field.html" with field=form.title %}'
+        '{% include "core/partials/field.html" with field=form.public %}'
+    ).render(Context({"form": form}))
+    assert '<label for="id_title" class="required">标题</label>' in html
+    assert 'aria-invalid="true" aria-describedby="id_title_helptext id_title_error"' in html
+    assert html.count('id="id_title_error"') == 1 and html.count('id="id_title_helptext"') == 1
+    assert '<label for="id_public"><input type="checkbox"' in html
