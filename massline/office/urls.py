@@ -1,7 +1,17 @@
 """The staff back office: dispatcher, handler and leader work lists and the appeal desk."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from massline.office import views
 
 app_name = "office"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("queue/<slug:key>/", views.queue_page, name="queue"),
+    path("queue/<slug:key>/bulk/", views.bulk, name="bulk"),
+    path("appeals/<slug:tracking_no>/", views.desk, name="desk"),
+    path("appeals/<slug:tracking_no>/attach/", views.attach, name="attach"),
+    path("appeals/<slug:tracking_no>/do/<slug:action>/", views.act, name="act"),
+    path("register/", views.register, name="register"),
+]

@@ -1,0 +1,322 @@
+"""The staff back office: work lists, the appeal desk, bulk actions, registering a call.
+
+Thin views: what a user may see and do comes from `permissions.policy`, `queues`,
+`presenters` and `workflow`; every write goes through `workflow.perform` or the services.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+
+import pydantic
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from massline.appeals import presenters, queues, workflow
+from massline.appeals.actions import Action, RegisterIn
+from massline.appeals.models import Appeal
+from massline.appeals.permissions import policy
+from massline.appeals.search import search
+from massline.appeals.selectors import appeal_detail
+from massline.appeals.services import attach_file, register_appeal
+from massline.core.errors import DomainError, IllegalTransition, InvalidInput, NotAllowed, NotFound
+from massline.core.validation import describe_errors
+from massline.office import selectors
+from massline.office.forms import STAFF_ACTIONS, AttachForm, RegisterForm, action_form, payload
+from massline.orgs.models import Role
+
+PER_PAGE = 50
+CONFLICT = "此诉求已被他人处理，请刷新"
+BULK = {"new": Action.ACCEPT, "to_dispatch": Action.DISPATCH}
+"""Queues whose rows may be acted on together, and the action."""
+
+
+def login_url() -> str:
+    """The residents' login page once it is routed; the settings' until then."""
+    try:
+        return reverse("residents:login")
+    except NoReverseMatch:
+        return str(settings.LOGIN_URL)
+
+
+def staff_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Anonymous visitors go to the login page; logged-in non-staff get the 403 page."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), login_url())
+        if not policy(request.user).is_staff:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _tabs(user, current: str | None = None) -> list[dict]:
+    found = queues.counts(user)
+    return [
+        {
+            "key": q.key,
+            "label": q.label,
+            "role": q.role,
+            "count": found[q.key],
+            "current": q.key == current,
+        }
+        for q in queues.queues_for(user)
+    ]
+
+
+def _dispatches(user) -> bool:
+    rules = policy(user)
+    return rules.is_admin or any(m.role == Role.DISPATCHER for m in rules.memberships)
+
+
+@require_GET
+@staff_only
+def home(request: HttpRequest) -> HttpResponse:
+    tabs = _tabs(request.user)
+    return render(
+        request,
+        "office/home.html",
+        {"tabs": tabs, "can_register": _dispatches(request.user)},
+    )
+
+
+@require_GET
+@staff_only
+def queue_page(request: HttpRequest, key: str) -> HttpResponse:
+    user = request.user
+    if key not in {q.key for q in queues.queues_for(user)}:
+        raise Http404
+    qs = queues.queue(user, key).select_related("submitted_by").prefetch_related("co_orgs")
+    q = request.GET.get("q", "").strip()[:100]
+    if q:
+        qs = search(qs, q, masked=not policy(user).searches_originals)
+    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    rows = presenters.summaries(user, list(page.object_list))
+    for row, appeal in zip(rows, page.object_list, strict=True):
+        row["version"] = appeal.version
+    bulk = BULK.get(key)
+    context = {
+        "tabs": _tabs(user, key),
+        "queue": queues.QUEUES[key],
+        "rows": rows,
+        "page_obj": page,
+        "q": q,
+        "bulk": bulk,
+        "bulk_form": action_form(bulk, version=0, org_choices=selectors.org_choices(user))
+        if bulk == Action.DISPATCH
+        else None,
+        "can_register": _dispatches(user),
+    }
+    return render(request, "office/queue.html", context)
+
+
+@require_POST
+@staff_only
+def bulk(request: HttpRequest, key: str) -> HttpResponse:
+    """Accept or dispatch the ticked appeals one by one; say which succeeded and which not."""
+    user = request.user
+    action = BULK.get(key)
+    if action is None or key not in {q.key for q in queues.queues_for(user)}:
+        raise Http404
+    picked = request.POST.getlist("appeals")
+    if not picked:
+        messages.warning(request, _("请先勾选诉求。"))
+        return redirect("office:queue", key=key)
+    common = payload(action, request.POST)
+    done, failed = [], []
+    for value in picked:
+        tracking_no, _sep, version = value.partition(":")
+        pk = Appeal.objects.filter(tracking_no=tracking_no).values_list("pk", flat=True).first()
+        try:
+            if pk is None:
+                raise NotFound("诉求不存在。")
+            workflow.perform(action, pk, user, {**common, "version": version or None})
+        except DomainError as exc:
+            message = CONFLICT if _stale(exc, pk, version) else exc.message
+            failed.append(f"{tracking_no}：{message}")
+        else:
+            done.append(tracking_no)
+    label = workflow.REGISTRY[action].label
+    if done:
+        messages.success(
+            request,
+            _("%(label)s成功 %(n)d 件：%(list)s")
+            % {"label": label, "n": len(done), "list": "、".join(done)},
+        )
+    for line in failed:
+        messages.error(request, _("%(label)s失败 %(line)s") % {"label": label, "line": line})
+    return redirect("office:queue", key=key)
+
+
+def _stale(exc: DomainError, pk: int | None, version: str | None) -> bool:
+    """A 409 because someone acted first: the version the page was read at is not current."""
+    if not isinstance(exc, IllegalTransition) or pk is None or not version:
+        return False
+    current = Appeal.objects.filter(pk=pk).values_list("version", flat=True).first()
+    return str(current) != str(version).strip()
+
+
+def _held(user, tracking_no: str) -> Appeal:
+    """The appeal if the user holds it as staff; else the 403 page (they may read it on the
+    public board, so it exists for them) or the 404 page."""
+    appeal = appeal_detail(tracking_no)
+    if appeal is None:
+        raise Http404
+    rules = policy(user)
+    if not rules.sees_as_staff(appeal):
+        if rules.can_see(appeal):
+            raise PermissionDenied
+        raise Http404
+    return appeal
+
+
+def _desk(
+    request: HttpRequest,
+    appeal: Appeal,
+    *,
+    bound: tuple[str, object, DomainError] | None = None,
+    notice: str | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    try:
+        view = presenters.detail(user, appeal)
+    except NotFound:
+        raise Http404 from None
+    actions = [a for a in view["actions"] if a in STAFF_ACTIONS]
+    needs_orgs = {Action.DISPATCH, Action.TRANSFER} & set(actions)
+    org_choices = selectors.org_choices(user) if needs_orgs else []
+    forms = []
+    for action in actions:
+        data = None
+        if bound is not None and bound[0] == action:
+            data = bound[1].copy()
+            data["version"] = view["version"]
+        form = action_form(action, version=view["version"], data=data, org_choices=org_choices)
+        if data is not None and isinstance(bound[2], InvalidInput):
+            form.domain_error(bound[2].field, bound[2].message)
+        forms.append(form)
+    attach = None
+    if policy(user).can_act(appeal, Action.ATTACH):
+        attach = AttachForm(auto_id="attach-%s")
+        if bound is not None and bound[0] == Action.ATTACH:
+            attach.domain_error("file", bound[2].message)
+    returned = next((e for e in reversed(view["timeline"]) if e["action"] == Action.RETURN), None)
+    context = {
+        "appeal": view,
+        "forms": forms,
+        "attach_form": attach,
+        "notice": notice,
+        "returned": returned if view["state"] == "returned" else None,
+        "tabs": _tabs(user),
+        "suggestions": _suggestions(user, appeal, view),
+    }
+    return render(request, "office/desk.html", context, status=status)
+
+
+def _suggestions(user, appeal: Appeal, view: dict) -> dict | None:
+    """The engine's suggestions for dispatchers (see office/partials/suggestions.html)."""
+    return None
+
+
+@require_GET
+@staff_only
+def desk(request: HttpRequest, tracking_no: str) -> HttpResponse:
+    return _desk(request, _held(request.user, tracking_no))
+
+
+@require_POST
+@staff_only
+def act(request: HttpRequest, tracking_no: str, action: str) -> HttpResponse:
+    """One action from the desk: POST, then back to the desk (or the form again, with the
+    domain's message at the field and what was typed kept)."""
+    if action not in STAFF_ACTIONS:
+        raise Http404
+    user = request.user
+    appeal = _held(user, tracking_no)
+    data = payload(action, request.POST)
+    label = workflow.REGISTRY[action].label
+    try:
+        if action == Action.REPLY and request.FILES.getlist("files"):
+            workflow.parse_payload(action, data)
+            for upload in request.FILES.getlist("files"):
+                try:
+                    attach_file(appeal.pk, user, upload)
+                except InvalidInput as exc:
+                    raise InvalidInput(exc.message, field="files", code=exc.code) from None
+        workflow.perform(action, appeal.pk, user, data)
+    except InvalidInput as exc:
+        return _desk(
+            request, _held(user, tracking_no), bound=(action, request.POST, exc), status=422
+        )
+    except IllegalTransition as exc:
+        notice = CONFLICT if _stale(exc, appeal.pk, data.get("version")) else exc.message
+        fresh = _held(user, tracking_no)
+        return _desk(request, fresh, bound=(action, request.POST, exc), notice=notice, status=409)
+    except NotAllowed:
+        raise PermissionDenied from None
+    except NotFound:
+        raise Http404 from None
+    messages.success(request, _("%(label)s成功。") % {"label": label})
+    return redirect("office:desk", tracking_no=tracking_no)
+
+
+@require_POST
+@staff_only
+def attach(request: HttpRequest, tracking_no: str) -> HttpResponse:
+    user = request.user
+    appeal = _held(user, tracking_no)
+    upload = request.FILES.get("file")
+    try:
+        if upload is None:
+            raise InvalidInput("请选择要上传的文件。", field="file", code="required")
+        attach_file(appeal.pk, user, upload)
+    except InvalidInput as exc:
+        return _desk(request, appeal, bound=(Action.ATTACH, request.POST, exc), status=422)
+    except IllegalTransition as exc:
+        return _desk(request, appeal, notice=exc.message, status=409)
+    except NotAllowed:
+        raise PermissionDenied from None
+    messages.success(request, _("附件已上传。"))
+    return redirect("office:desk", tracking_no=tracking_no)
+
+
+@staff_only
+def register(request: HttpRequest) -> HttpResponse:
+    """代为登记: a dispatcher takes down a call, letter or visit for the resident."""
+    user = request.user
+    if not _dispatches(user):
+        raise PermissionDenied
+    choices = {
+        "regions": selectors.region_choices(user),
+        "categories": selectors.category_choices(),
+    }
+    if request.method != "POST":
+        return render(request, "office/register.html", {"form": RegisterForm(**choices)})
+    form = RegisterForm(request.POST, **choices)
+    status = 422
+    try:
+        data = RegisterIn.model_validate(form.payload())
+        key = request.POST.get("idempotency_key", "")
+        appeal, _created = register_appeal(user, data, idempotency_key=key or None)
+    except pydantic.ValidationError as exc:
+        for err in describe_errors(exc.errors()):
+            form.domain_error(err["field"], err["message"])
+    except InvalidInput as exc:
+        form.domain_error(exc.field, exc.message)
+    except NotAllowed:
+        raise PermissionDenied from None
+    else:
+        messages.success(request, _("已登记，编号 %(no)s。") % {"no": appeal.tracking_no})
+        return redirect("office:desk", tracking_no=appeal.tracking_no)
+    return render(request, "office/register.html", {"form": form}, status=status)
