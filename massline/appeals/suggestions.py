@@ -14,10 +14,13 @@ Staleness check (cheap): at most every `check_every` seconds one aggregate query
 categorised and the dispatched appeals; the models are rebuilt when either count grew by
 `grow_ratio` (10 %) since training, or grew at all and the models are older than `max_age`.
 Training never holds a lock that a page waits for: one thread trains (a non-blocking lock
-decides which), the others keep answering with the model they have. The first model is built in
-the request that needs it; later rebuilds run in a background thread (`background=True`) while
-the old model keeps answering. Any failure, or fewer than `min_history` examples, gives an empty
-part with a reason (`Suggestion.reason`), never an exception on the page.
+decides which), the others keep answering with the model they have. With `background=True`
+(the default) training runs in its own thread: the request that finds no model waits at most
+`first_wait` seconds for the first one (else its answer says 模型训练中 and a reload a few
+seconds later has it), and a rebuild never delays a page, the old model answers meanwhile.
+With `background=False` (tests, the bench) the calling request trains. Any failure, or fewer
+than `min_history` examples, gives an empty part with a reason (`Suggestion.reason`), never an
+exception on the page.
 
 Near-duplicates: one `DuplicateIndex` per hub over the original title and body of the hub's
 appeals of the last `window_days`, filled incrementally (each call adds the appeals created
@@ -144,6 +147,7 @@ class Engine:
         window_days: int = 90,
         max_train: int = 20_000,
         background: bool = True,
+        first_wait: float = 2.0,
     ):
         self.min_history = min_history
         self.check_every = check_every
@@ -152,6 +156,8 @@ class Engine:
         self.window_days = window_days
         self.max_train = max_train
         self.background = background
+        self.first_wait = first_wait
+        self._first: threading.Event | None = None
         self.trainings = 0
         self._models: _Models | None = None
         self._checked = 0.0
@@ -164,6 +170,7 @@ class Engine:
         """Forget every model and index (tests; a flushed database sends no signal)."""
         with self._hubs_lock:
             self._models = None
+            self._first = None
             self._checked = 0.0
             self._hubs.clear()
             self._scopes.clear()
@@ -195,11 +202,19 @@ class Engine:
         models = self._models
         if models is None:
             if self._training.acquire(blocking=False):
-                try:
-                    models = self._models or self._train()
-                finally:
-                    self._training.release()
-            return models
+                if self.background:
+                    done = threading.Event()
+                    self._first = done
+                    threading.Thread(target=self._retrain_in_thread, args=(done,)).start()
+                else:
+                    try:
+                        return self._models or self._train()
+                    finally:
+                        self._training.release()
+            first = self._first
+            if first is not None:
+                first.wait(self.first_wait)
+            return self._models
         try:
             stale = self._stale(models)
         except Exception:
@@ -207,7 +222,7 @@ class Engine:
             stale = False
         if stale and self._training.acquire(blocking=False):
             if self.background:
-                threading.Thread(target=self._retrain_in_thread, daemon=True).start()
+                threading.Thread(target=self._retrain_in_thread).start()
             else:
                 try:
                     models = self._train()
@@ -215,11 +230,15 @@ class Engine:
                     self._training.release()
         return models
 
-    def _retrain_in_thread(self) -> None:
+    def _retrain_in_thread(self, done: threading.Event | None = None) -> None:
         try:
             self._train()
+        except Exception:
+            log.exception("suggestions: training failed")
         finally:
             self._training.release()
+            if done is not None:
+                done.set()
             connections.close_all()
 
     def _train(self) -> _Models:

@@ -251,3 +251,18 @@ def test_warm_suggestion_costs_few_queries(
     with django_assert_max_num_queries(6):
         got = suggestions.suggest(appeal, people.county_dispatcher)
     assert got.categories
+
+
+@pytest.mark.django_db(transaction=True)
+def test_background_training_answers_once_the_first_model_is_ready(people, places, orgs, topics):
+    """The default engine trains in its own thread; the first page waits a bounded time."""
+    engine = suggestions.Engine(min_history=20, check_every=0, first_wait=0.0)
+    _history(people, places, orgs, topics, per_topic=7)
+    appeal = _appeal(people, places, orgs, *NEW_STREETLIGHT)
+    first = engine.suggest(appeal)
+    assert first.categories == ()
+    assert "模型训练中" in first.reason
+    engine._first.wait(120)
+    again = engine.suggest(appeal)
+    assert again.categories[0].category == topics["streetlight"][1]
+    assert again.departments[0].org == orgs.county_urban
