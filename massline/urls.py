@@ -10,7 +10,7 @@ admin.site.site_title = "网上群众路线"
 admin.site.index_title = "管理后台"
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", __import__("massline.residents.views", fromlist=["home"]).home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("care-mode/", core_views.care_mode, name="care_mode"),

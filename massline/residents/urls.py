@@ -1,7 +1,23 @@
 """The residents' site: home, sign-in, submit, my appeals, the public board, lookup."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from massline.residents import views
 
 app_name = "residents"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("login/", views.login_view, name="login"),
+    path("logout/", views.logout_view, name="logout"),
+    path("register/", views.register, name="register"),
+    path("password-reset/", views.password_reset, name="password_reset"),
+    path("account/", views.account, name="account"),
+    path("submit/", views.submit, name="submit"),
+    path("submit/done/<slug:tracking_no>/", views.submitted, name="submitted"),
+    path("mine/", views.mine, name="mine"),
+    path("board/", views.board, name="board"),
+    path("lookup/", views.lookup, name="lookup"),
+    path("appeals/<slug:tracking_no>/", views.appeal_page, name="appeal"),
+    path("appeals/<slug:tracking_no>/attach/", views.appeal_attach, name="attach"),
+    path("appeals/<slug:tracking_no>/<slug:action>/", views.appeal_action, name="appeal_action"),
+]

@@ -1,0 +1,363 @@
+"""Forms of the residents' site: they render the fields and keep what was typed.
+
+They check nothing of their own: every rule is the domain's (actions.AppealIn, the account
+services, the workflow's payload schemas), whose Chinese messages `field_errors` puts at the
+named field."""
+
+import uuid
+
+from django import forms
+from django.conf import settings
+from django.forms.utils import ErrorDict
+from django.utils.translation import gettext_lazy as _
+from pydantic import ValidationError
+
+from massline.appeals.models import Category, Kind, State, Verdict
+from massline.core.errors import DomainError
+from massline.core.validation import describe_errors
+from massline.orgs.models import Level, Region
+
+
+def _text(label, *, widget=None, help_text="", required=True, **attrs):
+    widget = widget or forms.TextInput
+    return forms.CharField(
+        label=label,
+        required=False,
+        help_text=help_text,
+        widget=widget(attrs={**({"required": True} if required else {}), **attrs}),
+    )
+
+
+class DomainForm(forms.Form):
+    """A form whose messages come from the domain. `fail(exc)` puts a pydantic ValidationError
+    or a DomainError at its field (or above the form), naming the field in Chinese."""
+
+    required_css_class = "required"
+    notice = ""
+    """A message for the whole form (a limit reached), shown above it."""
+    aliases: dict[str, str] = {}
+    """Field names of the domain that this form calls otherwise (username → password…)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.is_bound:  # Django checks nothing here: only the domain's errors are shown
+            self._errors = ErrorDict()
+            self.cleaned_data = {}
+        for field in self.fields.values():  # required: marked * by field.html, never checked
+            field.required = bool(field.widget.attrs.get("required"))
+
+    def data_of(self, *names: str) -> dict[str, str]:
+        return {n: self.data.get(n, "") for n in names}
+
+    def _place(self, field: str | None, message: str) -> None:
+        name = self.aliases.get(field or "", field or "")
+        if name in self.fields:
+            label = str(self.fields[name].label)
+            if field and message.startswith(f"{field}："):
+                message = message[len(field) + 1 :]
+            elif field and message.startswith(f"{field} "):
+                message = f"{label}{message[len(field) :]}"
+            self.add_error(name, message)
+        else:
+            self.add_error(None, message)
+
+    def fail(self, exc: Exception) -> None:
+        if isinstance(exc, ValidationError):
+            for err in describe_errors(exc.errors()):
+                self._place(err["field"], err["message"])
+        elif isinstance(exc, DomainError):
+            self._place(exc.field, exc.message)
+        else:  # pragma: no cover
+            raise exc
+
+
+# --- accounts -------------------------------------------------------------------------------
+
+
+class LoginForm(DomainForm):
+    username = _text(
+        _("手机号或用户名"), autocomplete="username", inputmode="text", autocapitalize="none"
+    )
+    password = _text(_("密码"), widget=forms.PasswordInput, autocomplete="current-password")
+
+
+class CodeForm(DomainForm):
+    """Step one of registration and password reset: a code to the phone (and, when the service
+    asks, the answer to its arithmetic question)."""
+
+    phone = _text(_("手机号"), widget=forms.TextInput, autocomplete="tel", inputmode="numeric")
+    challenge_token = forms.CharField(required=False, widget=forms.HiddenInput)
+    challenge_answer = _text(_("请回答问题"), required=False, inputmode="numeric")
+
+    def __init__(self, *args, question: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.question = question
+        if question:
+            self.fields["challenge_answer"].label = question
+            self.fields["challenge_answer"].widget.attrs["required"] = True
+            self.fields["challenge_answer"].required = True
+
+
+class RegisterForm(DomainForm):
+    phone = _text(_("手机号"), autocomplete="tel", inputmode="numeric")
+    code = _text(_("短信验证码"), autocomplete="one-time-code", inputmode="numeric")
+    real_name = _text(_("真实姓名"), autocomplete="name")
+    password = _text(
+        _("设置密码"),
+        widget=forms.PasswordInput,
+        autocomplete="new-password",
+        help_text=_("至少8位，不能全是数字，不要与手机号、姓名相近。"),
+    )
+
+
+class ResetForm(DomainForm):
+    phone = _text(_("手机号"), autocomplete="tel", inputmode="numeric")
+    code = _text(_("短信验证码"), autocomplete="one-time-code", inputmode="numeric")
+    password = _text(
+        _("新密码"),
+        widget=forms.PasswordInput,
+        autocomplete="new-password",
+        help_text=_("至少8位，不能全是数字。重设后，其他设备上的登录都会失效。"),
+    )
+
+
+class LookupForm(DomainForm):
+    tracking_no = _text(_("留言编号"), placeholder="HG20260101-000001", autocapitalize="characters")
+    phone = _text(_("留言时的手机号"), autocomplete="tel", inputmode="numeric")
+
+
+# --- submitting -----------------------------------------------------------------------------
+
+
+def category_choices() -> list:
+    """Level-1 categories as groups; their level-2 and level-3 categories as options (one
+    query). A plain <select> without JavaScript; the page's script adds a type-ahead filter."""
+    rows = list(Category.objects.filter(is_active=True).order_by("level", "id"))
+    by_parent: dict[int | None, list[Category]] = {}
+    for c in rows:
+        by_parent.setdefault(c.parent_id, []).append(c)
+    groups: list = [("", _("（不确定可不选）"))]
+    for top in by_parent.get(None, []):
+        options = []
+        for mid in by_parent.get(top.pk, []):
+            options.append((str(mid.pk), mid.name))
+            for leaf in by_parent.get(mid.pk, []):
+                options.append((str(leaf.pk), f"{mid.name} › {leaf.name}"))
+        groups.append((top.name, options or [(str(top.pk), top.name)]))
+    return groups
+
+
+def city_regions() -> list[Region]:
+    """The counties and towns of the platform's city (settings.MASSLINE_REGION), in tree order."""
+    city = Region.objects.filter(code=settings.MASSLINE_REGION).values_list("path", flat=True)
+    return list(
+        Region.objects.filter(path__startswith=city[:1], level__gte=Level.COUNTY).order_by("path")
+    )
+
+
+def region_choices(regions: list[Region], *, towns: bool = True) -> list:
+    """Counties as groups with the county itself first and its towns after (county → town)."""
+    groups: list = [("", _("请选择区县和乡镇（街道）"))]
+    counties = [r for r in regions if r.level == Level.COUNTY]
+    for county in counties:
+        options = [(county.code, _("%(name)s（全域）") % {"name": county.name})]
+        if towns:
+            options += [
+                (r.code, r.name)
+                for r in regions
+                if r.level > Level.COUNTY and r.path.startswith(county.path)
+            ]
+        groups.append((county.name, options))
+    return groups
+
+
+KIND_CHOICES = [("", _("请选择")), *list(Kind.choices)]
+
+
+class AppealForm(DomainForm):
+    """What a resident types; actions.AppealIn decides whether it is an appeal."""
+
+    kind = forms.ChoiceField(
+        label=_("留言类型"), choices=KIND_CHOICES, widget=forms.Select(attrs={"required": True})
+    )
+    title = _text(_("标题"), maxlength=100, help_text=_("一句话说明是什么事，4至100字。"))
+    body = _text(
+        _("内容"),
+        widget=forms.Textarea,
+        maxlength=5000,
+        rows=8,
+        help_text=_("写清时间、地点、经过和您的诉求，10至5000字。"),
+    )
+    category_id = forms.ChoiceField(
+        label=_("事项分类"),
+        required=False,
+        help_text=_("可输入关键字筛选；不确定可不选，由工作人员分类。"),
+    )
+    region_code = forms.ChoiceField(
+        label=_("所在地区"),
+        widget=forms.Select(attrs={"required": True}),
+        help_text=_("先选区县，再选乡镇（街道）；可输入关键字筛选。"),
+    )
+    location = _text(
+        _("具体地点"), required=False, maxlength=200, help_text=_("如：考棚街与胜利街交叉口")
+    )
+    is_public = forms.ChoiceField(
+        label=_("是否公开"),
+        choices=[("1", _("公开（个人信息自动打码）")), ("0", _("不公开（仅本人和办理部门可见）"))],
+        widget=forms.RadioSelect,
+        initial="1",
+    )
+    contact_phone = _text(
+        _("联系电话"),
+        required=False,
+        maxlength=20,
+        inputmode="tel",
+        autocomplete="tel",
+        help_text=_("不填则使用注册手机号；仅办理部门可见。"),
+    )
+    files = forms.FileField(
+        label=_("附件"),
+        required=False,
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/gif,image/webp,application/pdf"}
+        ),
+    )
+    idempotency_key = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    FIELDS = (
+        "kind",
+        "title",
+        "body",
+        "category_id",
+        "region_code",
+        "location",
+        "is_public",
+        "contact_phone",
+    )
+
+    def __init__(self, *args, regions: list[Region], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category_id"].choices = category_choices()
+        self.fields["region_code"].choices = region_choices(regions)
+        files = self.fields["files"].widget
+        files.allow_multiple_selected = True
+        files.attrs["multiple"] = True
+        limit = settings.ATTACHMENTS_PER_APPEAL
+        size = settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)
+        self.fields["files"].help_text = _(
+            "图片（JPG/PNG/GIF/WEBP）或PDF，最多%(limit)s个，每个不超过%(size)sMB。"
+            "图片会去除拍摄地点等信息。"
+        ) % {"limit": limit, "size": size}
+        if not self.is_bound:
+            self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
+        elif not self.data.get("idempotency_key"):
+            self.data = self.data.copy()
+            self.data["idempotency_key"] = uuid.uuid4().hex
+
+    def payload(self) -> dict:
+        data = self.data_of(*self.FIELDS)
+        data["category_id"] = data["category_id"] or None
+        data["is_public"] = data["is_public"] != "0"
+        return data
+
+    def new_key(self) -> None:
+        self.data = self.data.copy()
+        self.data["idempotency_key"] = uuid.uuid4().hex
+
+
+# --- on an appeal ---------------------------------------------------------------------------
+
+
+class RateForm(DomainForm):
+    verdict = forms.ChoiceField(
+        label=_("您对答复的评价"),
+        choices=[(v.value, v.label) for v in reversed(list(Verdict))],
+        widget=forms.RadioSelect(attrs={"required": True}),
+    )
+    resolved = forms.ChoiceField(
+        label=_("问题是否已解决"),
+        choices=[("1", _("已解决")), ("0", _("未解决"))],
+        widget=forms.RadioSelect(attrs={"required": True}),
+    )
+    comment = _text(_("意见（选填）"), widget=forms.Textarea, required=False, rows=3)
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def payload(self) -> dict:
+        data = self.data_of("verdict", "comment", "version")
+        resolved = self.data.get("resolved")
+        data["resolved"] = {"1": True, "0": False}.get(resolved, resolved)
+        data["version"] = data["version"] or None
+        return {k: v for k, v in data.items() if v != ""}  # nothing chosen: "为必填项"
+
+
+class TextForm(DomainForm):
+    text = _text(_("补充说明"), widget=forms.Textarea, rows=4, maxlength=2000)
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def payload(self) -> dict:
+        data = self.data_of("text", "version")
+        data["version"] = data["version"] or None
+        return data
+
+
+class NoteForm(DomainForm):
+    note = _text(_("撤回原因（选填）"), required=False, maxlength=2000)
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def payload(self) -> dict:
+        data = self.data_of("note", "version")
+        data["version"] = data["version"] or None
+        return data
+
+
+class AttachForm(DomainForm):
+    file = forms.FileField(
+        label=_("补充附件"),
+        required=False,
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/gif,image/webp,application/pdf"}
+        ),
+    )
+
+
+# --- the public board ------------------------------------------------------------------------
+
+STATE_CHOICES = [("", _("全部状态"))] + [
+    (s.value, s.label)
+    for s in (
+        State.ACCEPTED,
+        State.ASSIGNED,
+        State.IN_PROGRESS,
+        State.REPLIED,
+        State.CLOSED,
+        State.RETURNED,
+        State.REOPENED,
+    )
+]
+
+
+class BoardForm(forms.Form):
+    q = forms.CharField(
+        label=_("搜索"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("输入关键字，如：噪音")}),
+    )
+    kind = forms.ChoiceField(label=_("类型"), required=False, choices=[("", _("全部类型"))])
+    category = forms.ChoiceField(label=_("分类"), required=False)
+    region = forms.ChoiceField(label=_("地区"), required=False)
+    state = forms.ChoiceField(label=_("状态"), required=False, choices=STATE_CHOICES)
+    month = forms.CharField(
+        label=_("月份"), required=False, widget=forms.DateInput(attrs={"type": "month"})
+    )
+
+    def __init__(self, *args, regions: list[Region], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("全部类型")), *list(Kind.choices)]
+        tops = Category.objects.filter(is_active=True, level=1).order_by("id")
+        self.fields["category"].choices = [("", _("全部分类"))] + [
+            (str(c.pk), c.name) for c in tops
+        ]
+        self.fields["region"].choices = [("", _("全部地区"))] + [
+            (r.code, r.name) for r in regions if r.level == Level.COUNTY
+        ]
