@@ -98,7 +98,15 @@ class CodeForm(DomainForm):
             self.fields["challenge_answer"].required = True
 
 
-class RegisterForm(DomainForm):
+class FinishForm(DomainForm):
+    """Step two: its fields' ids differ from step one's, both forms being on one page."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "finish_%s")
+        super().__init__(*args, **kwargs)
+
+
+class RegisterForm(FinishForm):
     phone = _text(_("手机号"), autocomplete="tel", inputmode="numeric")
     code = _text(_("短信验证码"), autocomplete="one-time-code", inputmode="numeric")
     real_name = _text(_("真实姓名"), autocomplete="name")
@@ -110,7 +118,7 @@ class RegisterForm(DomainForm):
     )
 
 
-class ResetForm(DomainForm):
+class ResetForm(FinishForm):
     phone = _text(_("手机号"), autocomplete="tel", inputmode="numeric")
     code = _text(_("短信验证码"), autocomplete="one-time-code", inputmode="numeric")
     password = _text(

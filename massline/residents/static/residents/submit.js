@@ -47,7 +47,8 @@
         group.hidden = !any;
       });
       count.textContent = words.length ? "找到 " + shown + " 项" : "";
-      if (words.length && first && (select.selectedIndex < 0 || select.options[select.selectedIndex].hidden)) {
+      var current = select.options[select.selectedIndex];
+      if (words.length && first && (!current || !current.value || current.hidden)) {
         first.selected = true;
         select.dispatchEvent(new Event("change", { bubbles: true }));
       }
