@@ -279,7 +279,7 @@ class AppealForm(DomainForm):
 class RateForm(DomainForm):
     verdict = forms.ChoiceField(
         label=_("您对答复的评价"),
-        choices=[(v.value, v.label) for v in reversed(list(Verdict))],
+        choices=[(v.value, v.label) for v in Verdict],
         widget=forms.RadioSelect(attrs={"required": True}),
     )
     resolved = forms.ChoiceField(

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from massline.accounts.sms import MemoryBackend
 from massline.appeals import services, workflow
 from massline.appeals.actions import AppealIn
-from massline.appeals.models import Appeal, State
+from massline.appeals.models import Appeal, Category, State
 from tests.browser import support
 from tests.conftest import SAMPLE
 
@@ -238,3 +238,25 @@ def test_the_pages_screenshots_on_a_phone_and_a_desktop(open_page, axe, people, 
             no_sideways_scroll(page)
             axe(page)
             page.screenshot(path=str(SCREENS / f"{name}-{device}.png"), full_page=True)
+
+
+def test_submitting_works_without_javascript(open_page, people):
+    """(axe needs JavaScript in the page: these pages are checked with it in the journeys.)"""
+    top = Category.objects.create(name="城乡建设（测试）", level=1)
+    mid = Category.objects.create(name="供水供电", level=2, parent=top)
+    leaf = Category.objects.create(name="停水", level=3, parent=mid)
+    page = open_page("phone", user=people.resident, java_script_enabled=False)
+    page.goto("/submit/")
+    expect(page.locator(".picker-filter")).to_have_count(0)  # the plain <select>s
+    page.get_by_label("留言类型").select_option("help")
+    page.get_by_label("标题").fill("独居老人家中停水求助")
+    page.get_by_label("内容", exact=True).fill(
+        "东湖街道考棚街3号独居老人家里停水两天了，请帮忙联系维修。"
+    )
+    page.get_by_label("事项分类").select_option(label="供水供电 › 停水")
+    page.get_by_label("所在地区", exact=True).select_option(label="东湖街道")
+    page.get_by_role("button", name="提交留言").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("提交成功")
+    appeal = Appeal.objects.get()
+    assert appeal.kind == "help" and appeal.region.code == "421102001"
+    assert appeal.category == leaf

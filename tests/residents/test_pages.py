@@ -469,3 +469,17 @@ def test_a_failed_lookup_names_the_field_then_too_many_are_429(client, make, set
         assert f'value="{a.tracking_no}"' in html(res)
     res = client.post("/lookup/", {"tracking_no": a.tracking_no, "phone": "13800000001"})
     assert res.status_code == 429 and "查询失败已达每小时2次" in html(res)
+
+
+def test_the_appeal_pages_queries_do_not_grow_with_its_timeline(as_user, people, make):
+    a = make.in_progress(make.appeal())
+    c = as_user(people.resident)
+    c.get(f"/appeals/{a.tracking_no}/")
+    with CaptureQueriesContext(connection) as short:
+        c.get(f"/appeals/{a.tracking_no}/")
+    for n in range(5):
+        c.post(f"/appeals/{a.tracking_no}/supplement/", {"text": f"第{n}次补充说明的内容。"})
+    with CaptureQueriesContext(connection) as long:
+        body = html(c.get(f"/appeals/{a.tracking_no}/"))
+    assert body.count("次补充说明的内容。") == 5
+    assert len(long) == len(short) <= 12, [q["sql"] for q in long]
