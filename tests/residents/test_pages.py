@@ -483,3 +483,11 @@ def test_the_appeal_pages_queries_do_not_grow_with_its_timeline(as_user, people,
         body = html(c.get(f"/appeals/{a.tracking_no}/"))
     assert body.count("次补充说明的内容。") == 5
     assert len(long) == len(short) <= 12, [q["sql"] for q in long]
+
+
+def test_the_pages_have_an_english_catalogue(client, places):
+    client.cookies["massline_language"] = "en"
+    body = html(client.get("/"))
+    assert '<html lang="en"' in body
+    assert "Track an appeal" in body and "Latest replies" in body
+    assert "Public appeals" in html(client.get("/board/"))
