@@ -7,7 +7,7 @@ settings.MASSLINE_REGION and everything below it (all appeals when that region i
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db.models import Count, F, Q
@@ -56,7 +56,7 @@ def _percent(part: int, whole: int) -> int | None:
 
 def _month_bounds(day: date) -> tuple[date, datetime, datetime]:
     first = day.replace(day=1)
-    following = (first.replace(day=28) + timezone.timedelta(days=4)).replace(day=1)
+    following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
 
     def start(d: date) -> datetime:
         return timezone.make_aware(datetime.combine(d, time.min))

@@ -5,6 +5,7 @@ services, the workflow's payload schemas), whose Chinese messages `field_errors`
 named field."""
 
 import uuid
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -28,6 +29,12 @@ def _text(label, *, widget=None, help_text="", required=True, **attrs):
     )
 
 
+def choose(form: forms.Form, name: str, choices: list) -> None:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = choices
+
+
 class DomainForm(forms.Form):
     """A form whose messages come from the domain. `fail(exc)` puts a pydantic ValidationError
     or a DomainError at its field (or above the form), naming the field in Chinese."""
@@ -46,8 +53,11 @@ class DomainForm(forms.Form):
         for field in self.fields.values():  # required: marked * by field.html, never checked
             field.required = bool(field.widget.attrs.get("required"))
 
-    def data_of(self, *names: str) -> dict[str, str]:
+    def data_of(self, *names: str) -> dict[str, Any]:
         return {n: self.data.get(n, "") for n in names}
+
+    def choose(self, name: str, choices: list) -> None:
+        choose(self, name, choices)
 
     def _place(self, field: str | None, message: str) -> None:
         name = self.aliases.get(field or "", field or "")
@@ -223,15 +233,13 @@ class AppealForm(DomainForm):
         autocomplete="tel",
         help_text=_("不填则使用注册手机号；仅办理部门可见。"),
     )
-    files = forms.FileField(
+    attachments = forms.FileField(
         label=_("附件"),
         required=False,
         widget=forms.ClearableFileInput(
             attrs={"accept": "image/jpeg,image/png,image/gif,image/webp,application/pdf"}
         ),
     )
-    idempotency_key = forms.CharField(required=False, widget=forms.HiddenInput)
-
     FIELDS = (
         "kind",
         "title",
@@ -245,38 +253,42 @@ class AppealForm(DomainForm):
 
     def __init__(self, *args, regions: list[Region], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category_id"].choices = category_choices()
-        self.fields["region_code"].choices = region_choices(regions)
-        files = self.fields["files"].widget
+        self.choose("category_id", category_choices())
+        self.choose("region_code", region_choices(regions))
+        files = self.fields["attachments"].widget
+        assert isinstance(files, forms.ClearableFileInput)
         files.allow_multiple_selected = True
         files.attrs["multiple"] = True
         limit = settings.ATTACHMENTS_PER_APPEAL
         size = settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)
-        self.fields["files"].help_text = _(
+        self.fields["attachments"].help_text = _(
             "图片（JPG/PNG/GIF/WEBP）或PDF，最多%(limit)s个，每个不超过%(size)sMB。"
             "图片会去除拍摄地点等信息。"
         ) % {"limit": limit, "size": size}
-        if not self.is_bound:
-            self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
-        elif not self.data.get("idempotency_key"):
-            self.data = self.data.copy()
-            self.data["idempotency_key"] = uuid.uuid4().hex
+        self.key: str = str(self.data.get("idempotency_key") or "") or uuid.uuid4().hex
+        """The idempotency key: made when the form is first shown, sent back with it."""
 
-    def payload(self) -> dict:
+    def payload(self) -> dict[str, Any]:
         data = self.data_of(*self.FIELDS)
         data["category_id"] = data["category_id"] or None
         data["is_public"] = data["is_public"] != "0"
         return data
 
     def new_key(self) -> None:
-        self.data = self.data.copy()
-        self.data["idempotency_key"] = uuid.uuid4().hex
+        self.key = uuid.uuid4().hex
 
 
 # --- on an appeal ---------------------------------------------------------------------------
 
 
-class RateForm(DomainForm):
+class ActionForm(DomainForm):
+    """The form of one workflow action; payload() is the action's payload as typed."""
+
+    def payload(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+
+class RateForm(ActionForm):
     verdict = forms.ChoiceField(
         label=_("您对答复的评价"),
         choices=[(v.value, v.label) for v in Verdict],
@@ -290,29 +302,29 @@ class RateForm(DomainForm):
     comment = _text(_("意见（选填）"), widget=forms.Textarea, required=False, rows=3)
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
-    def payload(self) -> dict:
+    def payload(self) -> dict[str, Any]:
         data = self.data_of("verdict", "comment", "version")
-        resolved = self.data.get("resolved")
+        resolved = str(self.data.get("resolved") or "")
         data["resolved"] = {"1": True, "0": False}.get(resolved, resolved)
         data["version"] = data["version"] or None
         return {k: v for k, v in data.items() if v != ""}  # nothing chosen: "为必填项"
 
 
-class TextForm(DomainForm):
+class TextForm(ActionForm):
     text = _text(_("补充说明"), widget=forms.Textarea, rows=4, maxlength=2000)
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
-    def payload(self) -> dict:
+    def payload(self) -> dict[str, Any]:
         data = self.data_of("text", "version")
         data["version"] = data["version"] or None
         return data
 
 
-class NoteForm(DomainForm):
+class NoteForm(ActionForm):
     note = _text(_("撤回原因（选填）"), required=False, maxlength=2000)
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
-    def payload(self) -> dict:
+    def payload(self) -> dict[str, Any]:
         data = self.data_of("note", "version")
         data["version"] = data["version"] or None
         return data
@@ -361,11 +373,8 @@ class BoardForm(forms.Form):
 
     def __init__(self, *args, regions: list[Region], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [("", _("全部类型")), *list(Kind.choices)]
+        choose(self, "kind", [("", _("全部类型")), *list(Kind.choices)])
         tops = Category.objects.filter(is_active=True, level=1).order_by("id")
-        self.fields["category"].choices = [("", _("全部分类"))] + [
-            (str(c.pk), c.name) for c in tops
-        ]
-        self.fields["region"].choices = [("", _("全部地区"))] + [
-            (r.code, r.name) for r in regions if r.level == Level.COUNTY
-        ]
+        choose(self, "category", [("", _("全部分类")), *[(str(c.pk), c.name) for c in tops]])
+        counties = [(r.code, r.name) for r in regions if r.level == Level.COUNTY]
+        choose(self, "region", [("", _("全部地区")), *counties])

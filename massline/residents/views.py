@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from pydantic import ValidationError
 
@@ -57,7 +58,7 @@ def _with_replies(viewer, rows: list[Appeal], items: list[dict]) -> list[dict]:
     rules = policy(viewer)
     for a, item in zip(rows, items, strict=True):
         item["reply_text"] = masker(a, rules.can_see_original(a))(a.reply_text)
-        item["reply_org"] = a.reply_org.name if a.reply_org_id else None
+        item["reply_org"] = a.reply_org.name if a.reply_org else None
     return items
 
 
@@ -225,19 +226,17 @@ def submit(request):
         form = forms.AppealForm(regions=regions)
         return render(request, "residents/submit.html", _submit_context(form))
     form = forms.AppealForm(request.POST, request.FILES, regions=regions)
-    files = request.FILES.getlist("files")
+    files = request.FILES.getlist("attachments")
     try:
         data = AppealIn.model_validate(form.payload())
-        appeal, created = services.submit_appeal(
-            request.user, data, idempotency_key=form.data["idempotency_key"]
-        )
+        appeal, created = services.submit_appeal(request.user, data, idempotency_key=form.key)
     except (ValidationError, DomainError) as exc:
         if getattr(exc, "code", "") == "idempotency_mismatch":
             form.new_key()
             exc = InvalidInput(_("页面已过期，请核对内容后重新提交。"))
         form.fail(exc)
         if files:
-            form.add_error("files", _("出于安全原因，附件需要重新选择。"))
+            form.add_error("attachments", _("出于安全原因，附件需要重新选择。"))
         return render(request, "residents/submit.html", _submit_context(form), status=422)
     if created:
         for upload in files:
@@ -285,11 +284,15 @@ def mine(request):
 
 # --- one appeal -----------------------------------------------------------------------------
 
-ACTION_FORMS = {"rate": forms.RateForm, "supplement": forms.TextForm, "withdraw": forms.NoteForm}
+ACTION_FORMS: dict[str, type[forms.ActionForm]] = {
+    "rate": forms.RateForm,
+    "supplement": forms.TextForm,
+    "withdraw": forms.NoteForm,
+}
 DONE = {
-    "rate": _("感谢您的评价。"),
-    "supplement": _("补充说明已提交。"),
-    "withdraw": _("留言已撤回。"),
+    "rate": gettext_lazy("感谢您的评价。"),
+    "supplement": gettext_lazy("补充说明已提交。"),
+    "withdraw": gettext_lazy("留言已撤回。"),
 }
 
 

@@ -234,7 +234,7 @@ def test_attachments_are_stored_after_the_appeal_is_created(as_user, people, set
         "证明.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "application/pdf"
     )
     c = as_user(people.resident)
-    res, _ = post_appeal(c, files=[pdf])
+    res, _ = post_appeal(c, attachments=[pdf])
     assert res.status_code == 302
     att = Attachment.objects.get()
     assert att.appeal.submitted_by == people.resident and att.name.endswith(".pdf")
