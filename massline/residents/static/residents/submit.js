@@ -12,6 +12,12 @@
   }
   var form = document.querySelector("form[data-draft]");
   if (!form) return;
+  // The page's words, translated by the template: t("found", {n: 3}).
+  function t(name, values) {
+    var text = form.getAttribute("data-t-" + name) || "";
+    Object.keys(values || {}).forEach(function (k) { text = text.replace("{" + k + "}", values[k]); });
+    return text;
+  }
 
   // Pickers: an input above the <select> keeps only the options whose text (or group) matches.
   Array.prototype.forEach.call(form.querySelectorAll("[data-picker] select"), function (select) {
@@ -21,11 +27,11 @@
     input.className = "picker-filter";
     input.id = select.id + "_filter";
     input.setAttribute("aria-controls", select.id);
-    input.placeholder = "输入关键字筛选";
+    input.placeholder = t("filter");
     var filterLabel = document.createElement("label");
     filterLabel.className = "visually-hidden";
     filterLabel.htmlFor = input.id;
-    filterLabel.textContent = "筛选" + (label ? label.textContent.replace(/\s*\*$/, "") : "");
+    filterLabel.textContent = t("filter-label", { label: label ? label.textContent.replace(/\s*\*$/, "").trim() : "" });
     var count = document.createElement("span");
     count.className = "picker-count";
     count.setAttribute("aria-live", "polite");
@@ -46,7 +52,7 @@
         });
         group.hidden = !any;
       });
-      count.textContent = words.length ? "找到 " + shown + " 项" : "";
+      count.textContent = words.length ? t("found", { n: shown }) : "";
       var current = select.options[select.selectedIndex];
       if (words.length && first && (!current || !current.value || current.hidden)) {
         first.selected = true;
@@ -82,7 +88,7 @@
     var note = document.createElement("p");
     note.className = "notice notice--info";
     note.setAttribute("role", "status");
-    note.textContent = "已恢复上次未提交的草稿。";
+    note.textContent = t("restored");
     form.parentNode.insertBefore(note, form);
   }
   restore();
@@ -96,9 +102,9 @@
   var maxBytes = parseInt(form.getAttribute("data-attachment-bytes"), 10) || 10485760;
   var allowed = /^(image\/(jpeg|png|gif|webp)|application\/pdf)$/;
   function problemOf(file, index) {
-    if (index >= limit) return "超出" + limit + "个的上限";
-    if (!allowed.test(file.type)) return "只能是图片或PDF";
-    if (file.size > maxBytes) return "超过" + Math.floor(maxBytes / 1048576) + "MB";
+    if (index >= limit) return t("too-many", { n: limit });
+    if (!allowed.test(file.type)) return t("bad-type");
+    if (file.size > maxBytes) return t("too-big", { n: Math.floor(maxBytes / 1048576) });
     return "";
   }
   if (fileInput && previews) {
@@ -119,7 +125,7 @@
         li.appendChild(document.createTextNode(file.name + (problem ? "：" + problem : "")));
         previews.appendChild(li);
       });
-      fileInput.setCustomValidity(bad ? "有附件不符合要求，请重新选择" : "");
+      fileInput.setCustomValidity(bad ? t("refused") : "");
     });
   }
 
@@ -134,7 +140,7 @@
     var button = form.querySelector("[data-submit]");
     if (form.getAttribute("data-sending")) { event.preventDefault(); return; }
     form.setAttribute("data-sending", "1");
-    if (button) { button.setAttribute("aria-disabled", "true"); button.textContent = "正在提交…"; }
+    if (button) { button.setAttribute("aria-disabled", "true"); button.textContent = t("sending"); }
   });
   window.addEventListener("pageshow", function () {
     form.removeAttribute("data-sending");
