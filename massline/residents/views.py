@@ -14,7 +14,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -154,10 +154,10 @@ def _code_step(request, purpose: str, template: str, second_form_class, finish):
             status = 422
         else:
             messages.success(request, _("验证码已发送，10分钟内有效。"))
-            query = f"?phone={data['phone'].strip()}&sent=1"
-            if request.POST.get("next"):
-                query += "&next=" + request.POST["next"]
-            return HttpResponseRedirect(request.path + query)
+            query = {"phone": data["phone"].strip(), "sent": "1"}
+            if next_url := _next(request, ""):
+                query["next"] = next_url
+            return HttpResponseRedirect(f"{request.path}?{urlencode(query)}")
         second = second_form_class(initial={"phone": data["phone"]})
     elif request.method == "POST":
         second = second_form_class(request.POST)

@@ -260,3 +260,28 @@ def test_submitting_works_without_javascript(open_page, people):
     appeal = Appeal.objects.get()
     assert appeal.kind == "help" and appeal.region.code == "421102001"
     assert appeal.category == leaf
+
+
+def test_lookup_account_reset_and_a_failed_login_pass_axe(open_page, axe, people, orgs):
+    appeal = submit_as(people.resident, is_public=False)
+    page = open_page("phone")
+    page.goto("/login/")
+    page.get_by_label("手机号或用户名").fill("13800000001")
+    page.get_by_label("密码").fill("wrong-password")
+    page.get_by_role("button", name="登录").last.click()
+    expect(page.locator(".field__error")).to_have_text("账号或密码不正确。")
+    expect(page.get_by_label("手机号或用户名")).to_have_value("13800000001")
+    axe(page)
+    page.goto("/password-reset/")
+    axe(page)
+    page.goto("/")
+    page.get_by_label("留言编号").fill(appeal.tracking_no)
+    page.get_by_label("留言时的手机号").fill("13800000001")
+    page.get_by_role("button", name="查询", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(SAMPLE["title"])
+    expect(page.locator(".appeal__body")).not_to_contain_text("13912345678")
+    axe(page)
+    mine = open_page("phone", user=people.resident)
+    mine.goto("/account/")
+    expect(mine.get_by_text("张三丰")).to_have_count(2)  # the header and the page
+    axe(mine)
