@@ -66,7 +66,7 @@ class DomainForm(forms.Form):
             if field and message.startswith(f"{field}："):
                 message = message[len(field) + 1 :]
             elif field and message.startswith(f"{field} "):
-                message = f"{label}{message[len(field) :]}"
+                message = f"{label}{message[len(field) + 1 :]}"
             self.add_error(name, message)
         else:
             self.add_error(None, message)
@@ -272,6 +272,9 @@ class AppealForm(DomainForm):
         data = self.data_of(*self.FIELDS)
         data["category_id"] = data["category_id"] or None
         data["is_public"] = data["is_public"] != "0"
+        for unchosen in ("kind", "region_code"):  # nothing chosen: the schema's "为必填项"
+            if not data[unchosen]:
+                del data[unchosen]
         return data
 
     def new_key(self) -> None:

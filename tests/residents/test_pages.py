@@ -224,7 +224,12 @@ def test_a_missing_place_is_named_at_the_region_field(as_user, people):
     body = html(res)
     assert res.status_code == 422
     field = body[body.index('id="id_region_code"') :][:3000]
-    assert "所在地区不存在" in body and "field__error" in field
+    assert "所在地区为必填项" in body and "field__error" in field
+
+
+def test_an_unchosen_kind_is_named_in_chinese(as_user, people):
+    res, _ = post_appeal(as_user(people.resident), kind="")
+    assert res.status_code == 422 and "留言类型为必填项" in html(res)
 
 
 def test_attachments_are_stored_after_the_appeal_is_created(as_user, people, settings):
@@ -318,7 +323,7 @@ def test_a_rating_without_a_verdict_names_the_field(as_user, people, make):
         f"/appeals/{a.tracking_no}/rate/", {"resolved": "1", "comment": "还行"}
     )
     body = html(res)
-    assert res.status_code == 422 and "您对答复的评价" in body and "为必填项" in body
+    assert res.status_code == 422 and "您对答复的评价为必填项" in body
     assert "还行" in body
 
 
