@@ -82,8 +82,12 @@ def test_1_a_resident_registers_and_submits_on_a_phone(phone, axe, snap, orgs, t
     # the region picker's type-ahead filter: typing a town picks it
     phone.get_by_label("筛选所在地区").fill("东湖")
     expect(phone.get_by_label("所在地区", exact=True)).to_have_value("421102001")
-    # the draft survives a reload (a lost connection on the phone)
+    # the draft survives a reload (a lost connection on the phone), with its idempotency key:
+    # a form sent before the connection dropped is not created twice when sent again
+    key = phone.locator("input[name=idempotency_key]")
+    first_key = key.input_value()
     phone.reload()
+    expect(key).to_have_value(first_key)
     expect(phone.get_by_text("已恢复上次未提交的草稿。")).to_be_visible()
     expect(phone.get_by_label("标题")).to_have_value("小区门口路灯坏了一个月")
     expect(phone.get_by_label("所在地区", exact=True)).to_have_value("421102001")
