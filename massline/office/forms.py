@@ -58,6 +58,29 @@ LONG = {"note", "reason", "text", "internal_note"}
 STAFF_ACTIONS = [a for a, spec in REGISTRY.items() if set(spec.rule.roles) != {Role.RESIDENT}]
 """The actions the office offers forms for: all but the resident's own."""
 
+DESK_ORDER = [
+    Action.ACCEPT,
+    Action.DISPATCH,
+    Action.SIGN,
+    Action.REPLY,
+    Action.OPINION,
+    Action.SUPERVISE,
+    Action.TRANSFER,
+    Action.DECIDE_EXTENSION,
+    Action.CLOSE,
+    Action.REOPEN,
+    Action.REQUEST_EXTENSION,
+    Action.MERGE,
+    Action.RETURN,
+    Action.REJECT,
+]
+"""The order of the forms on the desk: the usual next step first (shown open), refusals last."""
+
+
+def desk_order(actions: list[str]) -> list[str]:
+    known = [a for a in DESK_ORDER if a in actions]
+    return known + [a for a in actions if a not in known]
+
 
 class MultipleFileInput(forms.FileInput):
     allow_multiple_selected = True
@@ -123,6 +146,7 @@ def action_form(
     version: int,
     data: Mapping[str, Any] | None = None,
     org_choices=(),
+    initial: Mapping[str, Any] | None = None,
 ) -> DomainForm:
     """The form of one action, its fields from the registry's payload schema; `version` is the
     appeal's version the page was read at (a stale one makes the action a 409)."""
@@ -141,7 +165,7 @@ def action_form(
             widget=MultipleFileInput(),
         )
     cls = type(f"{spec.action.value.title()}Form", (DomainForm,), dict(fields))
-    form = cls(data=data, initial={"version": version}, auto_id=f"{action}-%s")
+    form = cls(data=data, initial={**(initial or {}), "version": version}, auto_id=f"{action}-%s")
     form.action = spec.action
     form.spec = spec
     return form

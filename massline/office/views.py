@@ -19,9 +19,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from massline.appeals import presenters, queues, workflow
+from massline.appeals import presenters, queues, suggestions, workflow
 from massline.appeals.actions import Action, RegisterIn
-from massline.appeals.models import Appeal
+from massline.appeals.models import Appeal, State
 from massline.appeals.permissions import policy
 from massline.appeals.search import search
 from massline.appeals.selectors import appeal_detail
@@ -29,7 +29,14 @@ from massline.appeals.services import attach_file, register_appeal
 from massline.core.errors import DomainError, IllegalTransition, InvalidInput, NotAllowed, NotFound
 from massline.core.validation import describe_errors
 from massline.office import selectors
-from massline.office.forms import STAFF_ACTIONS, AttachForm, RegisterForm, action_form, payload
+from massline.office.forms import (
+    STAFF_ACTIONS,
+    AttachForm,
+    RegisterForm,
+    action_form,
+    desk_order,
+    payload,
+)
 from massline.orgs.models import Role
 
 PER_PAGE = 50
@@ -193,7 +200,7 @@ def _desk(
         view = presenters.detail(user, appeal)
     except NotFound:
         raise Http404 from None
-    actions = [a for a in view["actions"] if a in STAFF_ACTIONS]
+    actions = desk_order([a for a in view["actions"] if a in STAFF_ACTIONS])
     needs_orgs = {Action.DISPATCH, Action.TRANSFER} & set(actions)
     org_choices = selectors.org_choices(user) if needs_orgs else []
     forms = []
@@ -202,7 +209,13 @@ def _desk(
         if bound is not None and bound[0] == action:
             data = bound[1].copy()
             data["version"] = view["version"]
-        form = action_form(action, version=view["version"], data=data, org_choices=org_choices)
+        form = action_form(
+            action,
+            version=view["version"],
+            data=data,
+            org_choices=org_choices,
+            initial=_picked_org(request, action, org_choices),
+        )
         if data is not None and isinstance(bound[2], InvalidInput):
             form.domain_error(bound[2].field, bound[2].message)
         forms.append(form)
@@ -219,14 +232,52 @@ def _desk(
         "notice": notice,
         "returned": returned if view["state"] == "returned" else None,
         "tabs": _tabs(user),
-        "suggestions": _suggestions(user, appeal, view),
+        "suggestions": _suggestions(user, appeal, actions),
     }
     return render(request, "office/desk.html", context, status=status)
 
 
-def _suggestions(user, appeal: Appeal, view: dict) -> dict | None:
-    """The engine's suggestions for dispatchers (see office/partials/suggestions.html)."""
-    return None
+SUGGEST_FOR = {Action.ACCEPT, Action.DISPATCH, Action.MERGE}
+"""The suggestions panel shows while the dispatcher still decides where the appeal goes."""
+
+
+def _suggestions(user, appeal: Appeal, actions: list[str]) -> dict | None:
+    """The engine's suggestions for a dispatcher (office/partials/suggestions.html): likely
+    categories and departments with their confidence, near-duplicates to merge into."""
+    if not SUGGEST_FOR & set(actions):
+        return None
+    found = suggestions.suggest(appeal, user)
+    if found is None:
+        return None
+    return {
+        "categories": [
+            {"label": c.label, "percent": round(c.confidence * 100)} for c in found.categories
+        ],
+        "departments": [
+            {"org": d.org, "percent": round(d.confidence * 100)} for d in found.departments
+        ],
+        "duplicates": [
+            {
+                "tracking_no": d.tracking_no,
+                "title": d.title,
+                "state": d.state,
+                "state_label": State(d.state).label,
+                "percent": round(d.similarity * 100),
+            }
+            for d in found.duplicates
+        ],
+        "reason": found.reason,
+        "can_dispatch": Action.DISPATCH in actions,
+        "can_merge": Action.MERGE in actions,
+    }
+
+
+def _picked_org(request: HttpRequest, action: str, org_choices) -> dict:
+    """ "选用" on a suggested department preselects it in the dispatch form (?org=<pk>)."""
+    org = request.GET.get("org", "")
+    if action == Action.DISPATCH and org in {pk for pk, _label in org_choices}:
+        return {"org_id": org}
+    return {}
 
 
 @require_GET

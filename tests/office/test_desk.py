@@ -310,3 +310,31 @@ def test_desk_queries_do_not_grow_with_the_timeline(people, orgs):
     for n in range(6):
         workflow.do_opinion(appeal.pk, people.env_handler, text=f"第{n}条协办意见内容")
     assert _queries(client, desk(appeal.tracking_no)) == before <= 20
+
+
+def test_the_dispatcher_sees_suggestions_and_merges_a_near_duplicate(people):
+    first = new(people)
+    second = new(people, title="胜利街路灯损坏了")
+    client = client_for(people.county_dispatcher)
+    html = client.get(desk(second.tracking_no)).content.decode()
+    assert "智能建议" in html and "历史" in html  # too little history for the models
+    assert "疑似重复" in html and first.tracking_no in html
+    res = client.post(
+        act(second.tracking_no, "merge"), {"version": second.version, "primary": first.tracking_no}
+    )
+    assert res.status_code == 302 and fresh(second).merged_into_id == first.pk
+
+
+def test_handlers_get_no_suggestions(people, orgs):
+    appeal = in_progress(people, orgs)
+    html = client_for(people.handler).get(desk(appeal.tracking_no)).content.decode()
+    assert "智能建议" not in html
+
+
+def test_a_suggested_department_preselects_the_dispatch_form(people, orgs):
+    appeal = accepted(people)
+    client = client_for(people.county_dispatcher)
+    html = client.get(desk(appeal.tracking_no) + f"?org={orgs.county_urban.pk}").content.decode()
+    assert f'<option value="{orgs.county_urban.pk}" selected>' in html
+    html = client.get(desk(appeal.tracking_no) + f"?org={orgs.city_housing.pk}").content.decode()
+    assert f'<option value="{orgs.city_housing.pk}" selected>' not in html
