@@ -3,14 +3,18 @@ dispatchers on one appeal at once. axe-core on every page visited; screenshots o
 and the desk (phone and desktop) in var/screenshots/office/."""
 
 import re
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
-from massline.appeals import suggestions
+from massline.appeals import suggestions, workflow
+from massline.appeals.actions import AppealIn
 from massline.appeals.models import Appeal, State
+from massline.appeals.services import submit_appeal
 from tests.browser import support
-from tests.office.helpers import accepted, assigned, new
+from tests.office.helpers import BODY, accepted, assigned, new
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -135,3 +139,92 @@ def test_8_two_dispatchers_act_on_one_appeal_at_once(open_page, people, orgs, ax
     snap(second, "conflict")
     axe(second)
     assert Appeal.objects.get(pk=appeal.pk).events.filter(action="reject").count() == 1
+
+
+TITLES = [
+    ("宝塔路小区门口路灯不亮一个月", 40),
+    ("胜利街人行道井盖缺失存在隐患", 12),
+    ("考棚街工地夜间施工噪音扰民", 9),
+    ("东湖街道垃圾站异味严重", 3),
+    ("赤壁大道公交站台破损", 0),
+]
+
+
+def _working_since(people, orgs, title: str, days_ago: int) -> Appeal:
+    now = timezone.now() - timedelta(days=days_ago)
+    data = AppealIn(kind="complaint", title=title, body=BODY, region_code="421102001")
+    appeal, _ = submit_appeal(people.resident, data, now=now)
+    d = people.county_dispatcher
+    workflow.do_accept(appeal.pk, d, now=now)
+    workflow.do_dispatch(
+        appeal.pk, d, org_id=orgs.county_urban.pk, co_org_ids=[orgs.county_env.pk], now=now
+    )
+    workflow.do_sign(appeal.pk, people.handler, now=now)
+    return appeal
+
+
+def test_5_the_leader_reads_the_overdue_list_and_supervises_one(open_page, people, orgs, axe):
+    rows = [_working_since(people, orgs, title, days) for title, days in TITLES]
+    handler = open_page("desktop", people.handler)
+    handler.goto("/office/queue/in_progress/")
+    expect(handler.locator("tr.is-overdue")).to_have_count(1)
+    screen(handler, "queue-desktop-deadlines")
+    axe(handler)
+    phone = open_page("phone", people.handler)
+    phone.goto("/office/queue/in_progress/")
+    screen(phone, "queue-phone-deadlines")
+    axe(phone)
+    page = open_page("desktop", people.leader)
+    page.goto("/office/")
+    page.get_by_role("link", name=re.compile("超期")).first.click()
+    expect(page.get_by_role("link", name=TITLES[0][0])).to_be_visible()
+    axe(page)
+    page.get_by_role("link", name=TITLES[0][0]).click()
+    form = page.locator("#form-supervise")
+    form.get_by_label("督办意见").fill("请三个工作日内答复并报告办理情况")
+    form.locator("button[type=submit]").click()
+    expect(page.get_by_role("status")).to_contain_text("督办成功")
+    axe(page)
+    page.get_by_role("link", name=re.compile("督办")).first.click()
+    expect(page.get_by_role("link", name=TITLES[0][0])).to_be_visible()
+    assert Appeal.objects.get(pk=rows[0].pk).supervised
+
+
+def test_the_dispatcher_registers_a_call(open_page, people, axe):
+    page = open_page("desktop", people.county_dispatcher)
+    page.goto("/office/register/")
+    axe(page)
+    page.get_by_label("来源渠道").select_option("hotline")
+    page.get_by_label("群众姓名").fill("刘大爷")
+    page.get_by_label("群众手机号").fill("1370000")
+    page.get_by_label("诉求类型").select_option("help")
+    page.get_by_label("标题").fill("独居老人家中停水求助")
+    page.get_by_label("内容").fill("来电称家中停水两天，独居行动不便，请帮助联系维修。")
+    page.get_by_label("所在地区").select_option("421102001")
+    page.get_by_role("button", name="登记").click()
+    expect(page.locator(".field--error")).to_contain_text("手机号")
+    expect(page.get_by_label("内容")).to_have_value(
+        "来电称家中停水两天，独居行动不便，请帮助联系维修。"
+    )
+    screen(page, "register-desktop-error")
+    axe(page)
+    page.get_by_label("群众手机号").fill("13700000009")
+    page.get_by_role("button", name="登记").click()
+    expect(page.get_by_role("status")).to_contain_text("已登记")
+    expect(page.get_by_role("heading", level=1)).to_have_text("独居老人家中停水求助")
+    expect(page.locator(".office-timeline")).to_contain_text("经12345热线反映")
+    axe(page)
+
+
+def test_the_suggestions_panel_on_the_desk(open_page, people, axe):
+    first = new(people)
+    second = new(people, title="胜利街路灯坏了两周没人修")
+    page = open_page("desktop", people.county_dispatcher)
+    page.goto(f"/office/appeals/{second.tracking_no}/")
+    panel = page.locator(".office-suggestions")
+    expect(panel).to_contain_text(first.tracking_no)
+    screen(page, "desk-desktop-suggestions")
+    axe(page)
+    panel.get_by_role("button", name=re.compile("并入此件")).click()
+    expect(page.get_by_role("status")).to_contain_text("并案成功")
+    assert Appeal.objects.get(pk=second.pk).merged_into_id == first.pk
