@@ -132,3 +132,10 @@ def test_the_org_selector_offers_only_orgs_in_scope_and_no_party_organisation(pe
     assert dispatch_targets(people.handler) == []
     city = {o.name for o in dispatch_targets(people.city_dispatcher)}
     assert "黄冈市住房和城乡建设局" in city and "黄州区城市管理执法局" in city
+
+
+def test_the_office_in_english(people):
+    client = client_for(people.county_dispatcher)
+    client.cookies["massline_language"] = "en"
+    html = client.get("/office/queue/new/").content.decode()
+    assert 'lang="en"' in html and "Work lists" in html and "This list is empty." in html
