@@ -89,10 +89,11 @@ class MultipleFileInput(forms.FileInput):
 class DomainForm(forms.Form):
     """A form whose errors come from the domain, not from Django's field cleaning."""
 
+    action: str
+    spec: ActionSpec
+
     def domain_error(self, field: str | None, message: str) -> None:
-        if self._errors is None:
-            self._errors = ErrorDict()
-            self.cleaned_data: dict[str, Any] = {}
+        self.full_clean()
         name = (field or "").split(".")[0]
         if name in self.fields:
             for prefix in (f"{name}：", f"{name} "):
@@ -102,16 +103,18 @@ class DomainForm(forms.Form):
             self.add_error(None, message)
 
     def full_clean(self) -> None:  # the domain validates; see domain_error
-        if self._errors is None:
+        if getattr(self, "_errors", None) is None:
             self._errors = ErrorDict()
-            self.cleaned_data = {}
+            self.cleaned_data: dict[str, Any] = {}
 
 
 def _field(spec: ActionSpec, name: str, info, org_choices) -> forms.Field:
     action = spec.action
-    label = ACTION_LABELS.get((action, name)) or LABELS.get(name, name)
-    help_text = HELP.get((action, name), "")
+    label: Any = ACTION_LABELS.get((action, name)) or LABELS.get(name) or name
+    help_text: Any = HELP.get((action, name)) or ""
     required = info.is_required()
+    choices: list[tuple[str, Any]]
+    widget: forms.Widget
     if name == "reason" and action == Action.REJECT:
         choices = [("", "—"), *REJECT_REASONS.items()]
         return forms.ChoiceField(label=label, choices=choices, required=True)
@@ -220,9 +223,15 @@ class RegisterForm(DomainForm):
         kwargs["initial"].setdefault("channel", Channel.HOTLINE)
         kwargs["initial"].setdefault("is_public", True)
         super().__init__(*args, **kwargs)
-        self.fields["channel"].choices = [c for c in Channel.choices if c[0] != Channel.WEB]
-        self.fields["region_code"].choices = [("", _("请选择")), *regions]
-        self.fields["category_id"].choices = [("", _("暂不分类")), *categories]
+        choices: dict[str, list[tuple[str, Any]]] = {
+            "channel": [c for c in Channel.choices if c[0] != Channel.WEB],
+            "region_code": [("", _("请选择")), *regions],
+            "category_id": [("", _("暂不分类")), *categories],
+        }
+        for name, options in choices.items():
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = options
 
     def payload(self) -> dict[str, Any]:
         post = self.data

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -191,7 +191,7 @@ def _desk(
     request: HttpRequest,
     appeal: Appeal,
     *,
-    bound: tuple[str, object, DomainError] | None = None,
+    bound: tuple[str, QueryDict, DomainError] | None = None,
     notice: str | None = None,
     status: int = 200,
 ) -> HttpResponse:
@@ -206,9 +206,11 @@ def _desk(
     forms = []
     for action in actions:
         data = None
+        error = None
         if bound is not None and bound[0] == action:
             data = bound[1].copy()
-            data["version"] = view["version"]
+            data["version"] = str(view["version"])
+            error = bound[2]
         form = action_form(
             action,
             version=view["version"],
@@ -216,8 +218,8 @@ def _desk(
             org_choices=org_choices,
             initial=_picked_org(request, action, org_choices),
         )
-        if data is not None and isinstance(bound[2], InvalidInput):
-            form.domain_error(bound[2].field, bound[2].message)
+        if isinstance(error, InvalidInput):
+            form.domain_error(error.field, error.message)
         forms.append(form)
     attach = None
     if policy(user).can_act(appeal, Action.ATTACH):
