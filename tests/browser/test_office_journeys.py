@@ -228,3 +228,15 @@ def test_the_suggestions_panel_on_the_desk(open_page, people, axe):
     panel.get_by_role("button", name=re.compile("并入此件")).click()
     expect(page.get_by_role("status")).to_contain_text("并案成功")
     assert Appeal.objects.get(pk=second.pk).merged_into_id == first.pk
+
+
+def test_the_desk_works_without_javascript(open_page, people, orgs, login):
+    appeal = accepted(people)
+    page = open_page("desktop", java_script_enabled=False)
+    login(page, people.county_dispatcher)
+    page.goto(f"/office/appeals/{appeal.tracking_no}/")
+    form = page.locator("#form-dispatch")
+    form.get_by_label("主办单位", exact=True).select_option(str(orgs.county_urban.pk))
+    form.locator("button[type=submit]").click()
+    expect(page.get_by_role("status")).to_contain_text("派单成功")
+    assert Appeal.objects.get(pk=appeal.pk).state == State.ASSIGNED

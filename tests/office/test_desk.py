@@ -1,5 +1,7 @@
 """The appeal desk: what staff read, each action's form, conflicts and errors at the field."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -338,3 +340,13 @@ def test_a_suggested_department_preselects_the_dispatch_form(people, orgs):
     assert f'<option value="{orgs.county_urban.pk}" selected>' in html
     html = client.get(desk(appeal.tracking_no) + f"?org={orgs.city_housing.pk}").content.decode()
     assert f'<option value="{orgs.city_housing.pk}" selected>' not in html
+
+
+def test_the_attachment_link_downloads_for_staff_only(people, orgs):
+    appeal = in_progress(people, orgs)
+    client = client_for(people.handler)
+    client.post(f"/office/appeals/{appeal.tracking_no}/attach/", {"file": png()})
+    html = client.get(desk(appeal.tracking_no)).content.decode()
+    url = re.search(r'href="(/api/v1/appeals/[^"]+/attachments/\d+)"', html).group(1)
+    assert client.get(url).status_code == 200
+    assert client_for(people.city_handler).get(url).status_code == 404
