@@ -4,13 +4,14 @@ from django.views.i18n import set_language
 
 from massline.api import api
 from massline.core import views as core_views
+from massline.residents import views as residents_views
 
 admin.site.site_header = "网上群众路线 · 管理后台"
 admin.site.site_title = "网上群众路线"
 admin.site.index_title = "管理后台"
 
 urlpatterns = [
-    path("", __import__("massline.residents.views", fromlist=["home"]).home, name="home"),
+    path("", residents_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("care-mode/", core_views.care_mode, name="care_mode"),

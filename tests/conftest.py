@@ -9,6 +9,8 @@ from massline.accounts.auth import TOKENS
 from massline.accounts.models import ApiToken, User
 from massline.accounts.sms import MemoryBackend
 from massline.appeals.services import PLACES
+from massline.appeals.suggestions import ENGINE as SUGGESTIONS
+from massline.core import calendar
 from massline.core.calendar import clear_calendar_cache
 from massline.orgs.models import Level, Membership, Org, OrgKind, Region, Role
 from massline.orgs.staff import WITHOUT_MEMBERSHIPS
@@ -22,18 +24,25 @@ def _isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.SMS_BACKEND = "massline.accounts.sms.MemoryBackend"
     MemoryBackend.outbox.clear()
-    clear_calendar_cache()
+    _forget_calendar()
     yield
+    _forget_calendar()
+
+
+def _forget_calendar():
+    """Also the flag a calendar edit leaves until its transaction commits: a test's transaction
+    never commits, and the flag would make later tests rebuild the calendar with queries."""
+    calendar._thread.dirty = False
     clear_calendar_cache()
 
 
 @pytest.fixture(autouse=True)
 def _empty_process_caches():
     """A flushed table sends no signal: no test may see rows cached by the one before."""
-    for cache in (TOKENS, WITHOUT_MEMBERSHIPS, PLACES):
+    for cache in (TOKENS, WITHOUT_MEMBERSHIPS, PLACES, SUGGESTIONS):
         cache.clear()
     yield
-    for cache in (TOKENS, WITHOUT_MEMBERSHIPS, PLACES):
+    for cache in (TOKENS, WITHOUT_MEMBERSHIPS, PLACES, SUGGESTIONS):
         cache.clear()
 
 

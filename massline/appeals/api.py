@@ -59,6 +59,7 @@ class EventOut(Schema):
     from_state: str
     to_state: str
     org: str | None
+    actor: str | None = Field(None, description="办理人（仅工作人员可见）")
     note: str
     internal_note: str | None = None
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from massline.appeals import workflow
 from massline.appeals.actions import Action, allowed
 from massline.appeals.deadlines import days_left, policies, standing
-from massline.appeals.models import Appeal, Attachment, Verdict
+from massline.appeals.models import Appeal, Attachment, ExtensionRequest, Verdict
 from massline.appeals.permissions import Policy, policy
 from massline.appeals.privacy import masker
 from massline.core.audit import audit
@@ -109,13 +109,16 @@ def detail(user, a: Appeal, *, looked_up: bool = False) -> dict:
                 "from_state": e.from_state,
                 "to_state": e.to_state,
                 "org": e.actor_org.name if e.actor_org else None,
+                "actor": e.actor.display_name if staff and e.actor else None,
                 "note": show(e.note),
                 "internal_note": show(e.internal_note) if staff else None,
             }
             for e in events
         ],
         actions=[
-            x for x in allowed(a.state, roles, bool(a.merged_into_id)) if x in workflow.REGISTRY
+            x
+            for x in allowed(a.state, roles, bool(a.merged_into_id))
+            if x in workflow.REGISTRY and (x != Action.DECIDE_EXTENSION or _pending_extension(a))
         ],
         roles=sorted(roles),
         warnings=_warnings(a, now) if staff else [],
@@ -131,6 +134,11 @@ def attachment(a: Appeal, f: Attachment) -> dict:
         "content_type": f.content_type,
         "size": f.size,
     }
+
+
+def _pending_extension(a: Appeal) -> bool:
+    """Only a pending request can be decided: the desk offers no form that can only fail."""
+    return any(x.status == ExtensionRequest.Status.PENDING for x in a.extensions.all())
 
 
 def _warnings(a: Appeal, now: datetime) -> list[str]:

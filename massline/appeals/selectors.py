@@ -102,9 +102,10 @@ def appeal_detail(tracking_no: str) -> Appeal | None:
             "attachments",
             "ratings",
             "merged",
+            "extensions",
             Prefetch(
                 "events",
-                queryset=AppealEvent.objects.select_related("actor_org").order_by(
+                queryset=AppealEvent.objects.select_related("actor_org", "actor").order_by(
                     "created_at", "id"
                 ),
             ),

@@ -149,6 +149,8 @@ def _handling_org(actor, org_id: int, field: str) -> Org:
         raise InvalidInput(f"{org.name}不在您的派单范围内。", field=field, code="out_of_scope")
     if org.kind in PARTY_KINDS:
         raise InvalidInput("党组织不能作为诉求承办单位。", field=field, code="bad_org")
+    if org.kind == OrgKind.HUB:
+        raise InvalidInput("派单中心不能作为承办单位。", field=field, code="bad_org")
     return org
 
 

@@ -45,9 +45,10 @@ def engine(monkeypatch):
 
 
 def _category(*names):
+    """The seeded category (made again where a transactional test flushed the seed)."""
     node = None
-    for name in names:
-        node = Category.objects.get(name=name, parent=node)
+    for level, name in enumerate(names, start=1):
+        node, _ = Category.objects.get_or_create(name=name, parent=node, defaults={"level": level})
     return node
 
 

@@ -52,16 +52,3 @@ def as_user():
         return c
 
     return _client
-
-
-@pytest.fixture(autouse=True)
-def _calendar_not_left_dirty():
-    """A calendar edit inside an earlier test's (rolled back) transaction leaves
-    massline.core.calendar's thread flag `dirty` set, and every get_calendar() then rebuilds the
-    calendar with queries of its own: the query counts here would depend on the tests run
-    before. (Reported to the lead: the suite's _isolated fixture could reset it for all.)"""
-    from massline.core import calendar
-
-    calendar._thread.dirty = False
-    yield
-    calendar._thread.dirty = False
