@@ -54,10 +54,15 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_tasks",
+    "django_tasks_db",
     "massline.core",
     "massline.accounts",
     "massline.orgs",
+    "massline.notices",
     "massline.appeals",
+    "massline.assessment",
+    "massline.jobs",
     "massline.demo",
     "massline.residents",
     "massline.office",
@@ -91,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "massline.core.context_processors.site",
+                "massline.notices.context_processors.notices",
             ]
         },
     }
@@ -209,6 +215,71 @@ TRACKING_PREFIX = os.environ.get("TRACKING_PREFIX", "HG")
 MASSLINE_REGION = os.environ.get("MASSLINE_REGION", "421100")
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 ATTACHMENTS_PER_APPEAL = int(os.environ.get("ATTACHMENTS_PER_APPEAL", "9"))
+
+# Background work (django-tasks). `database` keeps the queue in the app's own database and needs
+# no server (the embedded default; `massline worker` runs it); `rq` puts it on Redis
+# (REDIS_URL) for deployments where one worker process is not enough.
+TASK_BACKEND = os.environ.get("TASK_BACKEND", "database").strip().lower()
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if TASK_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"TASK_BACKEND 须为 {'、'.join(_TASK_BACKENDS)} 之一 / TASK_BACKEND must be one of "
+        + ", ".join(_TASK_BACKENDS)
+    )
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASK_BACKEND], "QUEUES": ["default"]}}
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+if TASK_BACKEND == "rq":
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
+TASK_LEASE_SECONDS = env_int("TASK_LEASE_SECONDS", 120)
+"""A task whose worker has not been heard from for this long was killed: it runs again."""
+
+# Notices: always in the site's notification centre; also on these channels (comma-separated;
+# the demo prints e-mail and SMS to the console).
+NOTICE_CHANNELS = [
+    c.strip()
+    for c in os.environ.get("NOTICE_CHANNELS", "email,sms" if DEV else "").split(",")
+    if c.strip()
+]
+NOTICE_CHANNEL_CLASSES = {
+    "email": "massline.notices.channels.EmailChannel",
+    "sms": "massline.notices.channels.SmsChannel",
+}
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEV
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@localhost")
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+"""The address people reach the site at, for links in e-mails."""
+
+
+# 考核: the composite score's weights over the rates (响应率 response, 按时办结率 on_time, 解决率
+# resolution, 满意率 satisfaction …), and how much a 基本满意 counts towards 满意率.
+def _weights(text: str) -> dict[str, float]:
+    found = {}
+    for part in text.split(","):
+        name, _, value = part.partition(":")
+        if name.strip():
+            found[name.strip()] = float(value or 0)
+    return found
+
+
+ASSESSMENT_WEIGHTS = _weights(
+    os.environ.get("ASSESSMENT_WEIGHTS", "response:10,resolution:45,satisfaction:45")
+)
+SATISFACTION_BASIC_WEIGHT = float(os.environ.get("SATISFACTION_BASIC_WEIGHT", "1"))
 
 LOGGING = {
     "version": 1,

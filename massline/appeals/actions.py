@@ -38,6 +38,10 @@ class Action(models.TextChoices):
     WITHDRAW = "withdraw", "撤回"
     SUPPLEMENT = "supplement", "补充说明"
     OPINION = "opinion", "协办意见"
+    REFUSE_RETURN = "refuse_return", "驳回退回"
+    FOLLOW_UP = "follow_up", "回访"
+    REMIND = "remind", "预警提醒"
+    FOLLOW_UP_DUE = "follow_up_due", "待回访"
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,8 @@ class Rule:
 
 S, R, A = State, Role, Action
 ASSIGNED = (S.ASSIGNED, S.IN_PROGRESS)
+FOLLOWED = (S.REPLIED, S.CLOSED, S.REOPENED, S.ACCEPTED, *ASSIGNED, S.RETURNED)
+"""A follow-up call can be recorded once the appeal has been answered, whatever came next."""
 
 RULES: dict[str, Rule] = {
     A.SUBMIT: Rule((), (R.RESIDENT,), S.SUBMITTED),
@@ -62,7 +68,7 @@ RULES: dict[str, Rule] = {
     A.SIGN: Rule((S.ASSIGNED,), (R.HANDLER,), S.IN_PROGRESS),
     A.RETURN: Rule(ASSIGNED, (R.HANDLER,), S.RETURNED),
     A.REPLY: Rule((S.IN_PROGRESS,), (R.HANDLER,), S.REPLIED),
-    A.CLOSE: Rule((S.REPLIED,), (R.DISPATCHER,), S.CLOSED),
+    A.CLOSE: Rule((S.REPLIED,), (R.DISPATCHER, R.SYSTEM), S.CLOSED),
     A.RATE: Rule((S.REPLIED,), (R.RESIDENT,), S.CLOSED),
     A.REOPEN: Rule((S.REPLIED, S.CLOSED), (R.LEADER, R.DISPATCHER), S.REOPENED),
     A.MERGE: Rule((S.SUBMITTED, S.ACCEPTED), (R.DISPATCHER,), S.ACCEPTED),
@@ -77,6 +83,10 @@ RULES: dict[str, Rule] = {
     A.WITHDRAW: Rule((S.SUBMITTED, S.ACCEPTED), (R.RESIDENT,), S.WITHDRAWN),
     A.SUPPLEMENT: Rule(tuple(OPEN_STATES), (R.RESIDENT,), None),
     A.OPINION: Rule(ASSIGNED, (R.CO_HANDLER,), None),
+    A.REFUSE_RETURN: Rule((S.RETURNED,), (R.DISPATCHER,), S.ASSIGNED),
+    A.FOLLOW_UP: Rule(FOLLOWED, (R.DISPATCHER,), None),
+    A.REMIND: Rule(tuple(OPEN_STATES), (R.SYSTEM,), None),
+    A.FOLLOW_UP_DUE: Rule(FOLLOWED, (R.SYSTEM,), None),
 }
 
 TABLE: dict[tuple[str, str, str], str] = {
@@ -237,6 +247,14 @@ class DecisionIn(Versioned):
 
 class SuperviseIn(Versioned):
     note: str
+
+
+class FollowUpIn(Versioned):
+    outcome: str = Field(
+        description="confirmed 群众认可 / dissatisfied 仍不满意 / unreachable 联系不上"
+    )
+    note: str = Field(description="回访记录，5–2000字")
+    reopen: bool = Field(False, description="群众仍不满意时重新办理（重办）")
 
 
 class TextIn(Versioned):

@@ -79,6 +79,11 @@ class DeadlinePolicy(models.Model):
     reply_days = models.PositiveSmallIntegerField("答复时限（工作日）", default=13)
     warn_ratio = models.FloatField("预警比例", default=0.8)
     severe_factor = models.FloatField("严重超期倍数", default=3.0)
+    dispatch_hours = models.PositiveSmallIntegerField(
+        "派单时限（工作小时）",
+        default=24,
+        help_text="派单中心从收到（或退回、重办）到派出的时限，按工作日的小时计。",
+    )
     reset_on_transfer = models.BooleanField("转派重新计时", default=False)
     supervised_days = models.PositiveSmallIntegerField("督办时限（工作日）", default=5)
     rating_days = models.PositiveSmallIntegerField(
@@ -316,3 +321,92 @@ class DailyCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day}: {self.last}"
+
+
+class AutomationRule(models.Model):
+    """An automatic action administrators switch on and tune; the code has only defaults."""
+
+    class Key(models.TextChoices):
+        CLOSE_UNRATED = "close_unrated", "逾期未评价自动办结"
+        FOLLOW_UP_DISSATISFIED = "follow_up_dissatisfied", "不满意件回访"
+        FOLLOW_UP_SAMPLE = "follow_up_sample", "办结件抽样回访"
+
+    key = models.CharField("规则", max_length=32, choices=Key.choices, unique=True)
+    enabled = models.BooleanField("启用", default=True)
+    days = models.PositiveSmallIntegerField(
+        "工作日",
+        default=0,
+        help_text="逾期未评价办结：评价期满后再等待的工作日；回访：完成回访的时限。",
+    )
+    percent = models.PositiveSmallIntegerField(
+        "抽样比例（%）", default=0, help_text="抽样回访：办结件中抽取回访的百分比。"
+    )
+
+    class Meta:
+        verbose_name = "自动规则"
+        verbose_name_plural = "自动规则"
+
+    def __str__(self) -> str:
+        return self.get_key_display()
+
+
+class FollowUp(models.Model):
+    """A call or visit (回访) the hub owes a resident after a rating or a closing."""
+
+    class Reason(models.TextChoices):
+        DISSATISFIED = "dissatisfied", "群众不满意"
+        SAMPLE = "sample", "抽样回访"
+
+    class Outcome(models.TextChoices):
+        CONFIRMED = "confirmed", "群众认可办理结果"
+        DISSATISFIED = "dissatisfied", "群众仍不满意"
+        UNREACHABLE = "unreachable", "联系不上"
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="follow_ups")
+    round = models.PositiveSmallIntegerField("轮次")
+    hub = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField("原因", max_length=16, choices=Reason.choices)
+    due_at = models.DateTimeField("回访期限")
+    created_at = models.DateTimeField("创建时间", default=timezone.now)
+    done_at = models.DateTimeField("回访时间", null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    outcome = models.CharField("回访结果", max_length=16, choices=Outcome.choices, blank=True)
+    note = models.TextField("回访记录", blank=True)
+    reopened = models.BooleanField("已重办", default=False)
+
+    class Meta:
+        verbose_name = "回访"
+        verbose_name_plural = "回访"
+        ordering = ["due_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["appeal", "round"], name="follow_up_once_per_round")
+        ]
+        indexes = [models.Index(fields=["hub", "done_at"], name="follow_up_open")]
+
+    def __str__(self) -> str:
+        return f"{self.appeal_id} 回访（{self.get_reason_display()}）"
+
+
+class SupervisionCase(models.Model):
+    """A leader's 督办单: one instruction over one appeal or a group of them."""
+
+    title = models.CharField("督办事项", max_length=100)
+    note = models.TextField("督办意见")
+    org = models.ForeignKey(
+        Org, on_delete=models.PROTECT, related_name="+", verbose_name="督办单位"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("督办时间", default=timezone.now)
+    appeals = models.ManyToManyField(Appeal, related_name="supervision_cases")
+
+    class Meta:
+        verbose_name = "督办单"
+        verbose_name_plural = "督办单"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -17,7 +17,7 @@ import pydantic
 from django.db import transaction
 from django.utils import timezone
 
-from massline.appeals import deadlines, events
+from massline.appeals import automation, deadlines, events
 from massline.appeals.actions import (
     MERGED_BLOCKS,
     REJECT_REASONS,
@@ -27,6 +27,7 @@ from massline.appeals.actions import (
     DecisionIn,
     DispatchIn,
     ExtensionIn,
+    FollowUpIn,
     MergeIn,
     NoteIn,
     RateIn,
@@ -38,12 +39,26 @@ from massline.appeals.actions import (
     TextIn,
     Versioned,
 )
-from massline.appeals.models import Appeal, AppealEvent, ExtensionRequest, Rating, State, Verdict
+from massline.appeals.models import (
+    Appeal,
+    AppealEvent,
+    AutomationRule,
+    ExtensionRequest,
+    FollowUp,
+    Rating,
+    State,
+    SupervisionCase,
+    Verdict,
+)
 from massline.appeals.permissions import policy
 from massline.appeals.privacy import masker
+from massline.core.calendar import get_calendar
 from massline.core.errors import IllegalTransition, InvalidInput, NotAllowed, NotFound
 from massline.core.validation import describe_errors
+from massline.notices.models import Level
+from massline.notices.services import notify
 from massline.orgs.models import Org, OrgKind, Role
+from massline.orgs.staff import handlers_of
 
 S = State
 
@@ -204,6 +219,10 @@ def _assign(t: Step, org_id: int, co_org_ids: list[int], *, transfer: bool):
     return org, co_orgs, due_before
 
 
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
 def do_dispatch(
     appeal_id: int,
     actor,
@@ -220,7 +239,11 @@ def do_dispatch(
         t.record(
             note=f"派至{org.name}" + (f"，协办：{co_names}" if co_orgs else ""),
             internal_note=note,
-            data={"org": org.pk, "co_orgs": [o.pk for o in co_orgs]},
+            data={
+                "org": org.pk,
+                "co_orgs": [o.pk for o in co_orgs],
+                "sign_due": _iso(t.appeal.sign_due_at),
+            },
             due_before=due_before,
         )
         t.appeal.co_orgs.set(co_orgs)
@@ -244,7 +267,12 @@ def do_transfer(
         t.record(
             note=f"由{previous.name if previous else '—'}转派至{org.name}",
             internal_note=note,
-            data={"from_org": previous.pk if previous else None, "org": org.pk},
+            data={
+                "from_org": previous.pk if previous else None,
+                "org": org.pk,
+                "co_orgs": [o.pk for o in co_orgs],
+                "sign_due": _iso(t.appeal.sign_due_at),
+            },
             due_before=due_before,
         )
         t.appeal.co_orgs.set(co_orgs)
@@ -344,12 +372,46 @@ def do_close(
     version: int | None = None,
     now: datetime | None = None,
 ) -> Appeal:
-    """Close a replied appeal that its resident has not rated once the rating window is over."""
+    """Close a replied appeal that its resident has not rated once the rating window is over:
+    it counts as 未评价, never as satisfied."""
     with transition(Action.CLOSE, appeal_id, actor, version=version, now=now) as t:
-        deadlines.check_rating_window_over(t.appeal, t.now)
-        t.appeal.closed_at = t.now
-        t.record(note=note)
+        _close_unrated(t, note)
     return t.appeal
+
+
+def _close_unrated(t: Step, note: str) -> None:
+    deadlines.check_rating_window_over(t.appeal, t.now)
+    t.appeal.closed_at = t.now
+    t.record(note=note or "群众未评价，按期办结（未评价）", data={"unrated": True})
+    automation.consider_follow_up(t.appeal, dissatisfied=False, now=t.now)
+
+
+def close_unrated(now: datetime | None = None) -> int:
+    """The platform closes replied appeals nobody rated within the rating window and the
+    `close_unrated` rule's further working days. Idempotent: a closed appeal is not replied."""
+    now = now or timezone.now()
+    rule = automation.rule(AutomationRule.Key.CLOSE_UNRATED)
+    if not rule.enabled:
+        return 0
+    cal = get_calendar()
+    table = deadlines.policies()
+    count = 0
+    candidates = Appeal.objects.filter(state=S.REPLIED, replied_at__lt=now).only(
+        "pk", "kind", "replied_at"
+    )
+    for a in candidates:
+        days = table[a.kind].rating_days + rule.days
+        if cal.add_working_days(a.replied_at, days) > now:
+            continue
+        try:
+            with transition(Action.CLOSE, a.pk, None, now=now) as t:
+                if t.appeal.replied_at != a.replied_at:
+                    continue
+                _close_unrated(t, "群众逾期未评价，系统自动办结（未评价）")
+                count += 1
+        except (IllegalTransition, NotFound):
+            continue
+    return count
 
 
 def do_rate(
@@ -389,6 +451,9 @@ def do_rate(
             note=label + (f"。{comment}" if comment else ""),
             data={"verdict": verdict, "resolved": resolved},
             org=None,
+        )
+        automation.consider_follow_up(
+            appeal, dissatisfied=verdict == Verdict.DISSATISFIED, now=t.now
         )
         if reopen:
             _reopen(t, "群众不满意，自动重办", org=None)
@@ -536,19 +601,69 @@ def do_supervise(
     actor,
     *,
     note: str,
+    case: int | None = None,
     version: int | None = None,
     now: datetime | None = None,
 ) -> Appeal:
+    """督办: a tighter deadline, and the department holding the appeal is told at once."""
     with transition(Action.SUPERVISE, appeal_id, actor, version=version, now=now) as t:
         note = _require_text(note, "note", "督办意见", 500)
         if t.appeal.supervised:
             raise IllegalTransition("该诉求已在督办中。", state=t.appeal.state)
-        due_before = t.appeal.reply_due_at
-        t.appeal.supervised = True
-        t.appeal.priority = max(t.appeal.priority, 2)
-        deadlines.tighten_for_supervision(t.appeal, t.now)
-        t.record(note=note, due_before=due_before)
+        _supervise(t, note, case)
     return t.appeal
+
+
+def _supervise(t: Step, note: str, case: int | None) -> None:
+    appeal = t.appeal
+    due_before = appeal.reply_due_at
+    appeal.supervised = True
+    appeal.priority = max(appeal.priority, 2)
+    deadlines.tighten_for_supervision(appeal, t.now)
+    t.record(note=note, due_before=due_before, data={"case": case} if case else None)
+    holder = appeal.lead_org or appeal.hub
+    notify(
+        handlers_of(holder),
+        key=f"supervise:{appeal.pk}:{appeal.round}",
+        title=f"{appeal.tracking_no} 被督办",
+        body=f"{note}（{appeal.title}）",
+        link=f"/office/appeals/{appeal.tracking_no}/",
+        level=Level.SUPERVISION,
+        now=t.now,
+    )
+
+
+def supervise_group(
+    actor, tracking_nos: list[str], *, title: str, note: str, now: datetime | None = None
+) -> SupervisionCase:
+    """One 督办单 over several appeals, all or none: every appeal must be the leader's to
+    supervise; appeals already under supervision join the case without a second event."""
+    title = _require_text(title, "title", "督办事项", 100)
+    note = _require_text(note, "note", "督办意见", 500)
+    numbers = list(dict.fromkeys(n.strip() for n in tracking_nos if n.strip()))
+    if not numbers:
+        raise InvalidInput("请至少选择一件诉求。", field="appeals", code="required")
+    if len(numbers) > 200:
+        raise InvalidInput("一次督办最多200件诉求。", field="appeals", code="too_many")
+    now = now or timezone.now()
+    with transaction.atomic():
+        found = {a.tracking_no: a for a in Appeal.objects.filter(tracking_no__in=numbers)}
+        missing = [n for n in numbers if n not in found]
+        if missing:
+            raise InvalidInput(f"诉求{missing[0]}不存在。", field="appeals", code="unknown")
+        rules = policy(actor)
+        org = next((m.org for m in rules.memberships if m.role == Role.LEADER), None)
+        if org is None:
+            raise NotAllowed("只有领导可以督办。")
+        case = SupervisionCase.objects.create(
+            title=title, note=note, org=org, created_by=actor, created_at=now
+        )
+        for number in numbers:
+            with transition(Action.SUPERVISE, found[number].pk, actor, now=now) as t:
+                if not t.appeal.supervised:
+                    _supervise(t, f"{title}：{note}", case.pk)
+            case.appeals.add(t.appeal)
+    return case
 
 
 def do_withdraw(
@@ -594,6 +709,119 @@ def do_opinion(
         name = org.name if org else "协办单位"
         t.record(note=f"{name}已提交协办意见", internal_note=text)
     return t.appeal
+
+
+def do_refuse_return(
+    appeal_id: int,
+    actor,
+    *,
+    reason: str,
+    version: int | None = None,
+    now: datetime | None = None,
+) -> Appeal:
+    """The hub finds the department's reason for returning wanting (推诿) and sends the appeal
+    back to it; the department signs for it again, the reply clock runs on."""
+    with transition(Action.REFUSE_RETURN, appeal_id, actor, version=version, now=now) as t:
+        reason = _require_text(reason, "reason", "驳回理由", 500)
+        org = t.appeal.lead_org
+        if org is None:
+            raise IllegalTransition("没有可驳回的退回。", state=t.appeal.state)
+        due_before = t.appeal.reply_due_at
+        deadlines.start_clocks(t.appeal, t.now)
+        t.record(
+            note=f"退回理由不成立，退回{org.name}继续办理：{reason}",
+            data={"org": org.pk, "refused_return": True, "sign_due": _iso(t.appeal.sign_due_at)},
+            due_before=due_before,
+        )
+        notify(
+            handlers_of(org),
+            key=f"refuse_return:{t.appeal.pk}:{t.appeal.version}",
+            title=f"{t.appeal.tracking_no} 退回被驳回，请继续办理",
+            body=reason,
+            link=f"/office/appeals/{t.appeal.tracking_no}/",
+            level=Level.SUPERVISION,
+            now=t.now,
+        )
+    return t.appeal
+
+
+def do_follow_up(
+    appeal_id: int,
+    actor,
+    *,
+    outcome: str,
+    note: str,
+    reopen: bool = False,
+    version: int | None = None,
+    now: datetime | None = None,
+) -> Appeal:
+    """Record a 回访 the hub owes: what the resident said; still dissatisfied may reopen it."""
+    with transition(Action.FOLLOW_UP, appeal_id, actor, version=version, now=now) as t:
+        if outcome not in FollowUp.Outcome.values:
+            raise InvalidInput(
+                "回访结果须为：群众认可办理结果、群众仍不满意或联系不上。",
+                field="outcome",
+                code="invalid_choice",
+            )
+        note = _require_text(note, "note", "回访记录", 2000, min_len=5)
+        follow = (
+            FollowUp.objects.select_for_update()
+            .filter(appeal=t.appeal, done_at__isnull=True)
+            .order_by("round")
+            .first()
+        )
+        if follow is None:
+            raise IllegalTransition("该诉求没有待回访的任务。", state=t.appeal.state)
+        if reopen and outcome != FollowUp.Outcome.DISSATISFIED:
+            raise InvalidInput("只有群众仍不满意时才能重办。", field="reopen", code="invalid")
+        if reopen and t.appeal.state not in (S.REPLIED, S.CLOSED):
+            raise InvalidInput("该诉求正在重新办理，无需再次重办。", field="reopen", code="invalid")
+        follow.outcome, follow.note = outcome, note
+        follow.done_at, follow.done_by, follow.reopened = t.now, actor, reopen
+        follow.save()
+        label = FollowUp.Outcome(outcome).label
+        t.record(
+            note=f"回访：{label}",
+            internal_note=note,
+            data={"follow_up": follow.pk, "outcome": outcome},
+            public=False,
+        )
+        if reopen:
+            _reopen(t, "回访群众仍不满意，重新办理", t.org)
+    return t.appeal
+
+
+def do_remind(
+    appeal_id: int,
+    *,
+    key: str,
+    note: str,
+    data: dict[str, Any],
+    then: Callable[[Appeal], None],
+    now: datetime | None = None,
+) -> bool:
+    """A reminder the platform gives about one step of one appeal, once: under the appeal's
+    lock, a key already in its timeline is not given again. `then` notifies, in the same
+    transaction. True if given now."""
+    try:
+        with transition(Action.REMIND, appeal_id, None, now=now) as t:
+            if t.appeal.events.filter(action=Action.REMIND, data__key=key).exists():
+                return False
+            events.append(
+                t.appeal,
+                Action.REMIND,
+                actor=None,
+                role=Role.SYSTEM,
+                now=t.now,
+                note=note,
+                data={**data, "key": key},
+                org=None,
+                public=False,
+            )
+            then(t.appeal)
+    except (IllegalTransition, NotFound):
+        return False
+    return True
 
 
 def escalate_severely_overdue(now: datetime | None = None) -> int:
@@ -658,6 +886,8 @@ REGISTRY: dict[str, ActionSpec] = {
         _spec(Action.WITHDRAW, NoteIn, do_withdraw, summary="撤回（派单前）"),
         _spec(Action.SUPPLEMENT, TextIn, do_supplement, summary="补充说明"),
         _spec(Action.OPINION, TextIn, do_opinion, summary="协办单位提交意见"),
+        _spec(Action.REFUSE_RETURN, ReasonIn, do_refuse_return, "refuse-return"),
+        _spec(Action.FOLLOW_UP, FollowUpIn, do_follow_up, "follow-up", "回访记录"),
     )
 }
 """Every action a person takes on an existing appeal. Submission (`services.submit_appeal`),

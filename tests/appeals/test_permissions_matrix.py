@@ -11,7 +11,7 @@ from django.db import transaction
 
 from massline.appeals import workflow
 from massline.appeals.actions import Action, AppealIn
-from massline.appeals.models import Appeal, State
+from massline.appeals.models import Appeal, AutomationRule, State
 from massline.appeals.services import submit_appeal
 from massline.core.errors import DomainError
 
@@ -36,12 +36,15 @@ WHO_MAY_EVER = {
     A.WITHDRAW: {"resident"},
     A.SUPPLEMENT: {"resident"},
     A.OPINION: {"co_handler"},
+    A.REFUSE_RETURN: {"dispatcher"},
+    A.FOLLOW_UP: {"dispatcher"},
 }
 """DESIGN.md's roles: the hub's dispatchers accept, reject, dispatch, transfer, merge, decide
 extensions and close; the lead department's handlers sign, return, reply and ask for more
 time; the resident rates, adds information while the appeal is open and withdraws it before
 it is dispatched; co-handling departments give their opinion to the lead; leaders supervise
-and reopen, as dispatchers may."""
+and reopen, as dispatchers may. The hub refuses a department's return (推诿) and records the
+回访 it owes once an appeal has been answered."""
 
 ALLOWED = {
     S.SUBMITTED: {
@@ -49,34 +52,38 @@ ALLOWED = {
         "resident": {A.WITHDRAW, A.SUPPLEMENT},
     },
     S.ACCEPTED: {
-        "dispatcher": {A.REJECT, A.DISPATCH, A.MERGE},
+        "dispatcher": {A.REJECT, A.DISPATCH, A.MERGE, A.FOLLOW_UP},
         "leader": {A.SUPERVISE},
         "resident": {A.WITHDRAW, A.SUPPLEMENT},
     },
     S.ASSIGNED: {
-        "dispatcher": {A.TRANSFER, A.DECIDE_EXTENSION},
+        "dispatcher": {A.TRANSFER, A.DECIDE_EXTENSION, A.FOLLOW_UP},
         "handler": {A.SIGN, A.RETURN},
         "co_handler": {A.OPINION},
         "leader": {A.SUPERVISE},
         "resident": {A.SUPPLEMENT},
     },
     S.IN_PROGRESS: {
-        "dispatcher": {A.TRANSFER, A.DECIDE_EXTENSION},
+        "dispatcher": {A.TRANSFER, A.DECIDE_EXTENSION, A.FOLLOW_UP},
         "handler": {A.RETURN, A.REPLY, A.REQUEST_EXTENSION},
         "co_handler": {A.OPINION},
         "leader": {A.SUPERVISE},
         "resident": {A.SUPPLEMENT},
     },
-    S.REPLIED: {"dispatcher": {A.CLOSE, A.REOPEN}, "resident": {A.RATE}, "leader": {A.REOPEN}},
-    S.CLOSED: {"dispatcher": {A.REOPEN}, "leader": {A.REOPEN}},
+    S.REPLIED: {
+        "dispatcher": {A.CLOSE, A.REOPEN, A.FOLLOW_UP},
+        "resident": {A.RATE},
+        "leader": {A.REOPEN},
+    },
+    S.CLOSED: {"dispatcher": {A.REOPEN, A.FOLLOW_UP}, "leader": {A.REOPEN}},
     S.REJECTED: {},
     S.RETURNED: {
-        "dispatcher": {A.DISPATCH},
+        "dispatcher": {A.DISPATCH, A.REFUSE_RETURN, A.FOLLOW_UP},
         "leader": {A.SUPERVISE},
         "resident": {A.SUPPLEMENT},
     },
     S.REOPENED: {
-        "dispatcher": {A.DISPATCH},
+        "dispatcher": {A.DISPATCH, A.FOLLOW_UP},
         "leader": {A.SUPERVISE},
         "resident": {A.SUPPLEMENT},
     },
@@ -87,6 +94,11 @@ ALLOWED_BUT_NOT_NOW = {
     (S.REPLIED, A.CLOSE): "the resident's rating window is still open",
     (S.ASSIGNED, A.DECIDE_EXTENSION): "no extension can be pending before the handler signs",
     (S.IN_PROGRESS, A.REQUEST_EXTENSION): "the setup's request is pending: one at a time",
+    **{
+        (state, A.FOLLOW_UP): "no 回访 is owed: only a dissatisfied rating (or the sample, off "
+        "here) asks for one"
+        for state in (S.ACCEPTED, S.ASSIGNED, S.IN_PROGRESS, S.REPLIED, S.CLOSED, S.RETURNED)
+    },
 }
 """Cells the table allows whose own rule still answers 409 in this setting."""
 
@@ -187,6 +199,8 @@ def payload(action, orgs, primary: str):
         A.WITHDRAW: {},
         A.SUPPLEMENT: {"text": "补充：不亮的是编号HZ-0231至HZ-0235的路灯。"},
         A.OPINION: {"text": "路灯线路属城管维护，环保局无意见。"},
+        A.REFUSE_RETURN: {"reason": "胜利街路灯属城管局维护范围，请继续办理。"},
+        A.FOLLOW_UP: {"outcome": "confirmed", "note": "电话回访，群众认可办理结果。"},
     }[action]
 
 
@@ -207,6 +221,7 @@ def attempt(action, appeal, user, body) -> int:
 
 
 def setup_state(state, people, orgs):
+    AutomationRule.objects.update_or_create(key="follow_up_sample", defaults={"percent": 0})
     appeal = bring_to(state, people, orgs)
     primary = bring_to(S.ACCEPTED, people, orgs).tracking_no
     if state == S.IN_PROGRESS:
@@ -255,6 +270,10 @@ HTTP_SAMPLE = [
     (S.CLOSED, A.SUPPLEMENT, "resident"),
     (S.IN_PROGRESS, A.OPINION, "env_handler"),
     (S.IN_PROGRESS, A.OPINION, "handler"),
+    (S.RETURNED, A.REFUSE_RETURN, "county_dispatcher"),
+    (S.RETURNED, A.REFUSE_RETURN, "handler"),
+    (S.REOPENED, A.FOLLOW_UP, "county_dispatcher"),
+    (S.CLOSED, A.FOLLOW_UP, "county_dispatcher"),
 ]
 
 

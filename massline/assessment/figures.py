@@ -1,0 +1,383 @@
+"""考核 figures: rates per org (with its subtree) and period, the composite score, rankings.
+
+Every figure is a share of two sums of the monthly counters (`OrgMonth`), so any period of
+whole months is a sum of rows and any org's subtree a sum over its orgs; `HOW` says in
+Chinese how each is computed, and the pages print it beside the number.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from massline.assessment.models import SUMS, LedgerStep, OrgMonth, StepKind
+from massline.assessment.rollup import aggregate, month_of, month_range
+from massline.orgs.models import Org, OrgKind
+
+
+@dataclass(frozen=True)
+class Rate:
+    key: str
+    label: str
+    numerator: str
+    denominator: str
+    how: str
+
+
+RATES = (
+    Rate(
+        "response",
+        "响应率",
+        "sign_on_time",
+        "sign_judged",
+        "按时签收的件数 ÷ 应签收的件数（签收时限已到或已签收）",
+    ),
+    Rate(
+        "on_time",
+        "按时办结率",
+        "reply_on_time",
+        "reply_judged",
+        "在答复时限内答复的件数 ÷ 应答复的件数（时限已到或已答复）；"
+        "转派、重新派单后只计本单位持有的时间",
+    ),
+    Rate("resolution", "解决率", "resolved", "ratings", "群众评价“已解决”的件数 ÷ 群众评价的件数"),
+    Rate(
+        "satisfaction",
+        "满意率",
+        "satisfied_weighted",
+        "ratings",
+        "（满意 + 基本满意 × 权重）÷ 群众评价的件数",
+    ),
+    Rate(
+        "first_time", "一次办结率", "first_time", "replies", "本轮未经退回即答复的件数 ÷ 答复件数"
+    ),
+    Rate("return_rate", "回退率", "returns", "received", "退回派单中心的件数 ÷ 收件数"),
+    Rate("rework", "重办率", "reworked", "replies", "答复后被重办的件数 ÷ 答复件数"),
+    Rate(
+        "unrated",
+        "未评价率",
+        "unrated",
+        "replies",
+        "答复后群众逾期未评价、按期办结的件数 ÷ 答复件数（不计入满意）",
+    ),
+    Rate(
+        "dispatch",
+        "按时派单率",
+        "dispatch_on_time",
+        "dispatch_judged",
+        "派单中心在派单时限内派出（或不予受理、并案）的件数 ÷ 应派单的件数",
+    ),
+    Rate(
+        "co",
+        "协办按时率",
+        "co_on_time",
+        "co_judged",
+        "在主办单位答复时限内提交协办意见的件数 ÷ 应提交的件数",
+    ),
+)
+RATE = {r.key: r for r in RATES}
+COUNTS = {
+    "received": ("收件", "派给本单位主办的件数（新件与转入件）"),
+    "dispatch_received": ("受理", "派单中心收到的新诉求件数"),
+    "replies": ("答复", "本单位答复的件数"),
+    "returns": ("退回", "退回派单中心的件数"),
+    "shirked": ("推诿", "退回理由被派单中心驳回的件数"),
+    "extensions": ("延期", "批准延期的次数"),
+    "ratings": ("评价", "群众评价的件数"),
+}
+MEAN_DAYS_HOW = "答复件从本单位收到到答复所用工作日的平均数"
+OVERDUE_HOW = "此刻仍未答复且已过答复时限的件数"
+
+
+def weights() -> dict[str, float]:
+    """The composite's weights (deployment setting; the demo: 10 / 45 / 45)."""
+    return dict(settings.ASSESSMENT_WEIGHTS)
+
+
+def score_how() -> str:
+    parts = "、".join(f"{RATE[k].label}×{w:g}" for k, w in weights().items() if w)
+    return f"综合得分 = （{parts}）÷ 权重之和 × 100；某项无数据时其权重不计"
+
+
+@dataclass
+class Figures:
+    sums: dict[str, float]
+    overdue_now: int = 0
+    rates: dict[str, float | None] = field(default_factory=dict)
+    score: float | None = None
+
+    def __post_init__(self) -> None:
+        s = dict(self.sums)
+        s["satisfied_weighted"] = s["satisfied"] + settings.SATISFACTION_BASIC_WEIGHT * s["basic"]
+        for r in RATES:
+            d = s[r.denominator]
+            self.rates[r.key] = min(1.0, s[r.numerator] / d) if d else None
+        total = got = 0.0
+        for key, w in weights().items():
+            value = self.rates.get(key)
+            if w and value is not None:
+                total += w * value
+                got += w
+        self.score = round(100 * total / got, 1) if got else None
+
+    @property
+    def mean_days(self) -> float | None:
+        n = self.sums["replies"]
+        return round(self.sums["workdays_sum"] / n, 1) if n else None
+
+    def count(self, key: str) -> int:
+        return int(self.sums[key])
+
+    def as_row(self) -> dict[str, Any]:
+        row: dict[str, Any] = {k: self.count(k) for k in COUNTS}
+        row.update(self.rates)
+        row.update(mean_days=self.mean_days, overdue_now=self.overdue_now, score=self.score)
+        return row
+
+
+def empty() -> dict[str, float]:
+    return dict.fromkeys(SUMS, 0.0)
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole months [first, last], or a custom range of days [start, end]."""
+
+    kind: str
+    start: date
+    end: date
+    label: str
+
+    @property
+    def months(self) -> list[date]:
+        out, m = [], self.start.replace(day=1)
+        while m <= self.end:
+            out.append(m)
+            m = date(m.year + m.month // 12, m.month % 12 + 1, 1)
+        return out
+
+    @property
+    def whole_months(self) -> bool:
+        return self.start.day == 1 and self.end == _month_end(self.end)
+
+    def bounds(self) -> tuple[datetime, datetime]:
+        start = timezone.make_aware(datetime(self.start.year, self.start.month, self.start.day))
+        end = timezone.make_aware(datetime.combine(self.end, datetime.max.time()))
+        return start, end
+
+    @property
+    def key(self) -> str:
+        return f"{self.start:%Y-%m-%d}~{self.end:%Y-%m-%d}"
+
+
+def _month_end(day: date) -> date:
+    nxt = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return date.fromordinal(nxt.toordinal() - 1)
+
+
+def month_period(month: date) -> Period:
+    m = month.replace(day=1)
+    return Period("month", m, _month_end(m), f"{m.year}年{m.month}月")
+
+
+def quarter_period(year: int, quarter: int) -> Period:
+    first = date(year, 3 * quarter - 2, 1)
+    last = _month_end(date(year, 3 * quarter, 1))
+    return Period("quarter", first, last, f"{year}年第{quarter}季度")
+
+
+def year_period(year: int) -> Period:
+    return Period("year", date(year, 1, 1), date(year, 12, 31), f"{year}年")
+
+
+def custom_period(start: date, end: date) -> Period:
+    return Period("custom", start, end, f"{start:%Y-%m-%d} 至 {end:%Y-%m-%d}")
+
+
+def previous(p: Period) -> Period:
+    """The period just before, of the same length in months (or days, for a custom one)."""
+    if p.kind == "custom":
+        length = p.end.toordinal() - p.start.toordinal()
+        end = date.fromordinal(p.start.toordinal() - 1)
+        return custom_period(date.fromordinal(end.toordinal() - length), end)
+    months = len(p.months)
+    m = p.start
+    for _ in range(months):
+        m = date(m.year - (m.month == 1), 12 if m.month == 1 else m.month - 1, 1)
+    if p.kind == "month":
+        return month_period(m)
+    if p.kind == "quarter":
+        return quarter_period(m.year, (m.month - 1) // 3 + 1)
+    return year_period(m.year)
+
+
+def _sums_by_org(period: Period, root: Org) -> dict[str, dict[str, float]]:
+    """Org path → its own sums over the period, for the orgs under `root`."""
+    out: dict[str, dict[str, float]] = {}
+    if period.whole_months:
+        rows = (
+            OrgMonth.objects.filter(month__in=period.months, org__path__startswith=root.path)
+            .values("org__path")
+            .annotate(**{k: Sum(k) for k in SUMS})
+        )
+        for row in rows:
+            path = row.pop("org__path")
+            out[path] = {k: float(v or 0) for k, v in row.items()}
+        return out
+    start, end = period.bounds()
+    paths = dict(Org.objects.filter(path__startswith=root.path).values_list("pk", "path"))
+    for (org, _), values in aggregate(start, end, list(paths)).items():
+        out[paths[org]] = values
+    return out
+
+
+def _overdue_by_org(root: Org, now: datetime) -> dict[str, int]:
+    rows = (
+        LedgerStep.objects.filter(
+            kind=StepKind.REPLY,
+            ended_at__isnull=True,
+            due_at__lt=now,
+            org__path__startswith=root.path,
+        )
+        .values("org__path")
+        .annotate(n=Count("appeal_id", distinct=True))
+    )
+    return {r["org__path"]: r["n"] for r in rows}
+
+
+def figures_for(
+    units: Iterable[Org], period: Period, root: Org, now: datetime | None = None
+) -> dict[int, Figures]:
+    """Each unit's figures over the period, its whole subtree summed, in two queries."""
+    now = now or timezone.now()
+    own = _sums_by_org(period, root)
+    overdue = _overdue_by_org(root, now)
+    out: dict[int, Figures] = {}
+    for unit in units:
+        total = empty()
+        for path, sums in own.items():
+            if path.startswith(unit.path):
+                for k, v in sums.items():
+                    total[k] += v
+        late = sum(n for path, n in overdue.items() if path.startswith(unit.path))
+        out[unit.pk] = Figures(total, overdue_now=late)
+    return out
+
+
+def monthly(units: list[Org], months: list[date], root: Org) -> dict[tuple[int, date], Figures]:
+    """The org × month table: each unit's figures (subtree summed) for each month."""
+    rows = (
+        OrgMonth.objects.filter(month__in=months, org__path__startswith=root.path)
+        .values("org__path", "month")
+        .annotate(**{k: Sum(k) for k in SUMS})
+    )
+    own: dict[date, list[tuple[str, dict[str, Any]]]] = defaultdict(list)
+    for row in rows:
+        own[row.pop("month")].append((row.pop("org__path"), row))
+    out: dict[tuple[int, date], Figures] = {}
+    for month in months:
+        for unit in units:
+            total = empty()
+            for path, sums in own.get(month, ()):
+                if path.startswith(unit.path):
+                    for k, v in sums.items():
+                        total[k] += float(v or 0)
+            out[(unit.pk, month)] = Figures(total)
+    return out
+
+
+# --- who is ranked --------------------------------------------------------------------------
+
+GROUPS = {
+    "departments": ("部门", OrgKind.DEPARTMENT),
+    "governments": ("下级政府", OrgKind.GOVERNMENT),
+}
+HONOUR_SIZE = 3
+"""红榜 and 黑榜 each name this many, once at least twice as many units have a score."""
+
+
+def units_under(parent: Org, group: str) -> list[Org]:
+    kind = GROUPS[group][1]
+    return list(parent.children.filter(kind=kind, is_active=True).order_by("path"))
+
+
+@dataclass
+class Ranked:
+    org: Org
+    figures: Figures
+    rank: int | None
+    honour: str
+    """'red' (红榜), 'black' (黑榜) or ''."""
+
+
+def ranking(parent: Org, group: str, period: Period, now: datetime | None = None) -> list[Ranked]:
+    """The units of one group under `parent`, best composite score first (no score: last)."""
+    units = units_under(parent, group)
+    found = figures_for(units, period, parent, now)
+    scored = sorted(
+        (u for u in units if found[u.pk].score is not None),
+        key=lambda u: (-(found[u.pk].score or 0), found[u.pk].overdue_now, u.path),
+    )
+    rest = [u for u in units if found[u.pk].score is None]
+    honours = len(scored) >= 2 * HONOUR_SIZE
+    out = []
+    for i, unit in enumerate(scored):
+        honour = ""
+        if honours and i < HONOUR_SIZE:
+            honour = "red"
+        elif honours and i >= len(scored) - HONOUR_SIZE:
+            honour = "black"
+        out.append(Ranked(unit, found[unit.pk], i + 1, honour))
+    out += [Ranked(u, found[u.pk], None, "") for u in rest]
+    return out
+
+
+def this_month(now: datetime | None = None) -> date:
+    return month_of(now or timezone.now())
+
+
+__all__ = [
+    "COUNTS",
+    "RATES",
+    "Figures",
+    "Period",
+    "figures_for",
+    "month_range",
+    "monthly",
+    "ranking",
+]
+
+
+def steps_behind(unit: Org, period: Period, figure: str, now: datetime | None = None) -> Q:
+    """The filter on ledger steps that a figure of `unit` over `period` counts: the appeals
+    behind a number are the appeals of these steps (ratings: of the rated appeals)."""
+    start, end = period.bounds()
+    under = Q(org__path__startswith=unit.path)
+    if figure == "overdue_now":
+        return under & Q(
+            kind=StepKind.REPLY, ended_at__isnull=True, due_at__lt=now or timezone.now()
+        )
+    decided = under & Q(decided_at__gte=start, decided_at__lte=end)
+    ended = under & Q(kind=StepKind.REPLY, ended_at__gte=start, ended_at__lte=end)
+    table = {
+        "received": under
+        & Q(kind=StepKind.REPLY, cause__in=["new", "transfer"])
+        & Q(started_at__gte=start, started_at__lte=end),
+        "response": decided & Q(kind=StepKind.SIGN),
+        "response_late": decided & Q(kind=StepKind.SIGN, on_time=False),
+        "on_time": decided & Q(kind=StepKind.REPLY),
+        "on_time_late": decided & Q(kind=StepKind.REPLY, on_time=False),
+        "replies": ended & Q(outcome="done"),
+        "returns": ended & Q(outcome="returned"),
+        "shirked": ended & Q(outcome="returned", shirked=True),
+        "rework": ended & Q(outcome="done", reworked=True),
+        "unrated": ended & Q(outcome="done", unrated=True),
+    }
+    if figure not in table:
+        raise KeyError(figure)
+    return table[figure]
