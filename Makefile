@@ -25,6 +25,9 @@ demo: $(STAMP)
 	$(BIN)/massline collectstatic --noinput --verbosity 0
 	$(BIN)/massline demo
 	@echo "网上群众路线 demo: http://$(HOST):$(PORT)/  (API 文档 /api/docs，管理后台 /admin/)"
+	@echo "后台任务（提醒、超期、自动办结、考核台账）由 massline worker 在旁运行。"
+	@trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/massline worker & worker=$$!; \
 	$(BIN)/massline runserver $(HOST):$(PORT)
 
 lint: $(STAMP)

@@ -280,6 +280,8 @@ ASSESSMENT_WEIGHTS = _weights(
     os.environ.get("ASSESSMENT_WEIGHTS", "response:10,resolution:45,satisfaction:45")
 )
 SATISFACTION_BASIC_WEIGHT = float(os.environ.get("SATISFACTION_BASIC_WEIGHT", "1"))
+ASSESSMENT_MIN_CASES = env_int("ASSESSMENT_MIN_CASES", 5)
+"""Units with fewer judged steps and ratings in a period are listed but not ranked."""
 
 LOGGING = {
     "version": 1,

@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from massline.api import api
+from massline.assessment import views as assessment_views
 from massline.core import views as core_views
 from massline.residents import views as residents_views
 
@@ -17,7 +18,10 @@ urlpatterns = [
     path("care-mode/", core_views.care_mode, name="care_mode"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("office/assessment/", include("massline.assessment.urls")),
     path("office/", include("massline.office.urls")),
+    path("notices/", include("massline.notices.urls")),
+    path("transparency/", assessment_views.transparency, name="transparency"),
     path("", include("massline.residents.urls")),
 ]
 

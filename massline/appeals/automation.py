@@ -28,11 +28,12 @@ class RuleDefault:
 
 
 DEFAULT_RULES: dict[str, RuleDefault] = {
-    K.CLOSE_UNRATED: RuleDefault(True, 0, 0),
+    K.CLOSE_UNRATED: RuleDefault(True, 3, 0),
     K.FOLLOW_UP_DISSATISFIED: RuleDefault(True, 3, 0),
     K.FOLLOW_UP_SAMPLE: RuleDefault(True, 5, 10),
 }
-"""close_unrated: close this many working days after the rating window ends; follow-ups: done
+"""close_unrated: close this many working days after the rating window ends (the hub may close
+earlier by hand, the platform does it then); follow-ups: done
 within `days` working days; the sample takes `percent` % of closed appeals."""
 
 

@@ -4,6 +4,7 @@ The API's schemas and the web pages both render these dictionaries, so who sees 
 decided here once (with `permissions.policy`), never in a view or a template.
 """
 
+from collections.abc import Callable
 from datetime import datetime
 
 from django.utils import timezone
@@ -118,7 +119,7 @@ def detail(user, a: Appeal, *, looked_up: bool = False) -> dict:
         actions=[
             x
             for x in allowed(a.state, roles, bool(a.merged_into_id))
-            if x in workflow.REGISTRY and (x != Action.DECIDE_EXTENSION or _pending_extension(a))
+            if x in workflow.REGISTRY and (x not in ONLY_IF or ONLY_IF[x](a))
         ],
         roles=sorted(roles),
         warnings=_warnings(a, now) if staff else [],
@@ -139,6 +140,18 @@ def attachment(a: Appeal, f: Attachment) -> dict:
 def _pending_extension(a: Appeal) -> bool:
     """Only a pending request can be decided: the desk offers no form that can only fail."""
     return any(x.status == ExtensionRequest.Status.PENDING for x in a.extensions.all())
+
+
+def _follow_up_owed(a: Appeal) -> bool:
+    return a.follow_ups.filter(done_at__isnull=True).exists()
+
+
+ONLY_IF: dict[str, Callable[[Appeal], bool]] = {
+    Action.DECIDE_EXTENSION: _pending_extension,
+    Action.FOLLOW_UP: _follow_up_owed,
+}
+"""Actions the rules allow that make sense only when something awaits them: the desk offers
+no form that can only fail."""
 
 
 def _warnings(a: Appeal, now: datetime) -> list[str]:

@@ -11,8 +11,9 @@ from datetime import datetime, timedelta
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
+from massline.appeals.actions import FOLLOWED
 from massline.appeals.deadlines import policies, standing
-from massline.appeals.models import OPEN_STATES, Appeal, ExtensionRequest, State
+from massline.appeals.models import OPEN_STATES, Appeal, ExtensionRequest, FollowUp, State
 from massline.appeals.permissions import policy
 from massline.orgs.models import Role
 
@@ -31,6 +32,7 @@ class Queue:
     pending_extension: bool = False
     supervised: bool = False
     co_handled: bool = False
+    follow_up: bool = False
 
 
 QUEUES: dict[str, Queue] = {
@@ -42,6 +44,7 @@ QUEUES: dict[str, Queue] = {
         Queue("extensions", "延期待审批", Role.DISPATCHER, WORKING, pending_extension=True),
         Queue("replied", "已答复待办结", Role.DISPATCHER, (S.REPLIED,)),
         Queue("hub_overdue", "超期", Role.DISPATCHER, WORKING, overdue=True),
+        Queue("follow_ups", "待回访", Role.DISPATCHER, FOLLOWED, follow_up=True),
         Queue("to_sign", "待签收", Role.HANDLER, (S.ASSIGNED,)),
         Queue("in_progress", "办理中", Role.HANDLER, (S.IN_PROGRESS,)),
         Queue("due_soon", "即将超期", Role.HANDLER, WORKING, due_soon=True),
@@ -109,6 +112,9 @@ def queue(user, key: str, now: datetime | None = None) -> QuerySet[Appeal]:
         qs = qs.filter(pk__in=pending.values("appeal_id"))
     if q.supervised:
         qs = qs.filter(supervised=True)
+    if q.follow_up:
+        owed = FollowUp.objects.filter(done_at__isnull=True)
+        qs = qs.filter(pk__in=owed.values("appeal_id"))
     qs = qs.select_related("category", "region", "hub", "lead_org")
     return qs.order_by(F("reply_due_at").asc(nulls_last=True), "created_at", "pk")
 

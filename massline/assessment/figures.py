@@ -199,6 +199,70 @@ def custom_period(start: date, end: date) -> Period:
     return Period("custom", start, end, f"{start:%Y-%m-%d} 至 {end:%Y-%m-%d}")
 
 
+def parse_period(text: str) -> Period:
+    """`2026-10` (a month), `2026-Q4` (a quarter), `2026` (a year) or `2026-10-01~2026-10-20`
+    (days); anything else is a 422 naming the field."""
+    from massline.core.errors import InvalidInput
+
+    text = (text or "").strip()
+    try:
+        if "~" in text:
+            a, b = (date.fromisoformat(x.strip()) for x in text.split("~", 1))
+            if b < a:
+                raise InvalidInput("考核期间的结束日期不能早于开始日期。", field="period")
+            if b.toordinal() - a.toordinal() > 731:
+                raise InvalidInput("自定义考核期间最长两年。", field="period")
+            return custom_period(a, b)
+        if "-Q" in text.upper():
+            year, quarter = text.upper().split("-Q")
+            if int(quarter) not in (1, 2, 3, 4):
+                raise ValueError
+            return quarter_period(_year(year), int(quarter))
+        if len(text) == 4:
+            return year_period(_year(text))
+        year, month_ = text.split("-")
+        return month_period(date(_year(year), int(month_), 1))
+    except (ValueError, TypeError):
+        raise InvalidInput(
+            "考核期间格式应为 2026-10（月）、2026-Q4（季度）、2026（年）"
+            "或 2026-10-01~2026-10-20（自定义）。",
+            field="period",
+        ) from None
+
+
+def _year(text: str) -> int:
+    year = int(text)
+    if not 2000 <= year <= 2100:
+        raise ValueError
+    return year
+
+
+def period_key(p: Period) -> str:
+    if p.kind == "month":
+        return f"{p.start:%Y-%m}"
+    if p.kind == "quarter":
+        return f"{p.start.year}-Q{(p.start.month - 1) // 3 + 1}"
+    if p.kind == "year":
+        return f"{p.start.year}"
+    return f"{p.start:%Y-%m-%d}~{p.end:%Y-%m-%d}"
+
+
+def recent_periods(today: date, months: int = 12) -> list[Period]:
+    """The choices of the period picker: recent months, quarters and years, newest first."""
+    out = []
+    m = today.replace(day=1)
+    for _ in range(months):
+        out.append(month_period(m))
+        m = date(m.year - (m.month == 1), 12 if m.month == 1 else m.month - 1, 1)
+    q = (today.month - 1) // 3 + 1
+    year = today.year
+    for _ in range(4):
+        out.append(quarter_period(year, q))
+        q, year = (q - 1, year) if q > 1 else (4, year - 1)
+    out += [year_period(today.year), year_period(today.year - 1)]
+    return out
+
+
 def previous(p: Period) -> Period:
     """The period just before, of the same length in months (or days, for a custom one)."""
     if p.kind == "custom":
@@ -298,7 +362,19 @@ GROUPS = {
     "governments": ("下级政府", OrgKind.GOVERNMENT),
 }
 HONOUR_SIZE = 3
-"""红榜 and 黑榜 each name this many, once at least twice as many units have a score."""
+"""红榜 and 黑榜 each name this many, once at least twice as many units are ranked."""
+
+
+def min_cases() -> int:
+    """A unit is ranked once it has this many judged steps and ratings in the period: one
+    case answered on time is not a score of 100 to rank on."""
+    return int(settings.ASSESSMENT_MIN_CASES)
+
+
+def rankable(f: "Figures") -> bool:
+    s = f.sums
+    cases = s["sign_judged"] + s["reply_judged"] + s["dispatch_judged"] + s["ratings"]
+    return f.score is not None and cases >= min_cases()
 
 
 def units_under(parent: Org, group: str) -> list[Org]:
@@ -320,10 +396,10 @@ def ranking(parent: Org, group: str, period: Period, now: datetime | None = None
     units = units_under(parent, group)
     found = figures_for(units, period, parent, now)
     scored = sorted(
-        (u for u in units if found[u.pk].score is not None),
+        (u for u in units if rankable(found[u.pk])),
         key=lambda u: (-(found[u.pk].score or 0), found[u.pk].overdue_now, u.path),
     )
-    rest = [u for u in units if found[u.pk].score is None]
+    rest = [u for u in units if not rankable(found[u.pk])]
     honours = len(scored) >= 2 * HONOUR_SIZE
     out = []
     for i, unit in enumerate(scored):

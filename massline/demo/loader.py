@@ -9,6 +9,7 @@ produced.
 
 from __future__ import annotations
 
+import hashlib
 import random
 import time
 from collections import Counter
@@ -33,11 +34,15 @@ from massline.appeals.models import (
     Category,
     DailyCounter,
     ExtensionRequest,
+    FollowUp,
     Kind,
     Rating,
     State,
+    SupervisionCase,
 )
 from massline.appeals.services import submit_appeal
+from massline.assessment import reminders, rollup
+from massline.assessment.models import Cursor, LedgerStep, OrgMonth
 from massline.core.calendar import get_calendar
 from massline.demo import texts as tx
 from massline.demo.scenarios import (
@@ -48,6 +53,7 @@ from massline.demo.scenarios import (
     SCENARIOS,
     Scenario,
 )
+from massline.notices.models import Delivery, Notice
 from massline.orgs.models import Level, Membership, Org, OrgKind, Region, Role
 from massline.orgs.regions import load_regions
 from massline.orgs.seed import (
@@ -114,6 +120,8 @@ class People:
         return user
 
     def member(self, username: str, real_name: str, org: Org, role: str, **extra) -> User:
+        """Staff get a demo e-mail address, so their notices show on the console backend."""
+        extra.setdefault("email", f"{username}@huanggang.example")
         user = self._user(username, real_name, **extra)
         Membership.objects.get_or_create(user=user, org=org, role=role)
         self.by_org_role.setdefault((org.pk, role), user)
@@ -161,6 +169,12 @@ class People:
             "协办部门承办人",
         )
         self.leader = self.printed("leader_city", "程国华", o["city_gov"], Role.LEADER, "市领导")
+        self.printed(
+            "leader_huangzhou", "柯立新", o[f"county_gov:{hz}"], Role.LEADER, "区领导（黄州区）"
+        )
+        for key, org in o.items():
+            if key.startswith("county_gov:") and key != f"county_gov:{hz}":
+                self.member(f"leader_{key.split(':')[1]}", self.name(), org, Role.LEADER)
         self.printed("analyst_city", "夏雨轩", o["city_gov"], Role.ANALYST, "分析员")
         self.printed(
             "secretary_yujiawan",
@@ -686,11 +700,13 @@ def _plan_all(planner: Planner, count: int) -> list[Plan]:
     scenarios += rng.choices(list(FILL_WEIGHTS), weights=FILL_WEIGHTS.values(), k=max(left, 0))
     scenarios = scenarios[: count - len(planner.plans)]
     duplicates = []
-    for scenario in scenarios:
+    for i, scenario in enumerate(scenarios):
         if scenario.startswith("rejected:") and scenario != "rejected:duplicate":
             plan = planner.rejected(scenario.split(":")[1])
         else:
             plan = planner.plan(scenario)
+            if i >= len(MANDATORY):
+                plan.scenario = _as_the_department_works(plan, rng)
         if scenario == "rejected:duplicate":
             duplicates.append(plan)
             continue
@@ -711,6 +727,36 @@ def _plan_all(planner: Planner, count: int) -> list[Plan]:
     for plan in duplicates:
         planner.duplicate_of(plan)
     return planner.plans
+
+
+PROFILES = {"slack": 2, "diligent": 3}
+"""Of every ten departments, two work slackly and three diligently (a fixed draw by name), so
+the rankings have leaders and laggards to show."""
+LATE = ("late_reply", "overdue", "severe")
+
+
+def profile(org: Org | None) -> str:
+    if org is None or org.kind != OrgKind.DEPARTMENT:
+        return "normal"
+    draw = int(hashlib.sha256(org.name.encode()).hexdigest(), 16) % 10
+    if draw < PROFILES["slack"]:
+        return "slack"
+    return "diligent" if draw < PROFILES["slack"] + PROFILES["diligent"] else "normal"
+
+
+def _as_the_department_works(plan: Plan, rng: random.Random) -> str:
+    """A drawn course made likelier to go the way its department works: a slack department
+    answers late or unsatisfyingly more often, a diligent one seldom lets a limit pass."""
+    kind = profile(plan.lead)
+    if kind == "slack" and plan.scenario == "closed_rated":
+        draw = rng.random()
+        if draw < 0.35:
+            return "late_reply"
+        if draw < 0.65:
+            return "reopened_done"
+    if kind == "diligent" and plan.scenario in (*LATE, "reopened_done") and rng.random() < 0.85:
+        return "closed_rated"
+    return plan.scenario
 
 
 # ---- replay --------------------------------------------------------------------------------
@@ -779,7 +825,11 @@ def _sweep_times(first: datetime, now: datetime, cal) -> list[datetime]:
 
 def _wipe() -> None:
     """Delete every appeal with its history: the one path allowed past append-only events."""
-    for model in (Rating, ExtensionRequest, Attachment):
+    LedgerStep.objects.all().delete()
+    OrgMonth.objects.all().delete()
+    Cursor.objects.all().delete()
+    Notice.objects.all().delete()
+    for model in (Rating, ExtensionRequest, Attachment, FollowUp, SupervisionCase):
         model.objects.all().delete()
     AppealEvent.objects.all().purge()
     Appeal.objects.filter(merged_into__isnull=False).update(merged_into=None)
@@ -791,7 +841,7 @@ def _wipe() -> None:
 
 
 def load_demo(
-    seed: int = 2026, count: int = 300, now: datetime | None = None, *, reset: bool = False
+    seed: int = 2026, count: int = 900, now: datetime | None = None, *, reset: bool = False
 ) -> DemoSummary:
     """Load regions, the 黄冈 org tree, the demo logins and `count` appeals of the last 90 days.
 
@@ -822,6 +872,7 @@ def load_demo(
         for at, _, _, plan, step in queue:
             if plan is None:
                 wf.escalate_severely_overdue(now=at)
+                wf.close_unrated(now=at)
                 continue
             try:
                 replay.run(plan, step)
@@ -830,6 +881,11 @@ def load_demo(
                     f"演示数据：第 {plan.index} 条（{plan.scenario}）在 {at:%Y-%m-%d %H:%M} "
                     f"执行 {step.action} 失败：{exc}"
                 ) from exc
+        rollup.rebuild(now)
+        reminders.sweep(now - timedelta(minutes=1))
+        Delivery.objects.filter(status=Delivery.Status.PENDING).update(
+            status=Delivery.Status.SKIPPED, error="演示数据的历史提醒，不外发"
+        )
     return _summary(people, len(plans), False, started, now)
 
 

@@ -14,7 +14,7 @@ from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
 from massline.appeals.actions import REJECT_REASONS, Action
-from massline.appeals.models import Channel, Kind
+from massline.appeals.models import Channel, FollowUp, Kind
 from massline.appeals.workflow import REGISTRY, ActionSpec
 from massline.orgs.models import Role
 
@@ -43,6 +43,10 @@ ACTION_LABELS = {
     (Action.SUPERVISE, "note"): _("督办意见"),
     (Action.OPINION, "text"): _("协办意见"),
     (Action.CLOSE, "note"): _("办结说明"),
+    (Action.REFUSE_RETURN, "reason"): _("驳回理由（退回理由不成立，原单位继续办理）"),
+    (Action.FOLLOW_UP, "outcome"): _("回访结果"),
+    (Action.FOLLOW_UP, "note"): _("回访记录"),
+    (Action.FOLLOW_UP, "reopen"): _("群众仍不满意，重新办理（重办）"),
 }
 HELP = {
     (Action.REPLY, "text"): _("群众和公开页面看到的答复，至少10个字；写明办理情况和结果。"),
@@ -52,6 +56,8 @@ HELP = {
     ),
     (Action.TRANSFER, "co_org_ids"): _("可多选（按住 Ctrl 或 ⌘ 点选）。"),
     (Action.CLOSE, "note"): _("群众评价期满未评价的，由派单中心办结。"),
+    (Action.REFUSE_RETURN, "reason"): _("记为该单位推诿；诉求退回该单位重新签收，答复时限不变。"),
+    (Action.FOLLOW_UP, "note"): _("电话或上门回访时群众的意见，至少5个字。"),
 }
 LONG = {"note", "reason", "text", "internal_note"}
 
@@ -61,12 +67,14 @@ STAFF_ACTIONS = [a for a, spec in REGISTRY.items() if set(spec.rule.roles) != {R
 DESK_ORDER = [
     Action.ACCEPT,
     Action.DISPATCH,
+    Action.REFUSE_RETURN,
     Action.SIGN,
     Action.REPLY,
     Action.OPINION,
     Action.SUPERVISE,
     Action.TRANSFER,
     Action.DECIDE_EXTENSION,
+    Action.FOLLOW_UP,
     Action.CLOSE,
     Action.REOPEN,
     Action.REQUEST_EXTENSION,
@@ -127,6 +135,11 @@ def _field(spec: ActionSpec, name: str, info, org_choices) -> forms.Field:
         return forms.MultipleChoiceField(
             label=label, choices=org_choices, required=False, widget=widget, help_text=help_text
         )
+    if name == "outcome" and action == Action.FOLLOW_UP:
+        choices = [("", "—"), *FollowUp.Outcome.choices]
+        return forms.ChoiceField(label=label, choices=choices, required=True)
+    if name == "reopen":
+        return forms.BooleanField(label=label, required=False)
     if name == "approve":
         choices = [("true", _("同意延期")), ("false", _("不同意延期"))]
         return forms.ChoiceField(

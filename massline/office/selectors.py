@@ -78,3 +78,46 @@ def category_choices() -> list[tuple[str, str]]:
 
     walk(None)
     return out
+
+
+def supervision_cases(user, limit: int = 50) -> list[dict]:
+    """The 督办单 of the orgs the leader works for (all of them for an administrator), newest
+    first, each appeal with where it stands against its deadline."""
+    from django.utils import timezone
+
+    from massline.appeals.deadlines import days_left, policies, standing
+    from massline.appeals.models import SupervisionCase
+
+    rules = policy(user)
+    qs = SupervisionCase.objects.select_related("org", "created_by")
+    if not rules.is_admin:
+        cond = Q(created_by=user)
+        for m in rules.memberships:
+            if m.role == Role.LEADER:
+                cond |= Q(org__path__startswith=m.org.scope.path)
+        qs = qs.filter(cond)
+    cases = list(qs.prefetch_related("appeals__lead_org")[:limit])
+    now, table = timezone.now(), policies()
+    out = []
+    for case in cases:
+        rows = []
+        for a in sorted(case.appeals.all(), key=lambda x: x.tracking_no):
+            st = standing(a, now, table[a.kind])
+            rows.append(
+                {
+                    "tracking_no": a.tracking_no,
+                    "title": a.title,
+                    "state_label": a.get_state_display(),
+                    "state": a.state,
+                    "lead_org": a.lead_org.name if a.lead_org else "",
+                    "deadline": {
+                        "status": st.status,
+                        "label": st.label,
+                        "days_left": days_left(a, now),
+                        "reply_due_at": a.reply_due_at,
+                    },
+                }
+            )
+        done = sum(1 for r in rows if r["state"] in ("replied", "closed"))
+        out.append({"case": case, "appeals": rows, "done": done})
+    return out

@@ -14,4 +14,5 @@ urlpatterns = [
     path("appeals/<slug:tracking_no>/attach/", views.attach, name="attach"),
     path("appeals/<slug:tracking_no>/do/<slug:action>/", views.act, name="act"),
     path("register/", views.register, name="register"),
+    path("supervision/", views.supervision, name="supervision"),
 ]

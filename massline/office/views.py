@@ -26,6 +26,7 @@ from massline.appeals.permissions import policy
 from massline.appeals.search import search
 from massline.appeals.selectors import appeal_detail
 from massline.appeals.services import attach_file, register_appeal
+from massline.assessment import access
 from massline.core.errors import DomainError, IllegalTransition, InvalidInput, NotAllowed, NotFound
 from massline.core.validation import describe_errors
 from massline.office import selectors
@@ -86,6 +87,11 @@ def _dispatches(user) -> bool:
     return rules.is_admin or any(m.role == Role.DISPATCHER for m in rules.memberships)
 
 
+def _leads(user) -> bool:
+    rules = policy(user)
+    return rules.is_admin or any(m.role == Role.LEADER for m in rules.memberships)
+
+
 @require_GET
 @staff_only
 def home(request: HttpRequest) -> HttpResponse:
@@ -93,8 +99,58 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "office/home.html",
-        {"tabs": tabs, "can_register": _dispatches(request.user)},
+        {
+            "tabs": tabs,
+            "can_register": _dispatches(request.user),
+            "reads_figures": bool(access.scopes(request.user)),
+            "supervises": _leads(request.user),
+        },
     )
+
+
+@staff_only
+def supervision(request: HttpRequest) -> HttpResponse:
+    """督办: the leader's 督办单 with each appeal's standing, and a new 督办单 over several
+    overdue appeals at once."""
+    user = request.user
+    if not _leads(user):
+        raise PermissionDenied
+    error: DomainError | None = None
+    if request.method == "POST":
+        try:
+            case = workflow.supervise_group(
+                user,
+                request.POST.getlist("appeals"),
+                title=request.POST.get("title", ""),
+                note=request.POST.get("note", ""),
+            )
+        except (InvalidInput, IllegalTransition) as exc:
+            error = exc
+        except NotAllowed:
+            raise PermissionDenied from None
+        else:
+            messages.success(
+                request,
+                _("已督办 %(n)d 件：%(title)s") % {"n": case.appeals.count(), "title": case.title},
+            )
+            return redirect("office:supervision")
+    context = supervision_context(user)
+    context.update(
+        error=error,
+        posted=request.POST if error else None,
+        picked=set(request.POST.getlist("appeals")) if error else set(),
+    )
+    return render(request, "office/supervision.html", context, status=422 if error else 200)
+
+
+def supervision_context(user) -> dict:
+    cases = selectors.supervision_cases(user)
+    late = list(queues.queue(user, "lead_overdue")[:100]) if _leads(user) else []
+    return {
+        "cases": cases,
+        "candidates": presenters.summaries(user, late),
+        "tabs": _tabs(user),
+    }
 
 
 @require_GET

@@ -202,10 +202,11 @@ def test_reopening_rework_ratings_and_unrated_closings(book, orgs, people):
     book.dispatch(i, at(10, 12, 9))
     book.do("sign", i, "h", at(10, 12, 10))
     book.do("reply", i, "h", at(10, 12, 15), text=REPLY)
-    # nobody rates: the rating window (5 working days) ends Mon 19 Oct 15:00
-    assert workflow.close_unrated(now=at(10, 19, 14)) == 0
-    assert workflow.close_unrated(now=at(10, 19, 16)) == 1
-    assert workflow.close_unrated(now=at(10, 19, 17)) == 0
+    # nobody rates: the rating window (5 working days) ends Mon 19 Oct 15:00, and the platform
+    # closes it 3 working days later (the close_unrated rule's default), Thu 22 Oct 15:00
+    assert workflow.close_unrated(now=at(10, 22, 14)) == 0
+    assert workflow.close_unrated(now=at(10, 22, 16)) == 1
+    assert workflow.close_unrated(now=at(10, 22, 17)) == 0
     rollup.rebuild(NOW)
 
     first, second = book.steps(h, StepKind.REPLY)

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 
 RULES = {
-    "close_unrated": {"enabled": True, "days": 0, "percent": 0},
+    "close_unrated": {"enabled": True, "days": 3, "percent": 0},
     "follow_up_dissatisfied": {"enabled": True, "days": 3, "percent": 0},
     "follow_up_sample": {"enabled": True, "days": 5, "percent": 10},
 }

@@ -33,7 +33,7 @@ class Command(BaseCommand):
     help = "加载黄冈市演示数据：行政区划、机构、各角色演示账号和近90天的诉求（可重复执行）。"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--count", type=int, default=300, help="诉求条数（默认 300）")
+        parser.add_argument("--count", type=int, default=900, help="诉求条数（默认 900）")
         parser.add_argument("--seed", type=int, default=2026, help="随机种子（默认 2026）")
         parser.add_argument(
             "--reset", action="store_true", help="删除已有的全部诉求后重新生成（只用于演示库）"
