@@ -638,13 +638,13 @@ def supervise_group(
 ) -> SupervisionCase:
     """One 督办单 over several appeals, all or none: every appeal must be the leader's to
     supervise; appeals already under supervision join the case without a second event."""
-    title = _require_text(title, "title", "督办事项", 100)
-    note = _require_text(note, "note", "督办意见", 500)
     numbers = list(dict.fromkeys(n.strip() for n in tracking_nos if n.strip()))
     if not numbers:
         raise InvalidInput("请至少选择一件诉求。", field="appeals", code="required")
     if len(numbers) > 200:
         raise InvalidInput("一次督办最多200件诉求。", field="appeals", code="too_many")
+    title = _require_text(title, "title", "督办事项", 100)
+    note = _require_text(note, "note", "督办意见", 500)
     now = now or timezone.now()
     with transaction.atomic():
         found = {a.tracking_no: a for a in Appeal.objects.filter(tracking_no__in=numbers)}

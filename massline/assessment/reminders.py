@@ -127,9 +127,9 @@ def _remind(step: LedgerStep, step_key: str, level: str, now: datetime) -> bool:
 
 
 def supervision_chain(now: datetime) -> int:
-    """An overdue appeal under supervision climbs the chain: first the leaders of the
-    department (with the overdue reminder), then, each further `supervised_days` working days,
-    the leaders of the next level above."""
+    """An overdue appeal under supervision climbs the chain: its department's nearest leaders
+    hear of it with the overdue reminder; each `supervised_days` working days it stays overdue,
+    the leaders of the next level above are told."""
     table, cal = policies(), get_calendar()
     count = 0
     late = (
@@ -149,7 +149,7 @@ def supervision_chain(now: datetime) -> int:
             continue
         days = max(1, table[appeal.kind].supervised_days)
         past = cal.working_days_between(step.due_at, now)
-        height = min(len(chain) - 1, 1 + int(past // days))
+        height = min(len(chain) - 1, int(past // days))
         for up in range(1, height + 1):
             if _climb(step, up, chain[up], now):
                 count += 1
