@@ -110,7 +110,7 @@ def _remind(step: LedgerStep, step_key: str, level: str, now: datetime) -> bool:
             recipients(locked, step),
             key=f"remind:{appeal.pk}:{step_key}:{level}",
             title=title,
-            body=f"{appeal.title}。{what}时限：{due:%Y-%m-%d %H:%M}",
+            body=f"{appeal.title}（{what}时限：{due:%Y-%m-%d %H:%M}）",
             link=f"/office/appeals/{appeal.tracking_no}/",
             level=level,
             now=now,

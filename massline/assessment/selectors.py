@@ -44,6 +44,9 @@ def overview(unit: Org, period: fg.Period, now: datetime | None = None) -> Overv
     rankings = {g: fg.ranking(unit, g, period, now) for g in fg.GROUPS}
     months = trend_months(min(period.end, timezone.localdate(now)))
     table = fg.monthly([unit], months, unit)
+    trend = [(m, table[(unit.pk, m)]) for m in months]
+    while len(trend) > 1 and not any(trend[0][1].sums.values()):
+        trend.pop(0)  # months before the platform had any work to show
     return Overview(
         unit=unit,
         period=period,
@@ -51,7 +54,7 @@ def overview(unit: Org, period: fg.Period, now: datetime | None = None) -> Overv
         now=both[unit.pk],
         then=earlier[unit.pk],
         rankings={g: rows for g, rows in rankings.items() if rows},
-        trend=[(m, table[(unit.pk, m)]) for m in months],
+        trend=trend,
     )
 
 
