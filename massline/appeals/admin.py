@@ -5,10 +5,13 @@ from massline.appeals.models import (
     Appeal,
     AppealEvent,
     Attachment,
+    AutomationRule,
     Category,
     DeadlinePolicy,
     ExtensionRequest,
+    FollowUp,
     Rating,
+    SupervisionCase,
 )
 from massline.core.admin import AppendOnlyAdmin
 from massline.core.audit import audit
@@ -116,6 +119,7 @@ class CategoryAdmin(admin.ModelAdmin):
 class DeadlinePolicyAdmin(admin.ModelAdmin):
     list_display = [
         "kind",
+        "dispatch_hours",
         "sign_hours",
         "reply_days",
         "warn_ratio",
@@ -146,3 +150,38 @@ class ExtensionRequestAdmin(AppendOnlyAdmin):
 class AttachmentAdmin(AppendOnlyAdmin):
     list_display = ["appeal", "name", "content_type", "size", "created_at"]
     raw_id_fields = ["appeal", "uploaded_by"]
+
+
+@admin.register(AutomationRule)
+class AutomationRuleAdmin(admin.ModelAdmin):
+    """The automatic actions: switch each on or off and tune its days and sample."""
+
+    list_display = ["key", "enabled", "days", "percent"]
+    list_editable = ["enabled", "days", "percent"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["key"] if obj else []
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            changed = {f: form.cleaned_data.get(f) for f in form.changed_data}
+            audit("automation_rule.changed", actor=request.user, target=obj, **changed)
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(AppendOnlyAdmin):
+    list_display = ["appeal", "round", "reason", "hub", "due_at", "done_at", "outcome"]
+    list_filter = ["reason", "outcome"]
+    search_fields = ["appeal__tracking_no"]
+    raw_id_fields = ["appeal", "hub", "done_by"]
+
+
+@admin.register(SupervisionCase)
+class SupervisionCaseAdmin(AppendOnlyAdmin):
+    list_display = ["title", "org", "created_by", "created_at"]
+    search_fields = ["title", "note"]
+    raw_id_fields = ["org", "created_by", "appeals"]

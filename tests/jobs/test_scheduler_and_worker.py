@@ -31,7 +31,7 @@ REPLY = "经现场核查，已安排维修人员更换损坏的路灯，目前�
 
 
 def test_a_second_scheduler_and_a_restart_enqueue_nothing_more_in_the_same_slot(db):
-    now = timezone.now().replace(second=10, microsecond=0)
+    now = timezone.now().replace(minute=1, second=10, microsecond=0)  # a minute off any 5
     first = schedule.tick(now)
     assert sorted(first) == sorted(schedule.JOBS)
     assert schedule.tick(now) == []  # another scheduler, same moment
@@ -178,3 +178,42 @@ def test_a_task_killed_mid_run_is_run_again_and_each_effect_happens_once(people,
         closes = AppealEvent.objects.filter(appeal_id=pk, action="close")
         assert closes.count() == 1 and closes.get().data == {"unrated": True}
     assert AuditEvent.objects.filter(action="task.recovered").count() == 1
+
+
+def _redis_answers() -> bool:
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), 1).close()
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_one_setting_the_queue_moves_to_redis_and_the_worker_runs_it(db):
+    if not _redis_answers():
+        if os.environ.get("CI"):
+            pytest.fail("Redis at 127.0.0.1:6379 does not answer, and CI requires it")
+        pytest.skip("Redis at 127.0.0.1:6379 does not answer: the RQ backend is not tried")
+    import redis
+
+    url = "redis://127.0.0.1:6379/14"
+    redis.Redis.from_url(url).flushdb()
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "MASSLINE_DEV": "1",
+        "DJANGO_SETTINGS_MODULE": "massline.settings_test",
+        "TASK_BACKEND": "rq",
+        "REDIS_URL": url,
+    }
+    run = subprocess.run(
+        [sys.executable, "-m", "massline", "worker", "--batch"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr[-2000:]
+    ticks = dict(Tick.objects.values_list("job", "result"))
+    assert set(ticks) == set(schedule.JOBS) and None not in ticks.values()
+    assert not DBTaskResult.objects.exists()  # nothing went to the database queue
+    redis.Redis.from_url(url).flushdb()

@@ -11,6 +11,8 @@ from django_tasks_db.management.commands.db_worker import Worker
 
 from massline.jobs import recovery, schedule
 
+RQ_JOB = "django_tasks_rq.backend.Job"
+
 
 class Command(BaseCommand):
     help = "运行后台任务：任务队列、定时任务（预警、超期、督办、自动办结、考核台账）。"
@@ -44,7 +46,7 @@ class Command(BaseCommand):
 
         if options["batch"]:
             housekeeping()
-            self._database_worker(worker_id, options["interval"], batch=True)
+            self._run_queue(worker_id, options["interval"], batch=True)
             return
 
         stop = threading.Event()
@@ -64,14 +66,18 @@ class Command(BaseCommand):
             f"massline worker {worker_id}：任务后端 {settings.TASK_BACKEND}"
             + ("，定时任务已启用" if scheduler else "")
         )
-        if database:
-            self._database_worker(worker_id, options["interval"], batch=False)
-        elif settings.TASK_BACKEND == "rq":
-            call_command("rqworker", "default")
+        if settings.TASK_BACKEND in ("database", "rq"):
+            self._run_queue(worker_id, options["interval"], batch=False)
         else:
             stop.wait()
 
-    def _database_worker(self, worker_id: str, interval: float, *, batch: bool) -> None:
+    def _run_queue(self, worker_id: str, interval: float, *, batch: bool) -> None:
+        if settings.TASK_BACKEND == "rq":
+            # django-tasks-rq's Job runs a Task where RQ's own would call it as a function
+            call_command("rqworker", "default", burst=batch, job_class=RQ_JOB)
+            return
+        if settings.TASK_BACKEND != "database":
+            return
         worker = Worker(
             queue_names=["default"],
             interval=interval,
