@@ -27,3 +27,8 @@ def index_appeal(appeal: Appeal) -> None:
     appeal.search_text = index_text(*parts)
     show = masker(appeal, see_original=False)
     appeal.public_search_text = index_text(*(show(p) for p in parts))
+
+
+def notice_title(appeal: Appeal) -> str:
+    """The appeal's title as notices carry it: masked, since e-mail and SMS leave the site."""
+    return masker(appeal, see_original=False)(appeal.title)

@@ -51,7 +51,7 @@ from massline.appeals.models import (
     Verdict,
 )
 from massline.appeals.permissions import policy
-from massline.appeals.privacy import masker
+from massline.appeals.privacy import masker, notice_title
 from massline.core.calendar import get_calendar
 from massline.core.errors import IllegalTransition, InvalidInput, NotAllowed, NotFound
 from massline.core.validation import describe_errors
@@ -626,7 +626,7 @@ def _supervise(t: Step, note: str, case: int | None) -> None:
         handlers_of(holder),
         key=f"supervise:{appeal.pk}:{appeal.round}",
         title=f"{appeal.tracking_no} 被督办",
-        body=f"{note}（{appeal.title}）",
+        body=f"{note}（{notice_title(appeal)}）",
         link=f"/office/appeals/{appeal.tracking_no}/",
         level=Level.SUPERVISION,
         now=t.now,

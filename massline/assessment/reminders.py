@@ -17,6 +17,7 @@ from massline.appeals import workflow
 from massline.appeals.actions import Action
 from massline.appeals.deadlines import policies
 from massline.appeals.models import Appeal, AppealEvent
+from massline.appeals.privacy import notice_title
 from massline.assessment.models import LedgerStep, StepKind
 from massline.core.calendar import get_calendar
 from massline.notices.models import Level
@@ -110,7 +111,7 @@ def _remind(step: LedgerStep, step_key: str, level: str, now: datetime) -> bool:
             recipients(locked, step),
             key=f"remind:{appeal.pk}:{step_key}:{level}",
             title=title,
-            body=f"{appeal.title}（{what}时限：{due:%Y-%m-%d %H:%M}）",
+            body=f"{notice_title(appeal)}（{what}时限：{due:%Y-%m-%d %H:%M}）",
             link=f"/office/appeals/{appeal.tracking_no}/",
             level=level,
             now=now,
@@ -165,7 +166,7 @@ def _climb(step: LedgerStep, up: int, people: list[Any], now: datetime) -> bool:
             people,
             key=f"remind:{appeal.pk}:{key}",
             title=f"{appeal.tracking_no} 督办件超期未办结，提请上级督促（{step.org.name}）",
-            body=appeal.title,
+            body=notice_title(appeal),
             link=f"/office/appeals/{appeal.tracking_no}/",
             level=Level.SUPERVISION,
             now=now,

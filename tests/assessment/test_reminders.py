@@ -79,3 +79,14 @@ def test_a_leader_of_the_department_itself_is_its_nearest_leader(book, people, o
     reminders.sweep(at(10, 13, 10))  # the sign-for is overdue
     who = set(Notice.objects.values_list("recipient", flat=True))
     assert head.pk in who and people.leader.pk not in who
+
+
+def test_notices_carry_the_title_masked_since_e_mail_and_sms_leave_the_site(book):
+    a = book.new(at(10, 12, 8), kind="consultation")
+    a.title = "路灯不亮请回电13912345678"
+    a.save()
+    book.dispatch(a, at(10, 12, 9))
+    rollup.rebuild(at(10, 13, 10))
+    reminders.sweep(at(10, 13, 10))
+    bodies = list(Notice.objects.values_list("body", flat=True))
+    assert bodies and all("139****5678" in b and "13912345678" not in b for b in bodies)
