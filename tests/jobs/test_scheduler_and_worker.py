@@ -30,6 +30,26 @@ ROOT = Path(__file__).resolve().parents[2]
 REPLY = "经现场核查，已安排维修人员更换损坏的路灯，目前已恢复照明。"
 
 
+def at_once(fn, n=2) -> list:
+    """Run `fn` in `n` threads started together (each with its own database connection)."""
+    results: list = []
+    start = threading.Barrier(n)
+
+    def run():
+        try:
+            start.wait()
+            results.append(fn())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
 def test_a_second_scheduler_and_a_restart_enqueue_nothing_more_in_the_same_slot(db):
     now = timezone.now().replace(minute=1, second=10, microsecond=0)  # a minute off any 5
     first = schedule.tick(now)
@@ -45,19 +65,7 @@ def test_a_second_scheduler_and_a_restart_enqueue_nothing_more_in_the_same_slot(
 @pytest.mark.django_db(transaction=True)
 def test_two_schedulers_at_the_same_instant_claim_each_slot_once(db):
     now = timezone.now()
-    got: list[list[str]] = []
-
-    def run():
-        try:
-            got.append(schedule.tick(now))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    got = at_once(lambda: schedule.tick(now))
     assert sorted(got[0] + got[1]) == sorted(schedule.JOBS)
     assert DBTaskResult.objects.count() == len(schedule.JOBS) == Tick.objects.count()
 
@@ -80,19 +88,7 @@ def _overdue_appeal(people, orgs):
 def test_two_sweeps_at_once_give_each_reminder_once(people, orgs):
     appeal = _overdue_appeal(people, orgs)
     rollup.refresh()
-    counts: list[int] = []
-
-    def run():
-        try:
-            counts.append(reminders.sweep())
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    counts = at_once(reminders.sweep)
     assert sum(counts) == 1  # the reply step, severely overdue; the sign-for step was done
     events = AppealEvent.objects.filter(appeal=appeal, action="remind")
     assert [e.data["level"] for e in events] == ["severe"]
