@@ -41,6 +41,7 @@ from massline.appeals.models import (
     SupervisionCase,
 )
 from massline.appeals.services import submit_appeal
+from massline.appeals.taxonomy import load_taxonomy
 from massline.assessment import reminders, rollup
 from massline.assessment.models import Cursor, LedgerStep, OrgMonth
 from massline.core.calendar import get_calendar
@@ -854,6 +855,8 @@ def load_demo(
     now = now or timezone.now()
     rng = random.Random(seed)
     load_regions(within="4211")
+    if not Category.objects.exists():  # a flushed database: the migration's seed is gone
+        load_taxonomy(Category)
     orgs = seed_huanggang_orgs()
     with transaction.atomic():
         people = People(orgs, now)
