@@ -19,6 +19,7 @@ repeats). The goals of issue 11 are checked at the end of each dataset.
   .venv/bin/python bench/classify.py                  # default: 5-fold × 2 repeats (< 5 min)
   .venv/bin/python bench/classify.py --repeats 5      # tighter intervals
   .venv/bin/python bench/classify.py --explore        # also the alternatives tried (CLASSIFY.md)
+  .venv/bin/python bench/classify.py --dev-only       # while choosing: the held-out part untouched
 
 fastText is scored with --explore only if a fastText binding is importable (it is no dependency
 of massline): `pip install fasttext-numpy2`.
@@ -239,6 +240,8 @@ def run_dataset(name: str, rows: Rows, taxonomy, args) -> None:
     )
     cv = cross_validate(models, dev, args.folds, args.repeats, args.seed)
     show_cv(cv, args.folds)
+    if args.dev_only:
+        return
 
     print("\n  held out (trained once on the whole development part, scored once):")
     y_held = np.array([label for *_, label in held])
@@ -327,6 +330,9 @@ def main() -> None:
     parser.add_argument("--timed", type=int, default=200, help="messages timed one by one")
     parser.add_argument("--datasets", default="full,subjects")
     parser.add_argument("--explore", action="store_true", help="also score the alternatives")
+    parser.add_argument(
+        "--dev-only", action="store_true", help="cross-validation only, the held-out part untouched"
+    )
     args = parser.parse_args()
     warnings.filterwarnings("ignore", category=UserWarning)
     taxonomy = load_taxonomy(DATA / "taxonomy.csv")

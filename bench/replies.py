@@ -1,5 +1,9 @@
 """Reply completeness against hand labels: ROC-AUC beside the old action/unit/time score.
 
+The column "same-length pairs" is ROC-AUC over the (complete, incomplete) pairs whose replies
+differ in length by less than a factor of 1.5, for the completeness score / for length: what the
+score knows that length does not.
+
 Reads bench/data/replies_labelled.csv (labelling rules in bench/data/README.md). Rows whose
 `source` is a file of ../shared/data are joined with it by id at run time; without the folder
 they are skipped and the figures cover the rows written for the purpose only.
@@ -102,6 +106,21 @@ def auc(scores: list[float], labels: list[int]) -> float:
     return wins / (len(pos) * len(neg))
 
 
+def matched_auc(scores: list[float], labels: list[int], lengths: list[float]) -> float:
+    """`auc` over the (complete, incomplete) pairs whose reply lengths are within a factor of
+    1.5 of each other: how well a score ranks when length cannot decide (length itself stays
+    near 0.5 by construction, so this shows what a score knows beyond length)."""
+    wins = pairs = 0.0
+    for s, y, n in zip(scores, labels, lengths, strict=True):
+        if not y:
+            continue
+        for t, z, m in zip(scores, labels, lengths, strict=True):
+            if not z and max(n, m) <= 1.5 * min(n, m):
+                pairs += 1
+                wins += (s > t) + 0.5 * (s == t)
+    return wins / pairs if pairs else float("nan")
+
+
 def bootstrap(scores: list[float], labels: list[int], rounds: int = 400) -> tuple[float, float]:
     import random
 
@@ -138,7 +157,7 @@ def main() -> int:
         ]
     print(f"Reply completeness, ROC-AUC (goal ≥ {GOAL}); labels: {LABELS.relative_to(ROOT)}")
     print(f"{'part':<27}{'n':>5}{'complete':>9}  {'completeness (95% CI)':<26}"
-          f"{'old action/unit/time':>21}{'length':>8}  goal")  # fmt: skip
+          f"{'old action/unit/time':>21}{'length':>8}{'same-length pairs':>19}  goal")  # fmt: skip
     for name, group in groups:
         if not group:
             continue
@@ -149,9 +168,12 @@ def main() -> int:
         figure = f"{value:.3f} ({lo:.3f}–{hi:.3f})"
         met = "met" if value >= GOAL else "missed"
         old = auc([r["old"] for r in group], y)
-        length = auc([r["length"] for r in group], y)
+        lengths = [r["length"] for r in group]
+        length = auc(lengths, y)
+        same = f"{matched_auc(new, y, lengths):.3f} / {matched_auc(lengths, y, lengths):.3f}"
         print(
-            f"{name:<27}{len(group):>5}{sum(y):>9}  {figure:<26}{old:>21.3f}{length:>8.3f}  {met}"
+            f"{name:<27}{len(group):>5}{sum(y):>9}  {figure:<26}{old:>21.3f}{length:>8.3f}"
+            f"{same:>19}  {met}"
         )
     if args.errors:
         dev = [r for r in rows if r["part"] == "dev"]

@@ -87,6 +87,11 @@ def main() -> int:
             ("holdout (never tuned on)", [r for r in rows if r["part"] == "holdout"]),
             ("all", rows),
             ("all, real messages only", [r for r in rows if r["source"] != "own"]),
+            ("  real, dev", [r for r in rows if r["source"] != "own" and r["part"] == "dev"]),
+            (
+                "  real, holdout",
+                [r for r in rows if r["source"] != "own" and r["part"] == "holdout"],
+            ),
             ("all, written messages only", [r for r in rows if r["source"] == "own"]),
         ]
     print(

@@ -15,10 +15,12 @@ the administrative suffix; short forms of one character and those that are every
   forms that are everyday words or brands (日照, 开封, 普洱);
 - a town has support: its county (the region it hangs under) named in the text, or, with no
   county named, it lies in the deployment's home area, is the only town of that name there,
-  the name is not a common one (城关镇, 南湖街道: more than two loaded towns carry it), and the
-  text names no county and no place outside home (nor an unknown one just before the town, as
-  in A9市太平桥镇). A town's short form needs its county just before it (浠水清泉). So a bare
-  黄花镇 on a board from another province is no 湖北 town;
+  the name is not a common one (城关镇, 南湖街道: more than two loaded towns carry it; 高桥镇,
+  温泉镇: more than ten towns of China carry it, `town_namesakes`, unless the home city is
+  named), and the text names no county and no place outside home (nor an unknown one just
+  before the town, as in A9市太平桥镇). A town's short form needs its county just before it
+  (浠水清泉). So a bare 黄花镇 on a board from another province is no 湖北 town, and a bare
+  高桥镇 on the 黄冈 board is not taken for 红安县高桥镇;
 - a name shared by several regions (鼓楼区, 南湖街道) is resolved by the ancestors the text names,
   then by the home area; when neither decides, it is left out rather than guessed.
 
@@ -42,6 +44,8 @@ import threading
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +60,7 @@ __all__ = [
     "load_regions",
     "short_forms",
     "short_name",
+    "town_namesakes",
 ]
 
 PROVINCE, CITY, COUNTY, TOWN = 1, 2, 3, 4
@@ -203,6 +208,10 @@ _ABBREVIATED = "州市县区"
 # A town name carried by more loaded towns than this (城关镇, 南湖街道) is too common to be
 # taken alone, even at home.
 _GENERIC_TOWN = 2
+# A bare town name that more towns of China than this carry (高桥镇 23, 温泉镇 17, 东湖街道 18)
+# says nothing about which of them is meant, even when one of them is at home: it needs its
+# county or its city named. Rarer names (巴河镇 2, 顺河镇 6) are taken at home as before.
+_COMMON_NAME = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,6 +288,23 @@ def load_regions(path: str | Path) -> list[Region]:
     return [_record(item) for item in data]
 
 
+@cache
+def town_namesakes() -> dict[str, int]:
+    """How many towns of China carry each name (only names carried by two or more).
+
+    Shipped as data/town_namesakes.tsv (built by bench/build_namesakes.py from the source of
+    regions.json): the tree holds only the loaded provinces' towns, so it cannot tell alone
+    that a name is common across the country.
+    """
+    raw = resources.files(__package__).joinpath("data/town_namesakes.tsv").read_text("utf-8")
+    out: dict[str, int] = {}
+    for line in raw.splitlines():
+        name, _, count = line.partition("\t")
+        if name and not name.startswith("#"):
+            out[name] = int(count)
+    return out
+
+
 _jieba = None
 _jieba_lock = threading.Lock()
 
@@ -323,9 +349,15 @@ class PlaceIndex:
     """Aho–Corasick over every region name and short form; the work per text is linear in it.
 
     `home` is the deployment's own area (a region code at any level, e.g. 421100 黄冈市).
+    `namesakes` is how many towns of China carry a town name (default: `town_namesakes()`).
     """
 
-    def __init__(self, regions: Iterable[Region | Mapping[str, Any]], home: str | None = None):
+    def __init__(
+        self,
+        regions: Iterable[Region | Mapping[str, Any]],
+        home: str | None = None,
+        namesakes: Mapping[str, int] | None = None,
+    ):
         self.regions: dict[str, Region] = {}
         for item in regions:
             region = _record(item)
@@ -351,6 +383,7 @@ class PlaceIndex:
         if len(self._names):
             self._automaton.make_automaton()
         self._town_names = Counter(r.name for r in self.regions.values() if r.level >= TOWN)
+        self._namesakes = town_namesakes() if namesakes is None else namesakes
         self._home_chain = (
             frozenset(self.ancestors(self.home)) | {self.home} if self.home else frozenset()
         )
@@ -520,6 +553,11 @@ class PlaceIndex:
         if mentions:
             return True
         if not alone_at_home or self._town_names[region.name] > _GENERIC_TOWN:
+            return False
+        if self._namesakes.get(region.name, 1) > _COMMON_NAME and not any(
+            code in named and self.regions[code].level >= CITY
+            for code in self.ancestors(region.code)
+        ):
             return False
         if _ADMIN_BEFORE.search(text, 0, hit.start):
             ancestors = self.ancestors(region.code)

@@ -74,8 +74,12 @@ _WHETHER = re.compile(
 )
 _QUESTION_CUE = re.compile(r"[?？]|请问|想问|咨询|想了解|想知道")
 _DEMAND = re.compile(
-    r"希望|要求|请求|恳请|恳求|请(?!问)|建议|盼|望|呼吁|督促|敦促|务必|尽快|严查|查处|处理一下|管一管|管管"
+    r"希望|要求|请求|恳请|恳求|(?<![申邀聘提])请(?!问|假|教|示|客)|建议|盼|望|呼吁|督促|敦促|务必|尽快"
+    r"|严查|查处|处理一下|管一管|管管"
 )
+# A point with fewer content words of its own than this (请问有没有人管？ 这合法吗？) is about the
+# message's matter: it takes the title's words too.
+_FEW_TERMS = 2
 
 _TIME = re.compile(
     r"\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?|\d{1,2}月\d{1,2}日|\d{1,2}月(?:底|中旬|上旬|下旬|份|前|起)"
@@ -276,6 +280,13 @@ def points(title: str, body: str, limit: int = 6) -> list[Point]:
     are the latest, usually the actual requests after the story)."""
     seg = default_segmenter()
     title, body = normalise(title or ""), strip_boilerplate(normalise(body or ""))
+
+    def content(text: str) -> tuple[str, ...]:
+        return tuple(
+            dict.fromkeys(w for w in seg.tokens(text) if len(w) > 1 and w not in _CUE_WORDS)
+        )
+
+    matter = content(title or body[:200])
     found: list[Point] = []
     seen: set[str] = set()
     for sentence in [title, *_SENTENCE.split(body)]:
@@ -283,9 +294,9 @@ def points(title: str, body: str, limit: int = 6) -> list[Point]:
         kind = _kind(sentence) if sentence else None
         if kind is None:
             continue
-        terms = tuple(
-            dict.fromkeys(w for w in seg.tokens(sentence) if len(w) > 1 and w not in _CUE_WORDS)
-        )
+        terms = content(sentence)
+        if len(terms) < _FEW_TERMS:
+            terms = tuple(dict.fromkeys(terms + matter))
         key = " ".join(terms)
         if key in seen:
             continue

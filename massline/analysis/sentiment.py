@@ -19,8 +19,9 @@ sentence says it is still going on (还在, 现在 …).
 Urgency is more than single words, so patterns over one sentence add what a dispatcher looks
 for (bench/urgency.py measures them against hand labels, rules in bench/data/README.md):
 `safety` (a smell of gas, a missing manhole cover, a wall cracking and bulging, a live wire
-down, people trapped or flooded …), `health` (people vomiting or fainting now, contaminated
-water drunk, a patient cut off from treatment), `vulnerable` (an elderly, disabled or bedridden
+down, people trapped or flooded …), `health` (people vomiting or fainting now, dizzy or
+coughing from fumes, contaminated water drunk or untreated waste water let into the water people
+live on, a patient cut off from treatment), `vulnerable` (an elderly, disabled or bedridden
 person, a child, a pregnant woman or a newborn together with harm or a lost basic need in the
 same sentence: beaten, missing, left without water, food or heat, turned out), `deadline` (a
 loss within days: 明天强拆, 后天截止, 下周一停水 …) and `wage` (wages unpaid, in any wording).
@@ -73,7 +74,8 @@ _PLIGHT = (
     r"(?:断水|断粮|断电|断药|停药|没饭吃|不给饭|挨饿|冻着|暖气坏|没有暖气|没地方(?:去|住)|无家可归"
     r"|赶出|换锁|流落|无人照顾|没人照顾|没人管|殴打|打骂|被打|打孩子|围殴|虐待|体罚|淤青|伤痕|关在|罚站"
     r"|走丢|走失|失联|联系不上|没回家|还没回|不见了|找不到了|出不来|倒在地上|晕倒|敲门不应|不应门"
-    r"|没见" + _IN + r"{0,6}出门|不给开|开不了药|不能手术|不给(?:治|看)|辍学|开除|不让上学|被迫离校"
+    r"|没见" + _IN + r"{0,6}出门|不给开|开不了药|停吃药|吃不上药|买不起药"
+    r"|没钱(?:吃药|看病|治病)|不能手术|不给(?:治|看)|辍学|开除|不让上学|被迫离校"
     r"|哭喊|救命|威胁|拿刀|持刀|砍|不让" + _IN + r"{0,6}下车|困人)"
 )
 _SOON = (
@@ -160,6 +162,14 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             + _IN
             + r"{0,8}?"
             r"(?:发臭|变黑|汽油味|异味|污染)" + _IN + r"{0,12}?(?:喝|饮|生活)|病情加重|重症监护"
+            # acute symptoms from fumes; untreated waste water into the water people live on
+            r"|(?:气味|刺鼻|废气|油漆味|毒气|臭气|粉尘)" + _IN + r"{0,16}?"
+            r"(?:头晕|头痛|恶心|咳嗽|胸闷|流鼻血|喘不过气)"
+            r"|(?:废水|污水|黑水|毒水|废液)"
+            + _IN
+            + r"{0,16}?(?:排入|流入|排进|排到|渗入|流进)"
+            + _IN
+            + r"{0,12}?(?:饮用|生活|吃水|水源|水井|井水|自来水)"
         ),
     ),
     ("life", _gated(r"活着没意思|不想活|轻生|寻短见|遗书|一死了之")),
@@ -222,6 +232,13 @@ def _context(text: str, start: int) -> str:
     return parts[-1] if parts else ""
 
 
+def _plain(context: str) -> str:
+    """The context without intensifiers: the 别 of 特别 is no negator (特别刺鼻, 特别危险)."""
+    for word in _INTENSIFIERS:
+        context = context.replace(word, "")
+    return context
+
+
 class SentimentScorer:
     def __init__(
         self,
@@ -280,7 +297,8 @@ class SentimentScorer:
             start = end + 1 - len(word)
             spans.append((start, end + 1))
             context = _context(text, start)
-            if any(n in context for n in _NEGATORS) or any(p in context for p in _PREVENTION):
+            plain = _plain(context)
+            if any(n in plain for n in _NEGATORS) or any(p in context for p in _PREVENTION):
                 continue
             if state(start)[1]:
                 lvl = min(lvl, 1)
@@ -293,7 +311,7 @@ class SentimentScorer:
                 if state(found.start())[0]:
                     continue
                 context = _context(text, found.start())
-                if any(n in context[-1:] for n in _NEGATORS) or any(
+                if any(n in _plain(context)[-1:] for n in _NEGATORS) or any(
                     p in context for p in _PREVENTION
                 ):
                     continue

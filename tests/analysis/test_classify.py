@@ -271,3 +271,22 @@ def test_a_member_reads_only_its_own_columns():
     assert not model.coef[:, [1, 2]].any()
     with pytest.raises(ValueError, match="unknown learner"):
         LinearModel().fit(X, y, [("forest", None)])
+
+
+def test_the_temperature_is_lowered_for_the_margins_of_a_model_trained_on_all_the_data():
+    from massline.analysis.linear import LinearModel
+
+    # noisy classes: the member weights are fitted on models that saw 2/3 of the data, whose
+    # margins are smaller than the final model's; extrapolating lowers the temperature, and
+    # scaling every weight alike never changes a label
+    rng = np.random.default_rng(3)
+    y = np.repeat(["a", "b", "c"], 60)
+    signal = np.eye(3)[np.searchsorted(["a", "b", "c"], y)] * rng.uniform(0.2, 1.0, (180, 1))
+    X = sp.csr_matrix(np.hstack([signal, rng.uniform(0, 1, (180, 30))]), dtype=np.float32)
+    members = [("svc", None), ("nbsvm", None)]
+    plain = LinearModel(seed=0, extrapolate=False).fit(X, y, members)
+    scaled = LinearModel(seed=0, extrapolate=True).fit(X, y, members)
+    assert 0.5 * plain.temperature <= scaled.temperature < plain.temperature
+    ratio = np.array(scaled.member_weights) / np.array(plain.member_weights)
+    np.testing.assert_allclose(ratio, ratio[0], rtol=1e-6)
+    assert (scaled.proba(X).argmax(axis=1) == plain.proba(X).argmax(axis=1)).all()

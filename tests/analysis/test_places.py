@@ -116,6 +116,26 @@ def test_a_bare_town_at_home_is_dropped_when_the_text_is_about_elsewhere(home):
     assert home.find("A9市清泉镇新菜市场里有人卖假药") == []
 
 
+def test_a_bare_home_town_whose_name_many_towns_of_china_carry_needs_its_county_or_city():
+    # 巴河镇 is carried by 2 towns of China, 清泉镇 (here) by 30: alone, only 巴河镇 is taken
+    index = PlaceIndex(REGIONS, home=HOME, namesakes={"巴河镇": 2, "清泉镇": 30})
+    assert codes(index.find("巴河镇的莲藕收购价太低")) == ["421125101"]
+    assert index.find("清泉镇的工业园区有企业偷排污水") == []
+    assert index.locate("清泉镇的工业园区有企业偷排污水") is None
+    assert codes(index.find("浠水县清泉镇的工业园区")) == ["421125", "421125100"]
+    assert codes(index.find("黄冈市清泉镇的工业园区")) == ["421100", "421125100"]
+    # without a home area no bare town is taken, common or not
+    assert PlaceIndex(REGIONS, namesakes={"巴河镇": 2}).find("巴河镇的莲藕收购价太低") == []
+
+
+def test_the_shipped_namesakes_count_the_towns_of_all_china():
+    from massline.analysis.places import town_namesakes
+
+    counts = town_namesakes()
+    assert counts["城关镇"] > 50 and counts["高桥镇"] > 10
+    assert "禹王街道" not in counts  # one town of that name: absent
+
+
 def test_a_name_two_home_towns_share_is_left_out_unless_the_county_says_which(home):
     assert home.find("南湖街道的路灯坏了") == []
     assert codes(home.find("麻城市南湖街道的路灯坏了")) == ["421181", "421181003"]

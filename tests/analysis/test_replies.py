@@ -103,3 +103,25 @@ def test_late_and_missing_replies_are_flagged():
     late = assess(TITLE, BODY, GOOD, "2019-04-01", "2019-05-09", limit_days=15)
     assert "late" in late.flags and late.timeliness_days == 28
     assert assess(TITLE, BODY, "").flags == ("no_reply",)
+
+
+def test_a_word_that_only_contains_please_is_no_demand():
+    # 申请 / 邀请 hold 请 but ask nothing: a title naming a procedure is no demand to act
+    assert [p.kind for p in points("公租房申请条件", "")] == ["complaint"]
+    assert [p.kind for p in points("请尽快修好路灯", "")] == ["demand"]
+
+
+def test_a_question_with_no_words_of_its_own_is_about_the_message_matter():
+    body = "楼下新开的烧烤店没有装油烟净化器，油烟直接排到我们窗户。请问有没有人管？"
+    (point,) = [p for p in points("烧烤店油烟直排", body) if p.kind == "whether"]
+    assert {"烧烤", "油烟"} & set(point.terms)
+    on_case = (
+        "您好！经B区城管局执法人员6月2日现场检查，该烧烤店确未安装油烟净化设施，违反《A市大气"
+        "污染防治条例》第三十五条。执法人员当场下达责令改正通知书，6月11日复查，店家已安装。"
+    )
+    elsewhere = (
+        "您好！经B区城管局执法人员6月2日现场检查，该路段的共享单车确有乱停乱放，违反《A市市容"
+        "管理条例》第十条。执法人员当场下达责令改正通知书，6月11日复查，已清理完毕。"
+    )
+    title = "烧烤店油烟直排"
+    assert assess(title, body, on_case).completeness > assess(title, body, elsewhere).completeness

@@ -70,3 +70,19 @@ def test_look_alikes_are_not_emergencies():
 
 def test_a_danger_that_is_still_going_on_counts_even_when_it_began_long_ago():
     assert score("2018年起电梯一直带故障运行，至今已两次困人").urgent
+
+
+def test_the_bie_of_tebie_is_no_negation():
+    assert score("燃气管道特别危险，正在漏气，整栋楼都是味道").urgent
+    assert score("油漆气味特别刺鼻，老人小孩闻到就头晕").urgent
+    assert not score("别担心，燃气公司已经修好了，没有漏气").urgent
+
+
+def test_fumes_that_make_people_dizzy_and_waste_water_let_into_drinking_water_are_urgent():
+    assert score("厂里的废气味道很重，住在旁边的老人小孩都头晕恶心").urgent
+    assert score("工厂的废水没有处理，直接排入村民饮用的水井").urgent
+    assert not score("工厂的废水处理设施老旧，建议环保部门检查一下").urgent
+
+
+def test_an_old_person_cut_off_from_medicine_is_urgent():
+    assert score("老伴有癫痫，被关押期间停吃药，现在每天发作好几次").urgent
