@@ -14,84 +14,116 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from massline.assessment.models import SUMS, LedgerStep, OrgMonth, StepKind
-from massline.assessment.rollup import aggregate, month_of, month_range
+from massline.assessment.rollup import (
+    aggregate,
+    month_of,
+    month_range,
+    next_month,
+    previous_month,
+)
 from massline.orgs.models import Org, OrgKind
 
 
 @dataclass(frozen=True)
 class Rate:
     key: str
-    label: str
+    label: StrOrPromise
     numerator: str
     denominator: str
-    how: str
+    how: StrOrPromise
 
 
 RATES = (
     Rate(
         "response",
-        "响应率",
+        _("响应率"),
         "sign_on_time",
         "sign_judged",
-        "按时签收的件数 ÷ 应签收的件数（签收时限已到或已签收）",
+        _("按时签收的件数 ÷ 应签收的件数（签收时限已到或已签收）"),
     ),
     Rate(
         "on_time",
-        "按时办结率",
+        _("按时办结率"),
         "reply_on_time",
         "reply_judged",
-        "在答复时限内答复的件数 ÷ 应答复的件数（时限已到或已答复）；"
-        "转派、重新派单后只计本单位持有的时间",
+        _(
+            "在答复时限内答复的件数 ÷ 应答复的件数（时限已到或已答复）；"
+            "转派、重新派单后只计本单位持有的时间"
+        ),
     ),
-    Rate("resolution", "解决率", "resolved", "ratings", "群众评价“已解决”的件数 ÷ 群众评价的件数"),
+    Rate(
+        "resolution",
+        _("解决率"),
+        "resolved",
+        "ratings",
+        _("群众评价“已解决”的件数 ÷ 群众评价的件数"),
+    ),
     Rate(
         "satisfaction",
-        "满意率",
+        _("满意率"),
         "satisfied_weighted",
         "ratings",
-        "（满意 + 基本满意 × 权重）÷ 群众评价的件数",
+        _("（满意 + 基本满意 × 权重）÷ 群众评价的件数"),
     ),
     Rate(
-        "first_time", "一次办结率", "first_time", "replies", "本轮未经退回即答复的件数 ÷ 答复件数"
+        "first_time",
+        _("一次办结率"),
+        "first_time",
+        "replies",
+        _("本轮未经退回即答复的件数 ÷ 答复件数"),
     ),
-    Rate("return_rate", "回退率", "returns", "received", "退回派单中心的件数 ÷ 收件数"),
-    Rate("rework", "重办率", "reworked", "replies", "答复后被重办的件数 ÷ 答复件数"),
+    Rate(
+        "return_rate",
+        _("回退率"),
+        "returns",
+        "received",
+        _("退回派单中心的件数 ÷ 收件数"),
+    ),
+    Rate(
+        "rework",
+        _("重办率"),
+        "reworked",
+        "replies",
+        _("答复后被重办的件数 ÷ 答复件数"),
+    ),
     Rate(
         "unrated",
-        "未评价率",
+        _("未评价率"),
         "unrated",
         "replies",
-        "答复后群众逾期未评价、按期办结的件数 ÷ 答复件数（不计入满意）",
+        _("答复后群众逾期未评价、按期办结的件数 ÷ 答复件数（不计入满意）"),
     ),
     Rate(
         "dispatch",
-        "按时派单率",
+        _("按时派单率"),
         "dispatch_on_time",
         "dispatch_judged",
-        "派单中心在派单时限内派出（或不予受理、并案）的件数 ÷ 应派单的件数",
+        _("派单中心在派单时限内派出（或不予受理、并案）的件数 ÷ 应派单的件数"),
     ),
     Rate(
         "co",
-        "协办按时率",
+        _("协办按时率"),
         "co_on_time",
         "co_judged",
-        "在主办单位答复时限内提交协办意见的件数 ÷ 应提交的件数",
+        _("在主办单位答复时限内提交协办意见的件数 ÷ 应提交的件数"),
     ),
 )
 RATE = {r.key: r for r in RATES}
 COUNTS = {
-    "received": ("收件", "派给本单位主办的件数（新件与转入件）"),
-    "dispatch_received": ("受理", "派单中心收到的新诉求件数"),
-    "replies": ("答复", "本单位答复的件数"),
-    "returns": ("退回", "退回派单中心的件数"),
-    "shirked": ("推诿", "退回理由被派单中心驳回的件数"),
-    "extensions": ("延期", "批准延期的次数"),
-    "ratings": ("评价", "群众评价的件数"),
+    "received": (_("收件"), _("派给本单位主办的件数（新件与转入件）")),
+    "dispatch_received": (_("受理"), _("派单中心收到的新诉求件数")),
+    "replies": (_("答复"), _("本单位答复的件数")),
+    "returns": (_("退回"), _("退回派单中心的件数")),
+    "shirked": (_("推诿"), _("退回理由被派单中心驳回的件数")),
+    "extensions": (_("延期"), _("批准延期的次数")),
+    "ratings": (_("评价"), _("群众评价的件数")),
 }
-MEAN_DAYS_HOW = "答复件从本单位收到到答复所用工作日的平均数"
-OVERDUE_HOW = "此刻仍未答复且已过答复时限的件数"
+MEAN_DAYS_HOW = _("答复件从本单位收到到答复所用工作日的平均数")
+OVERDUE_HOW = _("此刻仍未答复且已过答复时限的件数")
 
 
 def weights() -> dict[str, float]:
@@ -101,7 +133,9 @@ def weights() -> dict[str, float]:
 
 def score_how() -> str:
     parts = "、".join(f"{RATE[k].label}×{w:g}" for k, w in weights().items() if w)
-    return f"综合得分 = （{parts}）÷ 权重之和 × 100；某项无数据时其权重不计"
+    return str(_("综合得分 = （%(parts)s）÷ 权重之和 × 100；某项无数据时其权重不计")) % {
+        "parts": parts
+    }
 
 
 @dataclass
@@ -158,7 +192,7 @@ class Period:
         out, m = [], self.start.replace(day=1)
         while m <= self.end:
             out.append(m)
-            m = date(m.year + m.month // 12, m.month % 12 + 1, 1)
+            m = next_month(m)
         return out
 
     @property
@@ -176,8 +210,7 @@ class Period:
 
 
 def _month_end(day: date) -> date:
-    nxt = date(day.year + day.month // 12, day.month % 12 + 1, 1)
-    return date.fromordinal(nxt.toordinal() - 1)
+    return date.fromordinal(next_month(day.replace(day=1)).toordinal() - 1)
 
 
 def month_period(month: date) -> Period:
@@ -251,12 +284,12 @@ def recent_periods(today: date, months: int = 12) -> list[Period]:
     """The choices of the period picker: recent months, quarters and years, newest first."""
     out = []
     m = today.replace(day=1)
-    for _ in range(months):
+    for _i in range(months):
         out.append(month_period(m))
-        m = date(m.year - (m.month == 1), 12 if m.month == 1 else m.month - 1, 1)
+        m = previous_month(m)
     q = (today.month - 1) // 3 + 1
     year = today.year
-    for _ in range(4):
+    for _i in range(4):
         out.append(quarter_period(year, q))
         q, year = (q - 1, year) if q > 1 else (4, year - 1)
     out += [year_period(today.year), year_period(today.year - 1)]
@@ -271,8 +304,8 @@ def previous(p: Period) -> Period:
         return custom_period(date.fromordinal(end.toordinal() - length), end)
     months = len(p.months)
     m = p.start
-    for _ in range(months):
-        m = date(m.year - (m.month == 1), 12 if m.month == 1 else m.month - 1, 1)
+    for _i in range(months):
+        m = previous_month(m)
     if p.kind == "month":
         return month_period(m)
     if p.kind == "quarter":
@@ -295,7 +328,7 @@ def _sums_by_org(period: Period, root: Org) -> dict[str, dict[str, float]]:
         return out
     start, end = period.bounds()
     paths = dict(Org.objects.filter(path__startswith=root.path).values_list("pk", "path"))
-    for (org, _), values in aggregate(start, end, list(paths)).items():
+    for (org, _month), values in aggregate(start, end, list(paths)).items():
         out[paths[org]] = values
     return out
 
@@ -358,8 +391,8 @@ def monthly(units: list[Org], months: list[date], root: Org) -> dict[tuple[int, 
 # --- who is ranked --------------------------------------------------------------------------
 
 GROUPS = {
-    "departments": ("部门", OrgKind.DEPARTMENT),
-    "governments": ("下级政府", OrgKind.GOVERNMENT),
+    "departments": (_("部门"), OrgKind.DEPARTMENT),
+    "governments": (_("下级政府"), OrgKind.GOVERNMENT),
 }
 HONOUR_SIZE = 3
 """红榜 and 黑榜 each name this many, once at least twice as many units are ranked."""

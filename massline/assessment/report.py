@@ -23,7 +23,7 @@ def _header(names: list[str]) -> list[str]:
     labels = {r.key: r.label for r in fg.RATES}
     labels.update({k: v[0] for k, v in fg.COUNTS.items()})
     labels.update(score="综合得分", mean_days="平均答复用时（工作日）", overdue_now="当前超期")
-    return [labels.get(n, n) for n in names]
+    return [str(labels.get(n, n)) for n in names]
 
 
 def _sheet(wb: Workbook, title: str, head: list[str], rows: list[list[Any]], rates: set[int]):
@@ -80,9 +80,9 @@ def workbook(view: Overview) -> bytes:
         _sheet(wb, f"{name}排名", head, table, {i + 4 for i in RATE_AT})
     trend = [[f"{m:%Y-%m}", *_figures_row(f)] for m, f in view.trend]
     _sheet(wb, "月度趋势", ["月份", *_header(COLUMNS)], trend, {i + 2 for i in RATE_AT})
-    how = [[r.label, r.how] for r in fg.RATES]
-    how += [[label, text] for label, text in fg.COUNTS.values()]
-    how += [["平均答复用时", fg.MEAN_DAYS_HOW], ["当前超期", fg.OVERDUE_HOW]]
+    how = [[str(r.label), str(r.how)] for r in fg.RATES]
+    how += [[str(label), str(text)] for label, text in fg.COUNTS.values()]
+    how += [["平均答复用时", str(fg.MEAN_DAYS_HOW)], ["当前超期", str(fg.OVERDUE_HOW)]]
     how.append(["综合得分", fg.score_how()])
     ws = _sheet(wb, "指标说明", ["指标", "计算方法"], how, set())
     ws.column_dimensions["B"].width = 90

@@ -50,9 +50,17 @@ def month_of(moment: datetime) -> date:
     return timezone.localtime(moment).date().replace(day=1)
 
 
+def next_month(month: date) -> date:
+    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+def previous_month(month: date) -> date:
+    return date(month.year - (month.month == 1), 12 if month.month == 1 else month.month - 1, 1)
+
+
 def month_range(month: date) -> tuple[datetime, datetime]:
     start = timezone.make_aware(datetime(month.year, month.month, 1))
-    nxt = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    nxt = next_month(month)
     return start, timezone.make_aware(datetime(nxt.year, nxt.month, 1))
 
 

@@ -14,6 +14,7 @@ from massline.appeals.privacy import masker
 from massline.assessment import figures as fg
 from massline.assessment.ledger import light
 from massline.assessment.models import LedgerStep
+from massline.assessment.rollup import previous_month
 from massline.orgs.models import Org, OrgKind
 
 
@@ -30,9 +31,9 @@ class Overview:
 
 def trend_months(end: date, count: int = 12) -> list[date]:
     months, m = [], end.replace(day=1)
-    for _ in range(count):
+    for _i in range(count):
         months.append(m)
-        m = date(m.year - (m.month == 1), 12 if m.month == 1 else m.month - 1, 1)
+        m = previous_month(m)
     return months[::-1]
 
 

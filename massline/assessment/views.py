@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 
 from massline.assessment import access, report, selectors
 from massline.assessment import figures as fg
+from massline.assessment.rollup import previous_month
 from massline.core.errors import InvalidInput
 from massline.orgs.models import Org
 
@@ -70,7 +71,7 @@ def _chart_data(view: selectors.Overview) -> dict[str, Any]:
         "on_time": [pct(f.rates["on_time"]) for _, f in view.trend],
         "satisfaction": [pct(f.rates["satisfaction"]) for _, f in view.trend],
         "rankings": {
-            fg.GROUPS[g][0]: {
+            str(fg.GROUPS[g][0]): {
                 "names": [r.org.short_name or r.org.name for r in rows if r.rank],
                 "scores": [r.figures.score for r in rows if r.rank],
             }
@@ -101,7 +102,7 @@ def overview(request: HttpRequest, scopes: list[Org]) -> HttpResponse:
             "choices": [(fg.period_key(p), p.label) for p in fg.recent_periods(today)],
             "units": selectors.readable_units(scopes),
             "chart": _chart_data(view),
-            "groups": {g: fg.GROUPS[g][0] for g in fg.GROUPS},
+            "groups": {g: str(fg.GROUPS[g][0]) for g in fg.GROUPS},
         },
     )
 
@@ -149,8 +150,7 @@ def report_xlsx(request: HttpRequest, scopes: list[Org]) -> HttpResponse:
 
 
 def _last_full_month(today: date) -> date:
-    first = today.replace(day=1)
-    return date(first.year - (first.month == 1), 12 if first.month == 1 else first.month - 1, 1)
+    return previous_month(today.replace(day=1))
 
 
 @require_GET
@@ -184,7 +184,7 @@ def transparency(request: HttpRequest) -> HttpResponse:
             "period": period,
             "months": [(f"{m:%Y-%m}", fg.month_period(m).label) for m in months],
             "current": f"{month:%Y-%m}",
-            "rankings": {fg.GROUPS[g][0]: rows for g, rows in rankings.items() if rows},
+            "rankings": {str(fg.GROUPS[g][0]): rows for g, rows in rankings.items() if rows},
             "rates": [fg.RATE[k] for k in ("response", "on_time", "resolution", "satisfaction")],
             "score_how": fg.score_how(),
             "error": error,

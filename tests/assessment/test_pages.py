@@ -195,3 +195,16 @@ def test_a_leader_supervises_a_group_of_overdue_appeals_at_once(book, people, or
     assert people.handler.notices.filter(level="supervision").count() == 2
     assert "路灯维修超期" in c.get("/office/supervision/").content.decode()
     assert signed_in(people.handler).get("/office/supervision/").status_code == 403
+
+
+def test_the_public_page_and_the_notices_speak_english_when_chosen(october, people, settings):
+    settings.MASSLINE_REGION = "421100"
+    c = Client()
+    c.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    res = c.get("/transparency/")
+    page = res.content.decode()
+    assert res.status_code == 200, page[:500]
+    assert "How appeals are handled" in page and "Satisfaction rate" in page
+    staff = signed_in(people.handler)
+    staff.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "No notices yet" in staff.get("/notices/").content.decode()
