@@ -39,19 +39,21 @@ lint: $(STAMP)
 
 test-sqlite: $(STAMP)
 	@echo "== test suite on SQLite =="
-	env -u DATABASE_URL $(BIN)/pytest
+	env -u DATABASE_URL MASSLINE_ARTIFACTS=var/artifacts/sqlite $(BIN)/pytest
 
 test-postgres: $(STAMP)
 	@if $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then \
 		echo "== test suite on PostgreSQL (127.0.0.1:5432) =="; \
-		DATABASE_URL=$(PG_URL) $(BIN)/pytest ; \
+		DATABASE_URL=$(PG_URL) MASSLINE_ARTIFACTS=var/artifacts/postgres $(BIN)/pytest ; \
 	elif [ -n "$$CI" ]; then \
 		echo "PostgreSQL at 127.0.0.1:5432 does not answer, and CI requires it" >&2; exit 1; \
 	else \
 		echo "** SKIPPED: PostgreSQL at 127.0.0.1:5432 does not answer; the suite ran on SQLite only **"; \
 	fi
 
-test: lint test-sqlite test-postgres
+# The two databases' runs are independent: side by side, one per core, each's output kept whole.
+test: lint
+	@$(MAKE) --no-print-directory -j2 -O test-sqlite test-postgres
 
 bench: bench-analysis
 	$(BIN)/python bench/intake.py

@@ -194,7 +194,8 @@ def test_with_one_setting_the_queue_moves_to_redis_and_the_worker_runs_it(db):
         pytest.skip("Redis at 127.0.0.1:6379 does not answer: the RQ backend is not tried")
     import redis
 
-    url = "redis://127.0.0.1:6379/14"
+    # a Redis database of its own per suite database: `make test` runs both suites at once
+    url = f"redis://127.0.0.1:6379/{14 if connection.vendor == 'sqlite' else 13}"
     redis.Redis.from_url(url).flushdb()
     env = {
         **os.environ,
