@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -37,6 +36,7 @@ from massline.core.errors import (
     NotFound,
     RateLimited,
 )
+from massline.core.pagination import Paginator
 from massline.residents import forms
 
 PAGE_SIZE = 20
