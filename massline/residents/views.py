@@ -78,7 +78,7 @@ def home(request):
     return render(
         request,
         "residents/home.html",
-        {"recent": recent, "figures": figures.month_figures(), "lookup": forms.LookupForm()},
+        {"recent": recent, "figures": figures.home_figures(), "lookup": forms.LookupForm()},
     )
 
 

@@ -34,6 +34,7 @@ def test_home_explains_links_to_submit_and_shows_the_months_figures(client, plac
     assert res.status_code == 200
     assert "我要留言" in body and 'href="/submit/"' in body
     assert "按时答复率" in body and "群众满意率" in body
+    assert re.search(r"数据截至 \d\d:\d\d，每分钟更新。", body)
     assert "还没有公开答复的留言。" in body
     assert 'action="/lookup/"' in body
 
@@ -508,4 +509,5 @@ def test_the_pages_have_an_english_catalogue(client, places):
     body = html(client.get("/"))
     assert '<html lang="en"' in body
     assert "Track an appeal" in body and "Latest replies" in body
+    assert re.search(r"Figures as of \d\d:\d\d, updated every minute\.", body)
     assert "Public appeals" in html(client.get("/board/"))
