@@ -36,7 +36,7 @@ from massline.core.errors import (
     NotFound,
     RateLimited,
 )
-from massline.core.pagination import Paginator
+from massline.core.pagination import Paginator, page_slice
 from massline.residents import forms
 
 PAGE_SIZE = 20
@@ -68,12 +68,13 @@ def _with_replies(viewer, rows: list[Appeal], items: list[dict]) -> list[dict]:
 @require_GET
 def home(request):
     public = AnonymousUser()
-    rows = list(
+    replied = (
         appeal_list(public, AppealFilters())
         .filter(replied_at__isnull=False)
         .select_related("reply_org")
-        .order_by("-replied_at")[:5]
+        .order_by("-replied_at")
     )
+    rows = list(page_slice(replied, 0, 5))
     recent = _with_replies(public, rows, presenters.summaries(public, rows))
     return render(
         request,
