@@ -213,10 +213,20 @@ class Appeal(models.Model):
             models.Index(
                 fields=["merged_into"], condition=Q(merged_into__isnull=False), name="appeal_merged"
             ),
-            # The public board newest first, and its count read from the index alone (SQLite
-            # reads it alone only if it holds every column the board's condition names).
+            # The public board newest first, and its count read from the index alone, also when
+            # filtered by kind, place or category (SQLite reads the index alone only if it
+            # holds every column the query names, the condition's too).
             models.Index(
-                fields=["-created_at", "-id", "state", "is_public", "merged_into"],
+                fields=[
+                    "-created_at",
+                    "-id",
+                    "state",
+                    "is_public",
+                    "merged_into",
+                    "kind",
+                    "region",
+                    "category",
+                ],
                 condition=PUBLIC_UNMERGED,
                 name="appeal_board",
             ),

@@ -58,7 +58,16 @@ class Migration(migrations.Migration):
             model_name="appeal",
             index=models.Index(
                 condition=PUBLIC_UNMERGED,
-                fields=["-created_at", "-id", "state", "is_public", "merged_into"],
+                fields=[
+                    "-created_at",
+                    "-id",
+                    "state",
+                    "is_public",
+                    "merged_into",
+                    "kind",
+                    "region",
+                    "category",
+                ],
                 name="appeal_board",
             ),
         ),
