@@ -8,6 +8,7 @@ from django.test import Client
 from massline.accounts.auth import TOKENS
 from massline.accounts.models import ApiToken, User
 from massline.accounts.sms import MemoryBackend
+from massline.appeals.figures import HOME as HOME_FIGURES
 from massline.appeals.services import PLACES
 from massline.appeals.suggestions import ENGINE as SUGGESTIONS
 from massline.core import calendar
@@ -39,10 +40,10 @@ def _forget_calendar():
 @pytest.fixture(autouse=True)
 def _empty_process_caches():
     """A flushed table sends no signal: no test may see rows cached by the one before."""
-    for cache in (TOKENS, WITHOUT_MEMBERSHIPS, PLACES, SUGGESTIONS):
+    for cache in (TOKENS, WITHOUT_MEMBERSHIPS, PLACES, SUGGESTIONS, HOME_FIGURES):
         cache.clear()
     yield
-    for cache in (TOKENS, WITHOUT_MEMBERSHIPS, PLACES, SUGGESTIONS):
+    for cache in (TOKENS, WITHOUT_MEMBERSHIPS, PLACES, SUGGESTIONS, HOME_FIGURES):
         cache.clear()
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from massline.appeals.actions import Action
 from massline.appeals.models import Appeal, AppealEvent, Rating, State, Verdict
+from massline.core.cache import ProcessCache
 from massline.orgs.models import Region
 
 
@@ -38,6 +39,8 @@ class MonthFigures:
     """Ratings residents of the city gave in the month, each round of each appeal once."""
     satisfied: int
     """Of `ratings`, those 满意 or 基本满意."""
+    counted_at: datetime
+    """When these were counted (the home page says so: it shows them up to a minute old)."""
 
     @property
     def on_time_percent(self) -> int | None:
@@ -106,4 +109,19 @@ def month_figures(
         replies_on_time=timed["on_time"],
         ratings=rated["all"],
         satisfied=rated["satisfied"],
+        counted_at=timezone.now(),
     )
+
+
+HOME = ProcessCache(seconds=60)
+"""This month's figures for the home page, per (region, month): the home page is the most read
+page and four counts over a month of appeals, replies and ratings are the most of its time.
+Counted at most once a minute per process; the month is in the key, so a new month starts
+with its own figures, and the page shows when they were counted."""
+
+
+def home_figures(now: datetime | None = None) -> MonthFigures:
+    """The figures of this month (local time) for the city, at most a minute old."""
+    day = timezone.localdate(now or timezone.now())
+    key = (settings.MASSLINE_REGION, day.replace(day=1))
+    return HOME.get(key, lambda: month_figures(day))

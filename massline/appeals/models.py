@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from massline.core.models import AppendOnlyModel
@@ -102,15 +103,21 @@ class DeadlinePolicy(models.Model):
         return f"{self.get_kind_display()}：{self.reply_days}个工作日"
 
 
+NOT_PUBLISHED = (State.SUBMITTED, State.REJECTED, State.WITHDRAWN)
+PUBLIC_UNMERGED = Q(is_public=True, merged_into__isnull=True)
+ON_PUBLIC_BOARD = PUBLIC_UNMERGED & ~Q(state__in=NOT_PUBLISHED)
+"""The public board's condition, written once: `public()` filters by it, `on_public_board`
+says it of one appeal. The board's partial indexes hold `PUBLIC_UNMERGED` rows and the state as
+a column: SQLite uses a partial index only for terms it can compare without their bound values,
+and Django binds the states."""
+NOT_MERGED = Q(merged_into__isnull=True)
+"""The staff's work lists hold an appeal merged into another (并案) under its primary only."""
+
+
 class AppealQuerySet(models.QuerySet):
     def public(self):
         """The public board; `Appeal.on_public_board` says the same of one appeal."""
-        return self.filter(is_public=True, merged_into__isnull=True).exclude(
-            state__in=NOT_PUBLISHED
-        )
-
-
-NOT_PUBLISHED = (State.SUBMITTED, State.REJECTED, State.WITHDRAWN)
+        return self.filter(ON_PUBLIC_BOARD)
 
 
 class Appeal(models.Model):
@@ -166,7 +173,10 @@ class Appeal(models.Model):
         on_delete=models.PROTECT,
         related_name="merged",
         verbose_name="并入",
+        db_index=False,
     )
+    """Indexed only where set (`appeal_merged`): nearly every appeal has none, and an index of
+    NULLs looked selective to a planner without statistics and was chosen for every list."""
     round = models.PositiveSmallIntegerField("办理轮次", default=1)
     supervised = models.BooleanField("督办", default=False)
     priority = models.PositiveSmallIntegerField("优先级", default=0)
@@ -198,7 +208,47 @@ class Appeal(models.Model):
                 fields=["submitted_by", "idempotency_key"], name="appeal_idempotent_submit"
             )
         ]
-        indexes = [models.Index(fields=["state", "reply_due_at"])]
+        indexes = [
+            models.Index(fields=["state", "reply_due_at"]),
+            models.Index(
+                fields=["merged_into"], condition=Q(merged_into__isnull=False), name="appeal_merged"
+            ),
+            # The public board newest first, and its count read from the index alone, also when
+            # filtered by kind, place or category (SQLite reads the index alone only if it
+            # holds every column the query names, the condition's too).
+            models.Index(
+                fields=[
+                    "-created_at",
+                    "-id",
+                    "state",
+                    "is_public",
+                    "merged_into",
+                    "kind",
+                    "region",
+                    "category",
+                ],
+                condition=PUBLIC_UNMERGED,
+                name="appeal_board",
+            ),
+            # The home page's latest public replies.
+            models.Index(
+                fields=["-replied_at"],
+                condition=PUBLIC_UNMERGED & Q(replied_at__isnull=False),
+                name="appeal_board_replied",
+            ),
+            # The work lists (queues.py) and their counts: a hub's or a handling org's appeals in
+            # given states, by deadline then age, without reading the table.
+            models.Index(
+                fields=["state", "hub", "reply_due_at", "created_at", "id"],
+                condition=NOT_MERGED,
+                name="appeal_queue_by_hub",
+            ),
+            models.Index(
+                fields=["state", "lead_org", "reply_due_at", "created_at", "id"],
+                condition=NOT_MERGED,
+                name="appeal_queue_by_lead_org",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.tracking_no} {self.title}"
@@ -235,6 +285,8 @@ class AppealEvent(AppendOnlyModel):
         verbose_name = "办理记录"
         verbose_name_plural = "办理记录"
         ordering = ["created_at", "id"]
+        # The month's replies on the home page (figures.py): one action in a time range.
+        indexes = [models.Index(fields=["action", "created_at"], name="appeal_event_action_time")]
 
     def __str__(self) -> str:
         return f"{self.appeal_id} {self.action}"
@@ -280,6 +332,8 @@ class Rating(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["appeal", "round"], name="rating_once_per_round")
         ]
+        # The month's ratings on the home page (figures.py).
+        indexes = [models.Index(fields=["created_at"], name="rating_created")]
 
     def __str__(self) -> str:
         return f"{self.get_verdict_display()}（第{self.round}轮）"

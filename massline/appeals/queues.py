@@ -13,9 +13,16 @@ from django.utils import timezone
 
 from massline.appeals.actions import FOLLOWED
 from massline.appeals.deadlines import policies, standing
-from massline.appeals.models import OPEN_STATES, Appeal, ExtensionRequest, FollowUp, State
+from massline.appeals.models import (
+    NOT_MERGED,
+    OPEN_STATES,
+    Appeal,
+    ExtensionRequest,
+    FollowUp,
+    State,
+)
 from massline.appeals.permissions import policy
-from massline.orgs.models import Role
+from massline.orgs.models import Org, Role
 
 S = State
 WORKING = (S.ASSIGNED, S.IN_PROGRESS)
@@ -79,19 +86,25 @@ def _scope(user, q: Queue) -> Q | None:
         if m.role != q.role:
             continue
         if q.role == Role.HANDLER:
-            path = m.org.path
             if q.co_handled:
+                path = m.org.path
                 through = Appeal.co_orgs.through.objects.filter(org__path__startswith=path)
-                part = Q(pk__in=through.values("appeal_id")) & ~Q(lead_org__path__startswith=path)
+                part = Q(pk__in=through.values("appeal_id")) & ~_in_subtree("lead_org", m.org)
             else:
-                part = Q(lead_org__path__startswith=path)
+                part = _in_subtree("lead_org", m.org)
         elif q.role == Role.DISPATCHER:
-            part = Q(hub__path__startswith=m.org.scope.path)
+            part = _in_subtree("hub", m.org.scope)
         else:
-            path = m.org.scope.path
-            part = Q(hub__path__startswith=path) | Q(lead_org__path__startswith=path)
+            part = _in_subtree("hub", m.org.scope) | _in_subtree("lead_org", m.org.scope)
         cond = part if cond is None else cond | part
     return cond
+
+
+def _in_subtree(field: str, org: Org) -> Q:
+    """Appeals whose `field` (hub or lead_org) is `org` or below it, as `field IN (the subtree's
+    ids)`: the work-list indexes (state, org, deadline, age) then answer a queue and its count
+    without reading the org of every appeal."""
+    return Q(**{f"{field}__in": org.subtree().values("pk")})
 
 
 def queue(user, key: str, now: datetime | None = None) -> QuerySet[Appeal]:
@@ -101,7 +114,7 @@ def queue(user, key: str, now: datetime | None = None) -> QuerySet[Appeal]:
     if cond is None:
         return Appeal.objects.none()
     now = now or timezone.now()
-    qs = Appeal.objects.filter(cond, state__in=q.states, merged_into__isnull=True)
+    qs = Appeal.objects.filter(cond, NOT_MERGED, state__in=q.states)
     if q.overdue:
         qs = qs.filter(reply_due_at__lt=now)
     if q.due_soon:

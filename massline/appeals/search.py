@@ -8,9 +8,11 @@ GIN index over the token array, so matching never depends on the database's text
 import re
 import unicodedata
 from functools import cache
+from typing import Any
 
+from django.contrib.postgres.fields import ArrayField
 from django.db import connection
-from django.db.models import BooleanField, QuerySet
+from django.db.models import F, Func, Lookup, QuerySet, TextField, Value
 from django.db.models.expressions import RawSQL
 
 _WORD = re.compile(r"\w", re.UNICODE)
@@ -55,13 +57,19 @@ def search(qs: QuerySet, q: str, *, masked: bool = False) -> QuerySet:
     table = qs.model._meta.db_table
     column, fts = COLUMNS[masked]
     if connection.vendor == "postgresql":
-        contains = RawSQL(
-            f"string_to_array({table}.{column}, ' ') @> %s::text[]",
-            (tokens,),
-            output_field=BooleanField(),
-        )
-        return qs.filter(contains)
+        return qs.filter(_pg_contains(column, tokens))
     match = " AND ".join(f'"{t}"' for t in tokens)
     return qs.filter(
         pk__in=RawSQL(f"SELECT rowid FROM {table}{fts} WHERE {table}{fts} MATCH %s", (match,))
     )
+
+
+def _pg_contains(column: str, tokens: list[str]) -> Lookup:
+    """string_to_array(column, ' ') @> tokens: the GIN index's own expression, written as an
+    expression so that the column takes the alias of whichever query it lands in (a page of
+    results is picked in a subquery, core/pagination.py)."""
+    words: ArrayField[Any, Any] = ArrayField(TextField())
+    split = Func(F(column), Value(" "), function="string_to_array", output_field=words)
+    contains = words.get_lookup("contains")
+    assert contains is not None
+    return contains(split, tokens)

@@ -57,12 +57,12 @@ def appeal_list(user, f: AppealFilters) -> QuerySet[Appeal]:
         region = Region.objects.filter(code=f.region_code).first()
         if region is None:
             raise InvalidInput("所在地区不存在。", field="region_code", code="unknown_region")
-        qs = qs.filter(region__path__startswith=region.path)
+        qs = qs.filter(region__in=Region.objects.filter(path__startswith=region.path))
     if f.org_id:
         org = Org.objects.filter(pk=f.org_id).first()
         if org is None:
             raise InvalidInput("机构不存在。", field="org_id", code="unknown_org")
-        qs = qs.filter(lead_org__path__startswith=org.path)
+        qs = qs.filter(lead_org__in=org.subtree())
     if f.date_from:
         qs = qs.filter(created_at__gte=_day_start(f.date_from))
     if f.date_to:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from massline.appeals.actions import REJECT_REASONS, Action
 from massline.appeals.models import Channel, FollowUp, Kind
 from massline.appeals.workflow import REGISTRY, ActionSpec
+from massline.core import widgets
 from massline.orgs.models import Role
 
 LABELS = {
@@ -128,10 +129,10 @@ def _field(spec: ActionSpec, name: str, info, org_choices) -> forms.Field:
         return forms.ChoiceField(label=label, choices=choices, required=True)
     if name == "org_id":
         choices = [("", _("请选择承办单位")), *org_choices]
-        widget = forms.Select(attrs={"data-filter": "org"})
+        widget = widgets.Select(attrs={"data-filter": "org"})
         return forms.ChoiceField(label=label, choices=choices, required=True, widget=widget)
     if name == "co_org_ids":
-        widget = forms.SelectMultiple(attrs={"size": 6, "data-filter": "org"})
+        widget = widgets.SelectMultiple(attrs={"size": 6, "data-filter": "org"})
         return forms.MultipleChoiceField(
             label=label, choices=org_choices, required=False, widget=widget, help_text=help_text
         )
@@ -223,7 +224,7 @@ class RegisterForm(DomainForm):
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("10–5000字：事情经过、地点、时间和群众的诉求。"),
     )
-    region_code = forms.ChoiceField(label=_("所在地区"), widget=forms.Select())
+    region_code = forms.ChoiceField(label=_("所在地区"), widget=widgets.Select())
     category_id = forms.ChoiceField(label=_("分类"), required=False)
     location = forms.CharField(label=_("具体位置"), required=False, max_length=200)
     is_public = forms.BooleanField(label=_("群众同意公开（个人信息会被遮盖）"), required=False)

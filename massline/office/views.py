@@ -5,6 +5,7 @@ Thin views: what a user may see and do comes from `permissions.policy`, `queues`
 """
 
 from collections.abc import Callable
+from datetime import datetime
 from functools import wraps
 
 import pydantic
@@ -12,10 +13,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -28,6 +29,7 @@ from massline.appeals.selectors import appeal_detail
 from massline.appeals.services import attach_file, register_appeal
 from massline.assessment import access
 from massline.core.errors import DomainError, IllegalTransition, InvalidInput, NotAllowed, NotFound
+from massline.core.pagination import Paginator
 from massline.core.validation import describe_errors
 from massline.office import selectors
 from massline.office.forms import (
@@ -68,8 +70,8 @@ def staff_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
     return wrapper
 
 
-def _tabs(user, current: str | None = None) -> list[dict]:
-    found = queues.counts(user)
+def _tabs(user, current: str | None = None, now: datetime | None = None) -> list[dict]:
+    found = queues.counts(user, now)
     return [
         {
             "key": q.key,
@@ -159,17 +161,20 @@ def queue_page(request: HttpRequest, key: str) -> HttpResponse:
     user = request.user
     if key not in {q.key for q in queues.queues_for(user)}:
         raise Http404
-    qs = queues.queue(user, key).select_related("submitted_by").prefetch_related("co_orgs")
+    now = timezone.now()
+    qs = queues.queue(user, key, now).select_related("submitted_by").prefetch_related("co_orgs")
     q = request.GET.get("q", "").strip()[:100]
     if q:
         qs = search(qs, q, masked=not policy(user).searches_originals)
-    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    tabs = _tabs(user, key, now)
+    counted = None if q else next(t["count"] for t in tabs if t["current"])
+    page = Paginator(qs, PER_PAGE, count=counted).get_page(request.GET.get("page"))
     rows = presenters.summaries(user, list(page.object_list))
     for row, appeal in zip(rows, page.object_list, strict=True):
         row["version"] = appeal.version
     bulk = BULK.get(key)
     context = {
-        "tabs": _tabs(user, key),
+        "tabs": tabs,
         "queue": queues.QUEUES[key],
         "rows": rows,
         "page_obj": page,

@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -37,6 +36,7 @@ from massline.core.errors import (
     NotFound,
     RateLimited,
 )
+from massline.core.pagination import Paginator, page_slice
 from massline.residents import forms
 
 PAGE_SIZE = 20
@@ -68,17 +68,18 @@ def _with_replies(viewer, rows: list[Appeal], items: list[dict]) -> list[dict]:
 @require_GET
 def home(request):
     public = AnonymousUser()
-    rows = list(
+    replied = (
         appeal_list(public, AppealFilters())
         .filter(replied_at__isnull=False)
         .select_related("reply_org")
-        .order_by("-replied_at")[:5]
+        .order_by("-replied_at")
     )
+    rows = list(page_slice(replied, 0, 5))
     recent = _with_replies(public, rows, presenters.summaries(public, rows))
     return render(
         request,
         "residents/home.html",
-        {"recent": recent, "figures": figures.month_figures(), "lookup": forms.LookupForm()},
+        {"recent": recent, "figures": figures.home_figures(), "lookup": forms.LookupForm()},
     )
 
 

@@ -130,3 +130,17 @@ def test_the_figures_take_a_fixed_number_of_queries(history, django_assert_num_q
         rate(a, "satisfied", at(2026, 3, 4))
     with django_assert_num_queries(5):
         figures.month_figures(date(2026, 3, 1))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_home_page_counts_at_most_once_a_minute_and_each_month_anew(history):
+    """Committed rows are needed for the cache to keep anything (nothing read inside a
+    transaction is kept), hence a transactional test."""
+    submit, _, _ = history
+    now = timezone.now()
+    first = figures.home_figures(now)
+    submit(now)
+    assert figures.home_figures(now) == first  # the new appeal shows at the next count
+    assert figures.month_figures(timezone.localdate(now)).received == first.received + 1
+    later = figures.home_figures(now + timedelta(days=32))
+    assert later.month > first.month and later.counted_at > first.counted_at

@@ -96,6 +96,17 @@ def test_search_within_a_queue(people):
     assert other.tracking_no in html and one.tracking_no not in html
 
 
+def test_the_queue_heading_counts_its_appeals_and_a_search_its_matches(people):
+    for title in ("胜利街路灯损坏", "考棚街井盖缺失", "胜利街井盖松动"):
+        new(people, title=title)
+    client = client_for(people.county_dispatcher)
+    whole = client.get("/office/queue/new/").content.decode()
+    found = client.get("/office/queue/new/?q=井盖").content.decode()
+    assert '<span class="muted num">（3）</span>' in whole
+    assert '<span class="muted num">（2）</span>' in found
+    assert 'office-tab__count num">3<' in whole and 'office-tab__count num">3<' in found
+
+
 def _queries(client, url) -> int:
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200

@@ -34,6 +34,7 @@ def test_home_explains_links_to_submit_and_shows_the_months_figures(client, plac
     assert res.status_code == 200
     assert "我要留言" in body and 'href="/submit/"' in body
     assert "按时答复率" in body and "群众满意率" in body
+    assert re.search(r"数据截至 \d\d:\d\d，每分钟更新。", body)
     assert "还没有公开答复的留言。" in body
     assert 'action="/lookup/"' in body
 
@@ -436,6 +437,19 @@ def test_the_board_searches_chinese_text_and_filters(client, make, places):
     assert res.status_code == 200 and "所在地区不存在" in html(res)
 
 
+def test_a_search_with_more_than_a_page_of_results_pages_through_all_of_them(client, make):
+    make.accepted(make.appeal())  # 噪音扰民, matches no 健身
+    for n in range(21):
+        make.accepted(make.appeal(title=f"建议东湖公园增加健身器材（第{n}次）"))
+    first = html(client.get("/board/", {"q": "健身"}))
+    second = html(client.get("/board/", {"q": "健身", "page": "2"}))
+    assert "共 21 条" in first and "第 1 / 2 页" in first
+    assert first.count('class="card appeal-card"') == 20
+    assert second.count('class="card appeal-card"') == 1 and "（第0次）" in second
+    assert "噪音扰民" not in first + second
+    assert first.count("（第") + second.count("（第") == 21
+
+
 def test_a_search_never_matches_masked_personal_data(client, make):
     make.replied(make.appeal())
     assert "噪音扰民" not in html(client.get("/board/", {"q": "13912345678"}))
@@ -495,4 +509,5 @@ def test_the_pages_have_an_english_catalogue(client, places):
     body = html(client.get("/"))
     assert '<html lang="en"' in body
     assert "Track an appeal" in body and "Latest replies" in body
+    assert re.search(r"Figures as of \d\d:\d\d, updated every minute\.", body)
     assert "Public appeals" in html(client.get("/board/"))
