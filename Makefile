@@ -59,6 +59,8 @@ bench: bench-analysis
 	$(BIN)/python bench/intake.py
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/pipeline.py
+	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/rollup.py
 
 # Every figure of the analysis engine beside its reference, in one run (reads ../shared/data).
 bench-analysis: $(STAMP)
