@@ -313,24 +313,43 @@ def previous(p: Period) -> Period:
     return year_period(m.year)
 
 
+def _day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
+    start = timezone.make_aware(datetime(first.year, first.month, first.day))
+    nxt = date.fromordinal(last.toordinal() + 1)
+    return start, timezone.make_aware(datetime(nxt.year, nxt.month, nxt.day))
+
+
 def _sums_by_org(period: Period, root: Org) -> dict[str, dict[str, float]]:
-    """Org path → its own sums over the period, for the orgs under `root`."""
-    out: dict[str, dict[str, float]] = {}
-    if period.whole_months:
+    """Org path → its own sums over the period, for the orgs under `root`: the whole months
+    from OrgMonth, the days before and after them (a custom period) from the ledger."""
+    out: dict[str, dict[str, float]] = defaultdict(empty)
+
+    def add(path: str, values: dict[str, Any]) -> None:
+        bucket = out[path]
+        for k, v in values.items():
+            bucket[k] += float(v or 0)
+
+    whole = [m for m in period.months if m >= period.start and _month_end(m) <= period.end]
+    if whole:
         rows = (
-            OrgMonth.objects.filter(month__in=period.months, org__path__startswith=root.path)
+            OrgMonth.objects.filter(month__in=whole, org__path__startswith=root.path)
             .values("org__path")
             .annotate(**{k: Sum(k) for k in SUMS})
         )
         for row in rows:
-            path = row.pop("org__path")
-            out[path] = {k: float(v or 0) for k, v in row.items()}
-        return out
-    start, end = period.bounds()
-    paths = dict(Org.objects.filter(path__startswith=root.path).values_list("pk", "path"))
-    for (org, _month), values in aggregate(start, end, list(paths)).items():
-        out[paths[org]] = values
-    return out
+            add(row.pop("org__path"), row)
+    if whole:
+        edges = [(period.start, date.fromordinal(whole[0].toordinal() - 1))]
+        edges.append((next_month(whole[-1]), period.end))
+    else:
+        edges = [(period.start, period.end)]
+    edges = [(a, b) for a, b in edges if a <= b]
+    if edges:
+        paths = dict(Org.objects.filter(path__startswith=root.path).values_list("pk", "path"))
+        for a, b in edges:
+            for (org, _month), values in aggregate(*_day_bounds(a, b), list(paths)).items():
+                add(paths[org], values)
+    return dict(out)
 
 
 def _overdue_by_org(root: Org, now: datetime) -> dict[str, int]:

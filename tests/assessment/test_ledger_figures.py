@@ -242,3 +242,26 @@ def test_refresh_keeps_the_rollup_equal_to_a_rebuild(book, orgs):
     rollup.rebuild(NOW)
     assert urban(orgs, month(10)).as_row() == incremental
     assert incremental["satisfaction"] == 1.0 and incremental["received"] == 1
+
+
+def test_a_custom_period_adds_its_whole_months_and_its_odd_days_as_the_ledger_counts_them(
+    book, orgs
+):
+    for day in (28, 29):
+        a = book.new(at(9, day, 8))
+        book.dispatch(a, at(9, day, 9))
+        book.do("sign", a, "h", at(9, day, 10))
+        book.do("reply", a, "h", at(9, day + 1, 10), text=REPLY)
+    for m, day in ((10, 12), (11, 2), (11, 25)):
+        a = book.new(at(m, day, 8))
+        book.dispatch(a, at(m, day, 9))
+        book.do("sign", a, "h", at(m, day, 10))
+        book.do("reply", a, "h", at(m, day + 1, 10), text=REPLY)
+    rollup.rebuild(NOW)
+    period = figures.custom_period(date(2026, 9, 29), date(2026, 11, 20))
+    got = figures.figures_for([orgs.county_urban], period, orgs.city, now=NOW)
+    start, end = figures._day_bounds(period.start, period.end)
+    direct = rollup.aggregate(start, end, [orgs.county_urban.pk])[(orgs.county_urban.pk, None)]
+    assert got[orgs.county_urban.pk].sums == pytest.approx(direct)
+    # received: 29 Sep, 12 Oct and 2 Nov (28 Sep and 25 Nov fall outside the days asked for)
+    assert got[orgs.county_urban.pk].count("received") == 3
