@@ -35,6 +35,11 @@ def scopes(user: Any) -> list[Org]:
     return out
 
 
+def supervises(user: Any) -> bool:
+    """督办 is a leader's: the only role the workflow's rules give it."""
+    return any(m.role == Role.LEADER for m in policy(user).memberships)
+
+
 def may_read(user: Any, org: Org) -> bool:
     return any(org.path.startswith(s.path) for s in scopes(user))
 

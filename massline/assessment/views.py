@@ -103,6 +103,7 @@ def overview(request: HttpRequest, scopes: list[Org]) -> HttpResponse:
             "units": selectors.readable_units(scopes),
             "chart": _chart_data(view),
             "groups": {g: str(fg.GROUPS[g][0]) for g in fg.GROUPS},
+            "supervises": access.supervises(request.user),
         },
     )
 

@@ -89,11 +89,6 @@ def _dispatches(user) -> bool:
     return rules.is_admin or any(m.role == Role.DISPATCHER for m in rules.memberships)
 
 
-def _leads(user) -> bool:
-    rules = policy(user)
-    return rules.is_admin or any(m.role == Role.LEADER for m in rules.memberships)
-
-
 @require_GET
 @staff_only
 def home(request: HttpRequest) -> HttpResponse:
@@ -105,7 +100,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "tabs": tabs,
             "can_register": _dispatches(request.user),
             "reads_figures": bool(access.scopes(request.user)),
-            "supervises": _leads(request.user),
+            "supervises": access.supervises(request.user),
         },
     )
 
@@ -115,7 +110,7 @@ def supervision(request: HttpRequest) -> HttpResponse:
     """督办: the leader's 督办单 with each appeal's standing, and a new 督办单 over several
     overdue appeals at once."""
     user = request.user
-    if not _leads(user):
+    if not access.supervises(user):
         raise PermissionDenied
     error: DomainError | None = None
     if request.method == "POST":
@@ -147,7 +142,7 @@ def supervision(request: HttpRequest) -> HttpResponse:
 
 def supervision_context(user) -> dict:
     cases = selectors.supervision_cases(user)
-    late = list(queues.queue(user, "lead_overdue")[:100]) if _leads(user) else []
+    late = list(queues.queue(user, "lead_overdue")[:100]) if access.supervises(user) else []
     return {
         "cases": cases,
         "candidates": presenters.summaries(user, late),

@@ -208,3 +208,17 @@ def test_the_public_page_and_the_notices_speak_english_when_chosen(october, peop
     staff = signed_in(people.handler)
     staff.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     assert "No notices yet" in staff.get("/notices/").content.decode()
+
+
+def test_supervision_is_a_leaders_not_an_administrators(book, people):
+    a = book.new(timezone.now() - timedelta(days=40))
+    book.dispatch(a, timezone.now() - timedelta(days=40))
+    admin = signed_in(people.admin)
+    assert admin.get("/office/supervision/").status_code == 403
+    res = admin.post(
+        "/office/supervision/",
+        {"appeals": [a.tracking_no], "title": "平台督办", "note": "请尽快答复群众"},
+    )
+    assert res.status_code == 403
+    a.refresh_from_db()
+    assert not a.supervised
