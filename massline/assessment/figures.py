@@ -20,8 +20,6 @@ from django_stubs_ext import StrOrPromise
 from massline.assessment.models import SUMS, LedgerStep, OrgMonth, StepKind
 from massline.assessment.rollup import (
     aggregate,
-    month_of,
-    month_range,
     next_month,
     previous_month,
 )
@@ -463,22 +461,6 @@ def ranking(parent: Org, group: str, period: Period, now: datetime | None = None
         out.append(Ranked(unit, found[unit.pk], i + 1, honour))
     out += [Ranked(u, found[u.pk], None, "") for u in rest]
     return out
-
-
-def this_month(now: datetime | None = None) -> date:
-    return month_of(now or timezone.now())
-
-
-__all__ = [
-    "COUNTS",
-    "RATES",
-    "Figures",
-    "Period",
-    "figures_for",
-    "month_range",
-    "monthly",
-    "ranking",
-]
 
 
 def steps_behind(unit: Org, period: Period, figure: str, now: datetime | None = None) -> Q:
