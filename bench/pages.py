@@ -25,18 +25,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
 
+from _fresh import run_on, setup_django  # bench/ is the script's folder, first on sys.path
+
 ROOT = Path(__file__).resolve().parent.parent
-PG_URL = "postgres://postgres@127.0.0.1:5432/massline_pages_bench"
+PG_NAME = "massline_pages_bench"
 GOAL_MS = 150.0
 
 
@@ -186,13 +186,7 @@ def measure(requests: int) -> dict:
 
 
 def worker(args: argparse.Namespace) -> None:
-    import django
-
-    os.environ["DJANGO_SETTINGS_MODULE"] = "massline.settings"
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    setup_django()
     seed(args.count)
     analyse()
     out = measure(args.requests)
@@ -240,30 +234,10 @@ def month_figures_time() -> dict:
 
 
 def run(kind: str, args: argparse.Namespace, tmp: Path) -> dict | None:
-    env = {**os.environ, "MASSLINE_DEV": "1", "MASSLINE_VAR_DIR": str(tmp / kind)}
-    if kind == "sqlite":
-        env["DATABASE_URL"] = f"sqlite:///{tmp / 'pages.sqlite3'}"
-    else:
-        admin = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-c"]
-        probe = subprocess.run([*admin, "select 1"], capture_output=True)
-        if probe.returncode != 0:
-            print("PostgreSQL at 127.0.0.1:5432 does not answer: skipped", file=sys.stderr)
-            return None
-        subprocess.run([*admin, "DROP DATABASE IF EXISTS massline_pages_bench"], check=True)
-        subprocess.run([*admin, "CREATE DATABASE massline_pages_bench"], check=True)
-        env["DATABASE_URL"] = PG_URL
     command = [sys.executable, __file__, "--worker", "--count", str(args.count)]
     command += ["--requests", str(args.requests)]
     print(f"{kind}: seeding {args.count:,} appeals …", file=sys.stderr)
-    try:
-        done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
-    finally:
-        if kind == "postgres":
-            subprocess.run([*admin, "DROP DATABASE IF EXISTS massline_pages_bench"], check=False)
-    sys.stderr.write(done.stderr[-2000:] if done.returncode else done.stderr)
-    if done.returncode:
-        raise SystemExit(f"{kind} worker failed ({done.returncode})")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_on(kind, command, tmp, PG_NAME)
 
 
 def main() -> None:

@@ -45,7 +45,6 @@ import math
 import os
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -55,9 +54,10 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from _fresh import run_on, setup_django  # bench/ is the script's folder, first on sys.path
+
 ROOT = Path(__file__).resolve().parent.parent
 PG_NAME = "massline_rollup_bench"
-PG_URL = f"postgres://postgres@127.0.0.1:5432/{PG_NAME}"
 SIZES = {"sqlite": 100_000, "postgres": 1_000_000}
 GOAL_SECONDS = 1.0
 GOAL_RATIO = 20.0
@@ -1112,13 +1112,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def worker(args: argparse.Namespace) -> None:
-    import django
-
-    os.environ["DJANGO_SETTINGS_MODULE"] = "massline.settings"
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    setup_django()
     print(json.dumps(measure(args)))
 
 
@@ -1127,32 +1121,14 @@ def worker(args: argparse.Namespace) -> None:
 
 def run(kind: str, args: argparse.Namespace, tmp: Path) -> dict | None:
     count = args.count or SIZES[kind]
-    env = {**os.environ, "MASSLINE_DEV": "1", "MASSLINE_VAR_DIR": str(tmp / kind)}
-    admin = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-c"]
-    if kind == "sqlite":
-        env["DATABASE_URL"] = f"sqlite:///{tmp / 'rollup.sqlite3'}"
-    else:
-        probe = subprocess.run([*admin, "select 1"], capture_output=True)
-        if probe.returncode != 0:
-            print("PostgreSQL at 127.0.0.1:5432 does not answer: skipped", file=sys.stderr)
-            return None
-        subprocess.run([*admin, f"DROP DATABASE IF EXISTS {PG_NAME}"], check=True)
-        subprocess.run([*admin, f"CREATE DATABASE {PG_NAME}"], check=True)
-        env["DATABASE_URL"] = PG_URL
     command = [sys.executable, __file__, "--worker", "--count", str(count)]
     command += ["--months", str(args.months), "--repeat", str(args.repeat)]
     command += ["--refresh-events", str(args.refresh_events)]
     print(f"{kind}: {count:,} appeals", file=sys.stderr)
     load = os.getloadavg()[0]
-    try:
-        done = subprocess.run(command, env=env, stdout=subprocess.PIPE, text=True, check=False)
-    finally:
-        if kind == "postgres" and not args.keep:
-            subprocess.run([*admin, f"DROP DATABASE IF EXISTS {PG_NAME}"], check=False)
-    if done.returncode:
-        raise SystemExit(f"{kind} worker failed ({done.returncode})")
-    out = json.loads(done.stdout.strip().splitlines()[-1])
-    out["load"] = (load, os.getloadavg()[0])
+    out = run_on(kind, command, tmp, PG_NAME, keep=args.keep)
+    if out is not None:
+        out["load"] = (load, os.getloadavg()[0])
     return out
 
 
