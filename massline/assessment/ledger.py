@@ -97,8 +97,6 @@ class _Replay:
         self.returned = False
         self.last_returned: list[Row] = []
         self.last_reply: Row | None = None
-        self.lead: int | None = None
-        self.merged = False
 
     def open(self, kind: str, cause: str, org: int, at: datetime, due: datetime) -> Row:
         row = Row(len(self.rows) + 1, self.round, kind, cause, org, at, max(due, at))
@@ -119,7 +117,6 @@ class _Replay:
         return self.cal.add_working_hours(self.official_due, max(credit, 0.0) / 3600)
 
     def open_lead(self, cause: str, org: int, at: datetime, sign_due: datetime, co: list[int]):
-        self.lead = org
         credit = 0.0
         if self.clock_from is not None:
             credit = self.cal.working_seconds_between(self.clock_from, at)
@@ -163,7 +160,6 @@ class _Replay:
             self.open_dispatch(Cause.NEW, at)
         elif a in (A.REJECT, A.MERGE):
             self.end(self.dispatch, at, Outcome.DONE)
-            self.merged = self.merged or a == A.MERGE
         elif a == A.WITHDRAW:
             self.end(self.dispatch, at, Outcome.ENDED)
         elif a == A.DISPATCH:

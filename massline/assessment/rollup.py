@@ -21,7 +21,6 @@ from massline.appeals.deadlines import policies
 from massline.appeals.models import Appeal, AppealEvent, Rating, Verdict
 from massline.assessment.ledger import replay
 from massline.assessment.models import (
-    COUNTERS,
     SUMS,
     Cause,
     Cursor,
@@ -67,8 +66,7 @@ def month_range(month: date) -> tuple[datetime, datetime]:
 def ledgers(appeal_ids: list[int], now: datetime) -> dict[int, list[LedgerStep]]:
     """The appeals' steps replayed from their events, unsaved."""
     table, cal = policies(), get_calendar()
-    heads = dict(Appeal.objects.filter(pk__in=appeal_ids).values_list("pk", "kind"))
-    hubs = dict(Appeal.objects.filter(pk__in=appeal_ids).values_list("pk", "hub_id"))
+    heads = Appeal.objects.filter(pk__in=appeal_ids).values_list("pk", "kind", "hub_id")
     by_appeal: dict[int, list[Any]] = defaultdict(list)
     events = (
         AppealEvent.objects.filter(appeal_id__in=appeal_ids)
@@ -78,8 +76,8 @@ def ledgers(appeal_ids: list[int], now: datetime) -> dict[int, list[LedgerStep]]
     for e in events:
         by_appeal[e.appeal_id].append(e)
     out: dict[int, list[LedgerStep]] = {}
-    for pk, kind in heads.items():
-        rows = replay(by_appeal[pk], hub_id=hubs[pk], policy=table[kind], calendar=cal, now=now)
+    for pk, kind, hub in heads:
+        rows = replay(by_appeal[pk], hub_id=hub, policy=table[kind], calendar=cal, now=now)
         out[pk] = [
             LedgerStep(appeal_id=pk, **{f: getattr(r, f) for f in STEP_FIELDS}) for r in rows
         ]
@@ -112,7 +110,7 @@ def rebuild_appeals(appeal_ids: list[int], now: datetime) -> set[Key]:
 def aggregate(
     start: datetime | None, end: datetime | None, orgs: list[int] | None = None, by_month=False
 ) -> dict[tuple[int, date | None], dict[str, float]]:
-    """The counters of COUNTERS (and the reply workdays' sum) per org — and per month with
+    """The counters of `models.COUNTERS` (and the reply workdays' sum) per org — and per month with
     `by_month` — over [start, end): steps by when they began (received), were judged (on time
     or not) or ended (replies, returns), ratings by when they were given."""
     out: dict[tuple[int, date | None], dict[str, float]] = defaultdict(
@@ -264,6 +262,3 @@ def rebuild(now: datetime | None = None, batch: int = 2000) -> int:
         cursor.last_event_id = last
         cursor.save(update_fields=["last_event_id", "updated_at"])
     return len(ids)
-
-
-__all__ = ["COUNTERS", "aggregate", "rebuild", "recount", "refresh"]
