@@ -11,7 +11,7 @@ from datetime import datetime
 from massline.appeals import events
 from massline.appeals.actions import Action
 from massline.appeals.models import Appeal, AutomationRule, FollowUp
-from massline.appeals.privacy import notice_title
+from massline.appeals.privacy import notice_link, notice_title
 from massline.core.calendar import get_calendar
 from massline.notices.models import Level
 from massline.notices.services import notify
@@ -88,7 +88,7 @@ def consider_follow_up(appeal: Appeal, *, dissatisfied: bool, now: datetime) -> 
         key=f"follow_up:{follow.pk}",
         title=f"{appeal.tracking_no} 需回访（{label}）",
         body=notice_title(appeal),
-        link=f"/office/appeals/{appeal.tracking_no}/",
+        link=notice_link(appeal),
         level=Level.FOLLOW_UP,
         now=now,
     )

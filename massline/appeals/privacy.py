@@ -32,3 +32,8 @@ def index_appeal(appeal: Appeal) -> None:
 def notice_title(appeal: Appeal) -> str:
     """The appeal's title as notices carry it: masked, since e-mail and SMS leave the site."""
     return masker(appeal, see_original=False)(appeal.title)
+
+
+def notice_link(appeal: Appeal) -> str:
+    """Where a staff notice about the appeal leads: its desk in the office."""
+    return f"/office/appeals/{appeal.tracking_no}/"

@@ -51,7 +51,7 @@ from massline.appeals.models import (
     Verdict,
 )
 from massline.appeals.permissions import policy
-from massline.appeals.privacy import masker, notice_title
+from massline.appeals.privacy import masker, notice_link, notice_title
 from massline.core.calendar import get_calendar
 from massline.core.errors import IllegalTransition, InvalidInput, NotAllowed, NotFound
 from massline.core.validation import describe_errors
@@ -627,7 +627,7 @@ def _supervise(t: Step, note: str, case: int | None) -> None:
         key=f"supervise:{appeal.pk}:{appeal.round}",
         title=f"{appeal.tracking_no} 被督办",
         body=f"{note}（{notice_title(appeal)}）",
-        link=f"/office/appeals/{appeal.tracking_no}/",
+        link=notice_link(appeal),
         level=Level.SUPERVISION,
         now=t.now,
     )
@@ -738,7 +738,7 @@ def do_refuse_return(
             key=f"refuse_return:{t.appeal.pk}:{t.appeal.version}",
             title=f"{t.appeal.tracking_no} 退回被驳回，请继续办理",
             body=reason,
-            link=f"/office/appeals/{t.appeal.tracking_no}/",
+            link=notice_link(t.appeal),
             level=Level.SUPERVISION,
             now=t.now,
         )

@@ -17,7 +17,7 @@ from massline.appeals import workflow
 from massline.appeals.actions import Action
 from massline.appeals.deadlines import policies
 from massline.appeals.models import Appeal, AppealEvent
-from massline.appeals.privacy import notice_title
+from massline.appeals.privacy import notice_link, notice_title
 from massline.assessment.models import LedgerStep, StepKind
 from massline.core.calendar import get_calendar
 from massline.notices.models import Level
@@ -112,7 +112,7 @@ def _remind(step: LedgerStep, step_key: str, level: str, now: datetime) -> bool:
             key=f"remind:{appeal.pk}:{step_key}:{level}",
             title=title,
             body=f"{notice_title(appeal)}（{what}时限：{due:%Y-%m-%d %H:%M}）",
-            link=f"/office/appeals/{appeal.tracking_no}/",
+            link=notice_link(appeal),
             level=level,
             now=now,
         )
@@ -167,7 +167,7 @@ def _climb(step: LedgerStep, up: int, people: list[Any], now: datetime) -> bool:
             key=f"remind:{appeal.pk}:{key}",
             title=f"{appeal.tracking_no} 督办件超期未办结，提请上级督促（{step.org.name}）",
             body=notice_title(appeal),
-            link=f"/office/appeals/{appeal.tracking_no}/",
+            link=notice_link(appeal),
             level=Level.SUPERVISION,
             now=now,
         )

@@ -40,6 +40,7 @@ def notify(
         )
         if new:
             created.append(notice)
+    on = channels()
     deliveries = [
         Delivery(
             notice=n,
@@ -49,7 +50,7 @@ def notify(
             ),
         )
         for n in created
-        for name, channel in channels().items()
+        for name, channel in on.items()
     ]
     if deliveries:
         Delivery.objects.bulk_create(deliveries)
