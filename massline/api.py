@@ -17,21 +17,39 @@ from massline.core.errors import (
     IllegalTransition,
     InvalidInput,
     RateLimited,
+    UnsupportedMediaType,
 )
 from massline.core.validation import UNSTORABLE, UNSTORABLE_MESSAGE, describe_errors
 
+JSON_TYPES = frozenset({"application/json"})
+FORM_TYPES = frozenset({"multipart/form-data", "application/x-www-form-urlencoded"})
+
+
+def _require_media_type(request, allowed: frozenset[str], expected: str) -> None:
+    """A body is read only as the media type the route takes: another site's page can POST a
+    `text/plain` form that looks like JSON, but it cannot send `application/json` without CORS."""
+    if request.content_type not in allowed:
+        got = request.content_type or "（无）"
+        raise UnsupportedMediaType(
+            f"Content-Type：须为 {expected}，收到的是 {got}。", field="Content-Type"
+        )
+
 
 class StrictParser(Parser):
-    """A body must be a JSON object (ninja reads `[]` as an object without fields), and a query
-    value must be text a database can store."""
+    """A body must be a JSON object sent as application/json (ninja reads `[]` as an object
+    without fields), a form must come as a form, and a query value must be text a database can
+    store."""
 
     def parse_body(self, request):
+        _require_media_type(request, JSON_TYPES, "application/json")
         data = json.loads(request.body)
         if not isinstance(data, dict):
             raise ValueError("not a JSON object")
         return data
 
     def parse_querydict(self, data, list_fields, request):
+        if data is not request.GET and request.META.get("CONTENT_LENGTH") not in (None, "", "0"):
+            _require_media_type(request, FORM_TYPES, "multipart/form-data")
         for key, values in data.lists():
             if any(isinstance(v, str) and UNSTORABLE.search(v) for v in values):
                 raise InvalidInput(f"{key}：{UNSTORABLE_MESSAGE}", field=key, code="unstorable")
@@ -125,6 +143,8 @@ def not_found(request, exc):
 
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
+    if isinstance(exc.__cause__, DomainError):
+        return domain_error(request, exc.__cause__)
     message = HTTP_ERRORS.get(str(exc).split(" (")[0], "请求无效。")
     return api.create_response(
         request, {"code": "http_error", "message": message, "field": None}, status=exc.status_code

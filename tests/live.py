@@ -29,6 +29,18 @@ class Browser:
         except urllib.error.HTTPError as err:
             return err.code, dict(err.headers), err.read()
 
+    def csrf(self) -> dict:
+        """What the site's own pages send: the csrftoken cookie (any page sets it) as a header."""
+        if self.cookie("csrftoken") is None:
+            self.call("GET", "/api/docs")
+        return {"X-CSRFToken": self.cookie("csrftoken")}
+
+    def raw(self, method: str, path: str, data: bytes, content_type: str, headers=None):
+        """A body as another site's form would send it: any bytes, any Content-Type."""
+        req = urllib.request.Request(self.base + path, data=data, method=method)
+        req.add_header("Content-Type", content_type)
+        return self._send(req, headers)
+
     def call(self, method: str, path: str, body=None, headers: dict | None = None):
         data = None if body is None else json.dumps(body).encode()
         req = urllib.request.Request(self.base + path, data=data, method=method)

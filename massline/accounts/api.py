@@ -6,6 +6,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
+from ninja.utils import check_csrf
 
 from massline.accounts import services, twofactor
 from massline.accounts.auth import REQUIRED, viewer
@@ -137,8 +138,21 @@ def sms_code(request, payload: PhoneIn):
     return Status(202, {"message": "验证码已发送。"})
 
 
+def _refuse_login_csrf(request) -> None:
+    """A route that starts a session checks CSRF although nobody is logged in yet: otherwise
+    another site's page logs the visitor's browser into the attacker's account (login CSRF).
+    Clients without a browser use `POST /auth/tokens`, which starts no session."""
+    if check_csrf(request) is not None:
+        raise NotAllowed(
+            "安全校验失败，请刷新页面后重试（网站会话的登录须带 X-CSRFToken；客户端请用令牌）。",
+            code="csrf_failed",
+        )
+
+
 @router.post("register", response={201: MeOut, **ERRORS}, summary="实名注册（姓名+手机号+验证码）")
 def register(request, payload: RegisterIn):
+    """Starts a session, so it needs the csrftoken cookie sent back as X-CSRFToken."""
+    _refuse_login_csrf(request)
     user = services.register_resident(
         payload.phone, payload.code, payload.real_name, payload.password
     )
@@ -166,6 +180,9 @@ def _check_login(request, username: str, password: str):
 
 @router.post("login", response={200: MeOut, **LIMITED}, summary="登录（网站会话）")
 def session_login(request, payload: LoginIn):
+    """Starts a session, so it needs the csrftoken cookie (set by any page, e.g. /api/docs)
+    sent back as X-CSRFToken; clients without a browser use `POST /auth/tokens`."""
+    _refuse_login_csrf(request)
     user = _check_login(request, payload.username, payload.password)
     login(request, user)
     return _me(request, user)

@@ -29,6 +29,13 @@ class NotFound(DomainError):
     code = "not_found"
 
 
+class UnsupportedMediaType(DomainError):
+    """The body is not of the media type the route reads (a browser form cannot send JSON)."""
+
+    status = 415
+    code = "unsupported_media_type"
+
+
 class IllegalTransition(DomainError):
     status = 409
     code = "illegal_transition"

@@ -64,10 +64,12 @@ def test_logout_with_a_bearer_token_revokes_that_token_without_csrf(people):
 
 def test_session_logout_needs_the_csrf_token(people):
     client = Client(enforce_csrf_checks=True)
+    client.get("/api/docs")
     login = client.post(
         "/api/v1/auth/login",
         {"username": "13800000001", "password": PASSWORD},
         content_type="application/json",
+        headers={"X-CSRFToken": client.cookies["csrftoken"].value},
     )
     assert login.status_code == 200
     forged = client.post("/api/v1/auth/logout")

@@ -1,6 +1,7 @@
 """Malformed input found by fuzzing the API (schemathesis and by hand): each gets a clear 4xx in
 JSON naming the field, in Chinese, never a 500, and nothing stored is cut short or changed."""
 
+import json
 import re
 
 import pytest
@@ -173,3 +174,22 @@ def test_an_unknown_api_address_answers_in_json(api):
     res = api().get("/api/v1/appeals/HG1/no/such/thing")
     assert res.status_code == 404
     assert res["Content-Type"].startswith("application/json"), res.content.decode()[:200]
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded"])
+def test_a_json_route_refuses_a_body_of_another_media_type_and_stores_nothing(
+    api, people, content_type
+):
+    client = api(people.resident)
+    res = client.client.post(
+        "/api/v1/appeals", json.dumps(SAMPLE), content_type=content_type, headers=client.headers
+    )
+    assert res.status_code == 415
+    assert res.json()["code"] == "unsupported_media_type" and res.json()["field"] == "Content-Type"
+    assert Appeal.objects.count() == 0
+
+
+def test_the_upload_route_refuses_a_json_body(api, people, submit):
+    no = submit()["tracking_no"]
+    res = api(people.resident).post(f"/api/v1/appeals/{no}/attachments", {"file": "x"})
+    assert res.status_code == 415 and res.json()["field"] == "Content-Type"

@@ -27,6 +27,7 @@ def test_after_logging_in_on_the_docs_page_a_post_with_the_cookie_token_goes_thr
         "/api/v1/auth/login",
         {"username": "13800000001", "password": PASSWORD},
         content_type="application/json",
+        headers={"X-CSRFToken": before},
     )
     assert login.status_code == 200
     after = client.cookies["csrftoken"].value
