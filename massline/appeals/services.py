@@ -1,7 +1,9 @@
 """Writes that are not transitions of an existing appeal: intake and attachments."""
 
 import fcntl
+import re
 import threading
+import unicodedata
 import uuid
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -30,6 +32,7 @@ from massline.appeals.workflow import transition
 from massline.core.audit import audit
 from massline.core.cache import ProcessCache
 from massline.core.errors import InvalidInput, NotAllowed, NotFound, RateLimited
+from massline.core.limits import serialise
 from massline.core.models import AuditEvent
 from massline.orgs.models import Org, OrgKind, Region, Role
 
@@ -205,34 +208,62 @@ def _intake(
     return appeal, True
 
 
+TRACKING_NO = re.compile(r"([A-Z]{1,6})(\d{8})-?(\d{6})")
+
+
+def normal_tracking_no(text: str) -> str:
+    """What people type for a tracking number: lower case, full-width digits, spaces, a dash
+    left out or typed as another dash. Text of another shape comes back as typed (upper-cased)."""
+    folded = re.sub(r"[\s\-‐‑‒–—―－_]", "", unicodedata.normalize("NFKC", text)).upper()
+    found = TRACKING_NO.fullmatch(folded)
+    return f"{found[1]}{found[2]}-{found[3]}" if found else folded[:24]
+
+
+def normal_phone(text: str) -> str:
+    """A phone number as digits: full-width digits, spaces, dashes and a +86 prefix folded."""
+    digits = re.sub(r"[\s\-‐‑‒–—―－()（）]", "", unicodedata.normalize("NFKC", text))
+    if digits.startswith("+86"):
+        digits = digits[3:]
+    elif digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    return digits
+
+
+def _phones_of(appeal: Appeal) -> set[str]:
+    return {normal_phone(p) for p in (appeal.contact_phone, appeal.submitted_by.phone) if p}
+
+
 def lookup_appeal(
     tracking_no: str, phone: str, client_ip: str, *, now: datetime | None = None
 ) -> Appeal:
     """An appeal found by its tracking number and the resident's phone, without logging in.
 
-    Each miss is audited in a transaction of its own and counted per client address: after
-    LOOKUP_FAILURES_PER_HOUR misses within the hour the answer is 429, so numbers cannot be
-    tried in bulk. The caller shows the appeal masked, as on the public board."""
+    Both are normalised first (see normal_tracking_no, normal_phone). Each miss is audited and
+    counted per client address: after LOOKUP_FAILURES_PER_HOUR misses within the hour the
+    answer is 429, so numbers cannot be tried in bulk. Counting and recording are one step per
+    address, so parallel requests cannot all pass the count. The caller shows the appeal masked,
+    as on the public board."""
     now = now or timezone.now()
     limit = settings.LOOKUP_FAILURES_PER_HOUR
-    misses = AuditEvent.objects.filter(
-        action="appeal.lookup_failed",
-        created_at__gt=now - timedelta(hours=1),
-        data__client_ip=client_ip,
-    )
-    if misses.count() >= limit:
-        raise RateLimited(
-            f"查询失败已达每小时{limit}次，请一小时后再试。", code="rate_limited", retry_after=3600
+    number, phone = normal_tracking_no(tracking_no), normal_phone(phone)
+    with transaction.atomic():
+        serialise(f"appeal.lookup:{client_ip}")
+        misses = AuditEvent.objects.filter(
+            action="appeal.lookup_failed",
+            created_at__gt=now - timedelta(hours=1),
+            data__client_ip=client_ip,
         )
-    appeal = appeal_detail(tracking_no.strip())
-    phone = phone.strip()
-    if (
-        appeal is None
-        or not phone
-        or phone not in (appeal.contact_phone, appeal.submitted_by.phone)
-    ):
-        with transaction.atomic():
-            audit("appeal.lookup_failed", client_ip=client_ip, tracking_no=tracking_no[:24])
+        if misses.count() >= limit:
+            raise RateLimited(
+                f"查询失败已达每小时{limit}次，请一小时后再试。",
+                code="rate_limited",
+                retry_after=3600,
+            )
+        appeal = appeal_detail(number)
+        found = appeal is not None and bool(phone) and phone in _phones_of(appeal)
+        if not found:
+            audit("appeal.lookup_failed", client_ip=client_ip, tracking_no=number)
+    if not found or appeal is None:
         raise NotFound("编号或手机号不正确，请核对后再查。", field="tracking_no")
     return appeal
 

@@ -120,6 +120,29 @@ def test_lookups_that_miss_are_limited_per_address_and_stay_counted(people, subm
     assert other.status_code == 200
 
 
+@pytest.mark.parametrize(
+    ("typed_no", "typed_phone"),
+    [
+        (lambda tn: tn.lower(), "13800000001"),
+        (lambda tn: tn.replace("-", ""), "138 0000 0001"),
+        (lambda tn: " " + tn.replace("-", " － ") + " ", "１３８００００００01"),
+        (lambda tn: tn, "+86 138-0000-0001"),
+    ],
+    ids=["lower-case", "no-dash-spaced-phone", "spaces-full-width", "country-code"],
+)
+def test_lookup_takes_a_number_and_phone_as_people_type_them_without_counting_a_miss(
+    people, submit, typed_no, typed_phone
+):
+    tn = submit()["tracking_no"]
+    res = Client(REMOTE_ADDR="10.1.2.4").post(
+        "/api/v1/appeals/lookup",
+        {"tracking_no": typed_no(tn), "phone": typed_phone},
+        content_type="application/json",
+    )
+    assert res.status_code == 200 and res.json()["tracking_no"] == tn
+    assert not AuditEvent.objects.filter(action="appeal.lookup_failed").exists()
+
+
 def test_a_resident_withdraws_before_dispatch_and_the_appeal_leaves_every_queue(
     api, people, orgs, submit
 ):

@@ -114,3 +114,24 @@ def test_uploads_are_checked_and_served_safely(as_user, people, orgs):
     assert as_user(people.neighbour).call("GET", url)[0] == 404
     stored = Appeal.objects.get(tracking_no=appeal["tracking_no"]).attachments.get().file.name
     assert Client().get(f"/media/{stored}").status_code == 404, "the site serves no media folder"
+
+
+def test_forty_parallel_wrong_lookups_from_one_address_pass_the_limit_at_most_once_each(
+    live_server, people, submit, settings
+):
+    """Issue 15, finding 3: the count and the record were two steps, and 21 of 40 got through."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from massline.core.models import AuditEvent
+
+    settings.LOOKUP_FAILURES_PER_HOUR = 10
+    tn = submit()["tracking_no"]
+
+    def guess(i: int) -> int:
+        body = {"tracking_no": tn, "phone": f"139{i:08d}"}
+        return Browser(live_server.url).call("POST", "/api/v1/appeals/lookup", body)[0]
+
+    with ThreadPoolExecutor(max_workers=40) as pool:
+        codes = list(pool.map(guess, range(40)))
+    assert codes.count(404) == 10 and codes.count(429) == 30
+    assert AuditEvent.objects.filter(action="appeal.lookup_failed").count() == 10
