@@ -4,7 +4,9 @@ They check nothing of their own: every rule is the domain's (actions.AppealIn, t
 services, the workflow's payload schemas), whose Chinese messages `field_errors` puts at the
 named field."""
 
+import re
 import uuid
+from datetime import date, timedelta
 from typing import Any
 
 from django import forms
@@ -371,8 +373,40 @@ class BoardForm(forms.Form):
     region = forms.ChoiceField(label=_("地区"), required=False)
     state = forms.ChoiceField(label=_("状态"), required=False, choices=STATE_CHOICES)
     month = forms.CharField(
-        label=_("月份"), required=False, widget=forms.DateInput(attrs={"type": "month"})
+        label=_("月份"),
+        required=False,
+        max_length=7,
+        widget=forms.DateInput(attrs={"type": "month", "placeholder": "2026-11"}),
     )
+
+    def clean_month(self) -> tuple[date, date] | None:
+        text = self.cleaned_data["month"].strip()
+        if not text:
+            return None
+        found = re.fullmatch(r"(\d{4})-(\d{1,2})", text)
+        if found is None or not (2000 <= int(found[1]) <= 2100 and 1 <= int(found[2]) <= 12):
+            raise forms.ValidationError(_("请按“年-月”填写，如 2026-11（2000 年至 2100 年）。"))
+        first = date(int(found[1]), int(found[2]), 1)
+        following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+        return first, following - timedelta(days=1)
+
+    def filters(self) -> dict[str, Any]:
+        """The board's filters from the fields that are valid; an invalid one is shown at its
+        field and left out, so the list still answers."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        c = self.cleaned_data
+        month = c.get("month")
+        return {
+            "q": c.get("q", ""),
+            "kind": c.get("kind") or None,
+            "state": c.get("state") or None,
+            "category_id": int(c["category"]) if c.get("category") else None,
+            "region_code": c.get("region") or None,
+            "date_from": month[0] if month else None,
+            "date_to": month[1] if month else None,
+        }
 
     def __init__(self, *args, regions: list[Region], **kwargs):
         super().__init__(*args, **kwargs)

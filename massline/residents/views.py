@@ -3,8 +3,6 @@
 Who may see and do what comes from presenters/policy/workflow; the forms only keep what was
 typed and show the domain's Chinese messages at their fields."""
 
-from datetime import date
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
@@ -378,32 +376,12 @@ def appeal_attach(request, tracking_no: str):
 # --- the public board and lookup --------------------------------------------------------------
 
 
-def _month(text: str) -> tuple[date, date] | None:
-    try:
-        year, month = (int(x) for x in text.split("-"))
-        first = date(year, month, 1)
-    except ValueError:
-        return None
-    following = date(year + month // 12, month % 12 + 1, 1)
-    return first, date.fromordinal(following.toordinal() - 1)
-
-
 @require_GET
 def board(request):
     regions = forms.city_regions()
     form = forms.BoardForm(request.GET or None, regions=regions)
     g = request.GET
-    category = g.get("category", "")
-    month = _month(g.get("month", "")) if g.get("month") else None
-    filters = AppealFilters(
-        q=g.get("q", "")[:100],
-        kind=g.get("kind") or None,
-        state=g.get("state") or None,
-        category_id=int(category) if category.isdigit() else None,
-        region_code=g.get("region") or None,
-        date_from=month[0] if month else None,
-        date_to=month[1] if month else None,
-    )
+    filters = AppealFilters(**form.filters())
     public = AnonymousUser()
     notice = ""
     try:

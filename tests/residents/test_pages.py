@@ -434,7 +434,10 @@ def test_the_board_searches_chinese_text_and_filters(client, make, places):
     assert "健身器材" in html(client.get("/board/", {"month": month}))
     assert "没有符合条件" in html(client.get("/board/", {"month": "2001-01"}))
     res = client.get("/board/", {"region": "999999", "month": "garbage", "category": "x"})
-    assert res.status_code == 200 and "所在地区不存在" in html(res)
+    page = html(res)
+    assert res.status_code == 200 and "999999 不在可用的选项中" in page
+    assert "x 不在可用的选项中" in page and "请按“年-月”填写" in page
+    assert "健身器材" in page and "噪音扰民" in page
 
 
 def test_a_search_with_more_than_a_page_of_results_pages_through_all_of_them(client, make):
