@@ -646,24 +646,35 @@ def supervise_group(
     title = _require_text(title, "title", "督办事项", 100)
     note = _require_text(note, "note", "督办意见", 500)
     now = now or timezone.now()
+    rules = policy(actor)
+    org = next((m.org for m in rules.memberships if m.role == Role.LEADER), None)
+    if org is None:
+        raise NotAllowed("只有领导可以督办。")
     with transaction.atomic():
         found = {a.tracking_no: a for a in Appeal.objects.filter(tracking_no__in=numbers)}
-        missing = [n for n in numbers if n not in found]
-        if missing:
-            raise InvalidInput(f"诉求{missing[0]}不存在。", field="appeals", code="unknown")
-        rules = policy(actor)
-        org = next((m.org for m in rules.memberships if m.role == Role.LEADER), None)
-        if org is None:
-            raise NotAllowed("只有领导可以督办。")
         case = SupervisionCase.objects.create(
             title=title, note=note, org=org, created_by=actor, created_at=now
         )
         for number in numbers:
-            with transition(Action.SUPERVISE, found[number].pk, actor, now=now) as t:
-                if not t.appeal.supervised:
-                    _supervise(t, f"{title}：{note}", case.pk)
+            appeal = found.get(number)
+            if appeal is None:
+                raise _out_of_reach(number)
+            try:
+                with transition(Action.SUPERVISE, appeal.pk, actor, now=now) as t:
+                    if not t.appeal.supervised:
+                        _supervise(t, f"{title}：{note}", case.pk)
+            except (NotFound, NotAllowed):
+                raise _out_of_reach(number) from None
             case.appeals.add(t.appeal)
     return case
+
+
+def _out_of_reach(number: str) -> InvalidInput:
+    """Unknown, out of the leader's reach and not the leader's to supervise answer alike, so
+    the answer never tells whether somebody's private appeal exists."""
+    return InvalidInput(
+        f"诉求{number[:24]}不存在，或不在您督办的范围内。", field="appeals", code="out_of_reach"
+    )
 
 
 def do_withdraw(

@@ -222,3 +222,30 @@ def test_supervision_is_a_leaders_not_an_administrators(book, people):
     assert res.status_code == 403
     a.refresh_from_db()
     assert not a.supervised
+
+
+def test_the_supervision_form_answers_alike_for_unknown_and_out_of_reach_appeals(
+    book, people, orgs
+):
+    """Issue 15 finding 5: another county's private appeal gave 500, a public one 403 and an
+    unknown number 422, so the codes told whether a private appeal exists."""
+    from massline.appeals.actions import AppealIn
+    from massline.appeals.services import submit_appeal
+    from tests.conftest import SAMPLE, _user
+
+    elsewhere = {**SAMPLE, "region_code": "421181"}
+    private = submit_appeal(people.resident, AppealIn(**elsewhere, is_public=False))[0]
+    public = submit_appeal(people.resident, AppealIn(**elsewhere))[0]
+    county_leader = _user("hz_leader", "黄州区长", org=orgs.county, role=Role.LEADER)
+    c = signed_in(county_leader)
+    answers = []
+    for number in (private.tracking_no, public.tracking_no, "HG20991231-999999"):
+        res = c.post(
+            "/office/supervision/", {"appeals": [number], "title": "督办", "note": "请尽快办理"}
+        )
+        page = res.content.decode()
+        answers.append((res.status_code, "不存在，或不在您督办的范围内" in page))
+        assert private.title not in page
+    assert answers == [(422, True)] * 3
+    private.refresh_from_db()
+    assert not private.supervised
