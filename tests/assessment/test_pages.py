@@ -123,6 +123,22 @@ def test_the_xlsx_report_holds_the_pages_figures_as_numbers(october, people, org
     assert ranking.cell(row=2, column=head.index("按时办结率") + 1).number_format == "0.0%"
 
 
+def test_an_org_named_like_a_formula_is_plain_text_in_the_xlsx(october, people, orgs):
+    """Issue 15 finding 6: an org renamed =HYPERLINK(…) became a live link in the report."""
+    evil = '=HYPERLINK("http://evil.example","交通")'
+    orgs.county_urban.name = evil
+    orgs.county_urban.save()
+    res = signed_in(people.leader).get(
+        "/office/assessment/report.xlsx", {"org": orgs.county.pk, "period": "2026-10"}
+    )
+    wb = load_workbook(BytesIO(res.content))
+    cells = [c for ws in wb for row in ws.iter_rows() for c in row]
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []
+    named = [c for c in cells if c.value == evil]
+    assert named and all(c.data_type == "s" for c in named)
+    assert any(isinstance(c.value, float) for c in cells)
+
+
 def test_the_public_page_ranks_departments_without_personal_data(october, people, orgs, settings):
     settings.MASSLINE_REGION = "421100"
     settings.ASSESSMENT_MIN_CASES = 1
