@@ -33,3 +33,23 @@ class LanguageMiddleware:
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         return response
+
+
+def csp_header(policy: dict[str, list[str]]) -> str:
+    return "; ".join(" ".join([name, *sources]).strip() for name, sources in policy.items())
+
+
+class ContentSecurityPolicyMiddleware:
+    """Every HTML page gets settings.CONTENT_SECURITY_POLICY: scripts and styles from the site
+    only, so injected markup cannot run. A response that set its own policy (a download's
+    `sandbox`) keeps it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.header = csp_header(settings.CONTENT_SECURITY_POLICY)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.get("Content-Type", "").startswith("text/html"):
+            response.headers.setdefault("Content-Security-Policy", self.header)
+        return response

@@ -75,6 +75,7 @@ def test_only_those_who_hold_the_appeal_can_download_an_attachment(api, people, 
     mine = api(people.resident).get(url)
     assert mine.status_code == 200
     assert mine["X-Content-Type-Options"] == "nosniff"
+    assert mine["Content-Security-Policy"] == "default-src 'none'; sandbox"
     assert mine["Content-Type"] == "image/png"
     assert b"".join(mine.streaming_content).startswith(b"\x89PNG")
     assert api(people.county_dispatcher).get(url).status_code == 200

@@ -95,6 +95,7 @@ def open_page(browser, live_server, request):
         context.set_default_timeout(10_000)
         page = context.new_page()
         page.on("pageerror", lambda exc: errors.append(f"{page.url}: {exc}"))
+        page.on("console", lambda msg: _csp_violation(page, msg, errors))
         opened.append((device, page))
         if user is not None:
             _login(page, user, live_server.url)
@@ -111,7 +112,16 @@ def open_page(browser, live_server, request):
     for _, page in opened:
         page.context.close()
     if errors and not _failed(request):
-        pytest.fail("JavaScript errors in the page:\n" + "\n".join(errors), pytrace=False)
+        pytest.fail(
+            "JavaScript errors or CSP violations in the page:\n" + "\n".join(errors),
+            pytrace=False,
+        )
+
+
+def _csp_violation(page, message, errors: list[str]) -> None:
+    """Chromium reports what the Content-Security-Policy blocked as a console error."""
+    if message.type == "error" and "Content Security Policy" in message.text:
+        errors.append(f"{page.url}: {message.text}")
 
 
 @pytest.fixture

@@ -197,3 +197,17 @@ def test_the_field_partial_ties_help_and_errors_to_the_widget():
     assert 'aria-invalid="true" aria-describedby="id_title_helptext id_title_error"' in html
     assert html.count('id="id_title_error"') == 1 and html.count('id="id_title_helptext"') == 1
     assert '<label for="id_public"><input type="checkbox"' in html
+
+
+def test_every_html_page_sends_a_policy_that_refuses_inline_script_and_style(people, client):
+    for url in ("/", "/board/", "/login/", "/api/docs", "/no-such-page/"):
+        policy = client.get(url)["Content-Security-Policy"]
+        directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
+        assert directives["script-src"] == "'self'" and directives["style-src"] == "'self'"
+        assert directives["frame-ancestors"] == "'none'" and directives["object-src"] == "'none'"
+        assert "unsafe" not in policy
+
+
+def test_json_answers_carry_no_page_policy(people, client):
+    assert "Content-Security-Policy" not in client.get("/api/v1/categories")
+    assert "Content-Security-Policy" not in client.get("/healthz")
