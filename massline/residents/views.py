@@ -35,6 +35,9 @@ from massline.core.errors import (
     RateLimited,
 )
 from massline.core.pagination import Paginator, page_slice
+from massline.core.templatetags.massline_ui import url_or_empty
+from massline.orgs.models import Role
+from massline.orgs.staff import is_staff_member, memberships
 from massline.residents import forms
 
 PAGE_SIZE = 20
@@ -84,6 +87,31 @@ def home(request):
 # --- accounts -------------------------------------------------------------------------------
 
 
+LANDING = [
+    (Role.DISPATCHER, "office:queue", ("new",)),
+    (Role.HANDLER, "office:queue", ("to_sign",)),
+    (Role.LEADER, "office:home", ()),
+    (Role.ANALYST, "opinion:overview", ()),
+    (Role.ANALYST, "assessment:overview", ()),
+    (Role.PARTY_SECRETARY, "party:home", ()),
+    (Role.PARTY_MEMBER, "party:home", ()),
+]
+"""Where each role's work starts, in this order of precedence: a dispatcher's new appeals, a
+handler's appeals to sign for, a leader's desk; pages not routed (yet) are passed over."""
+
+
+def landing(user) -> str:
+    roles = {m.role for m in memberships(user)}
+    for role, name, args in LANDING:
+        if role in roles:
+            url = url_or_empty(name, *args)
+            if url:
+                return url
+    if is_staff_member(user):
+        return reverse("office:home")
+    return reverse("residents:mine")
+
+
 @require_http_methods(["GET", "POST"])
 def login_view(request):
     form = forms.LoginForm(request.POST or None)
@@ -103,7 +131,7 @@ def login_view(request):
             status = 422
         else:
             login(request, user)
-            return redirect(_next(request, reverse("residents:mine")))
+            return redirect(_next(request, landing(user)))
     response = render(
         request,
         "residents/login.html",

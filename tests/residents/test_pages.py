@@ -81,7 +81,25 @@ def test_login_refuses_an_outside_next_address(client, people):
     res = client.post(
         "/login/", {"username": "hz_urban", "password": PASSWORD, "next": "https://evil.example/"}
     )
-    assert res["Location"] == "/mine/"
+    assert res["Location"] == "/office/queue/to_sign/"
+
+
+@pytest.mark.parametrize(
+    ("username", "lands_on"),
+    [
+        ("13800000001", "/mine/"),
+        ("hz_dispatch", "/office/queue/new/"),
+        ("hz_urban", "/office/queue/to_sign/"),
+        ("hg_leader", "/office/"),
+        ("hg_analyst", "/office/assessment/"),
+        ("admin", "/office/"),
+    ],
+)
+def test_each_role_lands_on_its_work_after_logging_in(client, people, username, lands_on):
+    """Issue 16 item 3: every staff login landed on the resident's 我的留言."""
+    res = client.post("/login/", {"username": username, "password": PASSWORD})
+    assert res.status_code == 302 and res["Location"] == lands_on
+    assert client.get(lands_on).status_code == 200
 
 
 def test_a_wrong_password_is_named_at_the_field_and_the_name_is_kept(client, people):
