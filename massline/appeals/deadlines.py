@@ -54,6 +54,20 @@ def start_clocks(appeal: Appeal, now: datetime, *, transfer: bool = False) -> No
         appeal.reply_due_at = cal.add_working_days(now, policy.reply_days)
 
 
+HUB_CLOCK_OPENS = frozenset({"submit", "register", "return", "reopen"})
+HUB_CLOCK_ENDS = frozenset({"dispatch", "reject", "merge", "withdraw", "refuse_return"})
+"""The hub's clock (派单) runs as the 考核 ledger's dispatch step does: from a new appeal, a
+return or a reopening to its dispatch, rejection or merge (or the resident's withdrawal)."""
+
+
+def follow_hub_clock(appeal: Appeal, action: str, now: datetime) -> None:
+    if action in HUB_CLOCK_OPENS:
+        hours = policy_for(appeal.kind).dispatch_hours
+        appeal.dispatch_due_at = get_calendar().add_working_hours(now, hours)
+    elif action in HUB_CLOCK_ENDS:
+        appeal.dispatch_due_at = None
+
+
 def clear_clocks(appeal: Appeal) -> None:
     appeal.reply_clock_from = None
     appeal.reply_due_at = None
@@ -113,6 +127,78 @@ def check_rating_window_over(appeal: Appeal, now: datetime) -> None:
 def extend(appeal: Appeal, days: int) -> None:
     if appeal.reply_due_at is not None:
         appeal.reply_due_at = get_calendar().add_working_days(appeal.reply_due_at, days)
+
+
+@dataclass(frozen=True)
+class Clock:
+    """The clock that runs for the step an appeal waits in, as its queue shows it.
+
+    `step`: dispatch 派单 (the hub), sign 签收, reply 答复 (the department), rate 评价 (the
+    resident's window after a reply); `light`: green below the warning share of the limit,
+    yellow to the limit, red beyond, as the 考核 ledger judges; `left`: working seconds to the
+    due time (negative once late)."""
+
+    step: str
+    due_at: datetime
+    left: float
+    light: str
+    supervised: bool = False
+
+    LABELS = {"dispatch": "派单", "sign": "签收", "reply": "答复", "rate": "评价"}
+
+    @property
+    def label(self) -> str:
+        return "督办" if self.supervised and self.step == "reply" else self.LABELS[self.step]
+
+    @property
+    def in_hours(self) -> bool:
+        return self.step in ("dispatch", "sign")
+
+    @property
+    def amount(self) -> int:
+        """Working hours (派单, 签收) or working days (答复, 评价) left, or late once negative:
+        a part of an hour or day counts as a whole one when late."""
+        unit = 3600 if self.in_hours else DAY_SECONDS
+        if self.left >= 0:
+            return math.floor(self.left / unit)
+        return -max(1, math.ceil(-self.left / unit))
+
+
+DAY_SECONDS = 24 * 3600
+
+
+def _light(used: float, warn_ratio: float) -> str:
+    if used > 1:
+        return "red"
+    return "yellow" if used >= warn_ratio else "green"
+
+
+def running_clock(
+    appeal: Appeal, now: datetime, policy: DeadlinePolicy | None = None
+) -> Clock | None:
+    """The clock of the step the appeal waits in, or None when none runs (closed, rejected)."""
+    policy = policy or policy_for(appeal.kind)
+    cal = get_calendar()
+    if appeal.state in (State.SUBMITTED, State.ACCEPTED, State.RETURNED, State.REOPENED):
+        due, limit = appeal.dispatch_due_at, policy.dispatch_hours * 3600
+        step = "dispatch"
+    elif appeal.state == State.ASSIGNED and appeal.sign_due_at is not None:
+        due, limit = appeal.sign_due_at, policy.sign_hours * 3600
+        step = "sign"
+    elif appeal.state in OPEN_STATES and appeal.reply_due_at is not None:
+        due, step = appeal.reply_due_at, "reply"
+        start = appeal.reply_clock_from or appeal.assigned_at or appeal.created_at
+        limit = cal.working_seconds_between(start, due)
+    elif appeal.state == State.REPLIED and appeal.replied_at is not None:
+        due = cal.add_working_days(appeal.replied_at, policy.rating_days)
+        limit, step = policy.rating_days * DAY_SECONDS, "rate"
+    else:
+        return None
+    if due is None:
+        return None
+    left = cal.working_seconds_between(now, due)
+    used = (limit - left) / limit if limit > 0 else 1.0
+    return Clock(step, due, left, _light(used, policy.warn_ratio), appeal.supervised)
 
 
 @dataclass(frozen=True)

@@ -183,6 +183,12 @@ class Appeal(models.Model):
 
     created_at = models.DateTimeField("提交时间", default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
+    dispatch_due_at = models.DateTimeField(
+        "派单期限",
+        null=True,
+        blank=True,
+        help_text="派单中心须在此前派出（或不予受理、并案）；退回和重办时重新起算。",
+    )
     assigned_at = models.DateTimeField("派单时间", null=True, blank=True)
     sign_due_at = models.DateTimeField("签收期限", null=True, blank=True)
     signed_at = models.DateTimeField("签收时间", null=True, blank=True)

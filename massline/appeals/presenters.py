@@ -11,7 +11,14 @@ from django.utils import timezone
 
 from massline.appeals import workflow
 from massline.appeals.actions import Action, allowed
-from massline.appeals.deadlines import days_left, policies, standing
+from massline.appeals.deadlines import (
+    Clock,
+    days_left,
+    policies,
+    policy_for,
+    running_clock,
+    standing,
+)
 from massline.appeals.models import Appeal, Attachment, ExtensionRequest, Verdict
 from massline.appeals.permissions import Policy, policy
 from massline.appeals.privacy import masker
@@ -24,6 +31,21 @@ from massline.orgs.models import Role
 def local(moment: datetime | None) -> datetime | None:
     """Times leave the API in the platform's time zone (+08:00), as residents read them."""
     return timezone.localtime(moment) if moment is not None else None
+
+
+def clock(c: Clock | None) -> dict | None:
+    if c is None:
+        return None
+    return {
+        "step": c.step,
+        "label": c.label,
+        "due_at": local(c.due_at),
+        "amount": c.amount,
+        "late": c.amount < 0,
+        "late_amount": -c.amount,
+        "in_hours": c.in_hours,
+        "light": c.light,
+    }
 
 
 def summary(a: Appeal, now: datetime, show, deadline_policy=None) -> dict:
@@ -50,6 +72,7 @@ def summary(a: Appeal, now: datetime, show, deadline_policy=None) -> dict:
             "label": st.label,
             "days_left": days_left(a, now),
         },
+        "clock": clock(running_clock(a, now, deadline_policy)),
     }
 
 
@@ -77,7 +100,7 @@ def detail(user, a: Appeal, *, looked_up: bool = False) -> dict:
     show = masker(a, original)
     now = timezone.now()
     events = [e for e in a.events.all() if staff or e.is_public]
-    out = summary(a, now, show)
+    out = summary(a, now, show, policy_for(a.kind))
     out.update(
         body=show(a.body),
         location=show(a.location),

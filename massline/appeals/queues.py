@@ -40,19 +40,23 @@ class Queue:
     supervised: bool = False
     co_handled: bool = False
     follow_up: bool = False
+    clock: str = "reply_due_at"
+    """The deadline of the step the queue's appeals wait in; the queue sorts by it."""
 
+
+HUB = "dispatch_due_at"
 
 QUEUES: dict[str, Queue] = {
     q.key: q
     for q in (
-        Queue("new", "待受理", Role.DISPATCHER, (S.SUBMITTED,)),
-        Queue("to_dispatch", "待派单", Role.DISPATCHER, (S.ACCEPTED, S.REOPENED)),
-        Queue("returned", "退回待重派", Role.DISPATCHER, (S.RETURNED,)),
+        Queue("new", "待受理", Role.DISPATCHER, (S.SUBMITTED,), clock=HUB),
+        Queue("to_dispatch", "待派单", Role.DISPATCHER, (S.ACCEPTED, S.REOPENED), clock=HUB),
+        Queue("returned", "退回待重派", Role.DISPATCHER, (S.RETURNED,), clock=HUB),
         Queue("extensions", "延期待审批", Role.DISPATCHER, WORKING, pending_extension=True),
-        Queue("replied", "已答复待办结", Role.DISPATCHER, (S.REPLIED,)),
+        Queue("replied", "已答复待办结", Role.DISPATCHER, (S.REPLIED,), clock="replied_at"),
         Queue("hub_overdue", "超期", Role.DISPATCHER, WORKING, overdue=True),
         Queue("follow_ups", "待回访", Role.DISPATCHER, FOLLOWED, follow_up=True),
-        Queue("to_sign", "待签收", Role.HANDLER, (S.ASSIGNED,)),
+        Queue("to_sign", "待签收", Role.HANDLER, (S.ASSIGNED,), clock="sign_due_at"),
         Queue("in_progress", "办理中", Role.HANDLER, (S.IN_PROGRESS,)),
         Queue("due_soon", "即将超期", Role.HANDLER, WORKING, due_soon=True),
         Queue("overdue", "已超期", Role.HANDLER, WORKING, overdue=True),
@@ -129,7 +133,7 @@ def queue(user, key: str, now: datetime | None = None) -> QuerySet[Appeal]:
         owed = FollowUp.objects.filter(done_at__isnull=True)
         qs = qs.filter(pk__in=owed.values("appeal_id"))
     qs = qs.select_related("category", "region", "hub", "lead_org")
-    return qs.order_by(F("reply_due_at").asc(nulls_last=True), "created_at", "pk")
+    return qs.order_by(F(q.clock).asc(nulls_last=True), "created_at", "pk")
 
 
 def _warned(qs: QuerySet[Appeal], now: datetime) -> list[int]:

@@ -15,7 +15,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from massline.accounts.services import resident_for_phone
-from massline.appeals import events, uploads
+from massline.appeals import deadlines, events, uploads
 from massline.appeals.actions import Action, AppealIn, RegisterIn
 from massline.appeals.models import (
     Appeal,
@@ -193,6 +193,7 @@ def _intake(
         org = policy(registered_by).acting_org(appeal, Role.DISPATCHER)
         first = dict(action=Action.REGISTER, actor=registered_by, role=Role.DISPATCHER, org=org)
         note = f"经{Channel(channel).label}反映，已由{hub.name}登记"
+    deadlines.follow_hub_clock(appeal, first["action"], now)
     event = events.new(appeal, now=now, note=note, **first)
     with sqlite_writer():
         appeal.tracking_no = next_tracking_no(now)

@@ -89,6 +89,7 @@ class Step:
         """Move the appeal to the target state and append this action's event."""
         if "org" not in fields:
             fields["org"] = self.org
+        deadlines.follow_hub_clock(self.appeal, self.action, self.now)
         return events.move(
             self.appeal,
             self.action,
@@ -470,6 +471,7 @@ def _reopen(t: Step, note: str, org: Org | None) -> None:
     appeal.closed_at = None
     appeal.replied_at = None
     deadlines.clear_clocks(appeal)
+    deadlines.follow_hub_clock(appeal, Action.REOPEN, t.now)
     events.move(
         appeal, Action.REOPEN, S.REOPENED, actor=t.actor, role=t.role, now=t.now, note=note, org=org
     )

@@ -80,7 +80,7 @@ def test_the_queue_lists_its_appeals_with_their_details(people, orgs):
     assert f"/office/appeals/{appeal.tracking_no}/" in html
     assert "胜利街路灯损坏" in html and "东湖街道" in html
     assert "黄州区城市管理执法局" in html and "state-assigned" in html
-    assert "剩余" in html and "个工作日" in html
+    assert "签收剩" in html and "工作小时" in html
 
 
 def test_other_counties_queues_stay_empty(people):
