@@ -9,7 +9,12 @@ max_representative=5, max_consensus=5) -> OpinionMap``
     integer arrays (participants, statements, votes). Indices run from 0 to n - 1; when a pair
     occurs twice the later one wins (a changed vote). ``exclude`` holds participants a moderator
     leaves out: a collection of indices, or a mapping index → reason such as `outlier_flags`
-    returns (the reason is then reported). Bad input raises ValueError naming the row or field.
+    returns (the reason is then reported). Leave out the votes on statements moderation
+    rejected (their indices may stay unused). Bad input raises ValueError naming the row or
+    field. The OpinionMap gives per included participant a position and a group (`place(i)`),
+    the groups with their representative statements, the consensus statements, who was left
+    out and why, the silhouettes; `as_dict()` is its JSON form, to store with
+    ``METHOD_VERSION``.
 
 ``outlier_flags(votes, timestamps=None, *, min_seconds_per_vote=2.0, min_votes=7,
 uniform=True) -> dict[int, str]``
@@ -23,8 +28,10 @@ uniform=True) -> dict[int, str]``
     fewest votes first and newest first among equals, so that late statements still gather
     votes.
 
+``planted_votes(...)`` makes synthetic votes with planted groups (tests, bench, demo data).
+
 The method is Pol.is's (polismath: PCA, k-means, repness, group-aware consensus), built to run
-on its caps (100,000 participants × 10,000 statements) in a minute and a few hundred MB:
+on its caps (100,000 participants × 10,000 statements at 0.5 %: about 10 s and 500 MB here):
 
 - The votes become a CSR int8 matrix whose stored entries are exactly the votes cast (a pass is
   a stored 0; never ``eliminate_zeros`` it). Participants with fewer than
@@ -67,7 +74,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from enum import StrEnum
 from typing import Any, Literal, TypeAlias
 
@@ -82,6 +89,8 @@ VoteRows: TypeAlias = Sequence[tuple[int, int, int]]
 VoteColumns: TypeAlias = tuple[NDArray[Any], NDArray[Any], NDArray[Any]]
 Votes: TypeAlias = VoteRows | VoteColumns | NDArray[Any]
 
+METHOD_VERSION = 1
+"""Stored beside a computed map; raised when a change to the method moves its results."""
 Z_90 = 1.2816
 """One-sided 90 % critical value of the standard normal, Pol.is's significance level."""
 SILHOUETTE_SAMPLE = 2000
@@ -159,6 +168,31 @@ class OpinionMap:
         if i == len(self.participants) or self.participants[i] != participant:
             return None
         return float(self.xy[i, 0]), float(self.xy[i, 1]), int(self.labels[i])
+
+    def as_dict(self) -> dict[str, Any]:
+        """The map as JSON-ready lists and dicts (keys are strings), to store or to send."""
+        return {
+            "version": METHOD_VERSION,
+            "seed": self.seed,
+            "participants": self.participants.tolist(),
+            "xy": self.xy.tolist(),
+            "labels": self.labels.tolist(),
+            "groups": [
+                {
+                    "id": g.id,
+                    "members": g.members.tolist(),
+                    "center": list(g.center),
+                    "representative": [asdict(r) for r in g.representative],
+                }
+                for g in self.groups
+            ],
+            "consensus": [asdict(c) for c in self.consensus],
+            "consensus_scores": self.consensus_scores.tolist(),
+            "left_out": {str(p): str(reason) for p, reason in self.left_out.items()},
+            "silhouette": self.silhouette,
+            "silhouettes": {str(k): score for k, score in self.silhouettes.items()},
+            "explained_variance": list(self.explained_variance),
+        }
 
 
 @dataclass(frozen=True)
@@ -521,8 +555,10 @@ def compute_map(
 ) -> OpinionMap:
     """The opinion map of a conversation (see the module docstring for the method).
 
-    BLAS and OpenMP run on one thread: the same map on any number of cores, and on this
-    project's shared 2-core machine k-means ran ~15× faster than with threads contending.
+    BLAS and OpenMP run on one thread (process-wide while this runs, as threadpoolctl works):
+    the same map on any number of cores, and on this project's shared 2-core machine k-means
+    ran ~15× faster than with threads contending. Pass numpy arrays for large conversations:
+    turning millions of Python tuples into arrays takes longer than the map itself.
 
     `timings`, when given, receives the seconds spent in each phase (votes, projection,
     clustering, statistics), for benchmarks and the task's log.
@@ -735,6 +771,7 @@ def planted_votes(
 
 
 __all__ = [
+    "METHOD_VERSION",
     "Consensus",
     "Group",
     "OpinionMap",

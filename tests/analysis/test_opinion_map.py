@@ -1,8 +1,11 @@
+import json
+
 import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
 from massline.analysis.opinion_map import (
+    METHOD_VERSION,
     Reason,
     compute_map,
     next_statements,
@@ -301,3 +304,35 @@ def test_a_voter_sees_statements_with_fewest_votes_first_and_new_ones_before_old
         next_statements(counts, voted=[6])
     with pytest.raises(ValueError, match=r"vote_counts\[1\]: a count cannot be negative"):
         next_statements([1, -1])
+
+
+def test_the_map_as_json_keeps_groups_statements_and_who_was_left_out():
+    votes = [*rows(CAMPS), (8, 0, A)]
+    stored = json.loads(json.dumps(compute_map(votes, 9, 7).as_dict()))
+    assert stored["version"] == METHOD_VERSION
+    assert [g["members"] for g in stored["groups"]] == [[0, 1, 2, 3], [4, 5, 6, 7]]
+    first = stored["groups"][0]["representative"][0]
+    assert (first["statement"], first["direction"], first["n_success"]) == (0, "agree", 4)
+    assert [c["statement"] for c in stored["consensus"]] == [2, 6]
+    assert stored["left_out"] == {"8": "too_few_votes"}
+    assert len(stored["xy"]) == len(stored["labels"]) == 8
+
+
+def test_small_random_conversations_always_give_a_consistent_map():
+    """Every participant is either on the map in exactly one group or left out with a reason;
+    no small or degenerate input (one statement, one voter, k_max 1) crashes."""
+    rng = np.random.default_rng(11)
+    for _ in range(300):
+        n, m = int(rng.integers(0, 9)), int(rng.integers(0, 9))
+        size = int(rng.integers(0, 40)) if n and m else 0
+        who, what = rng.integers(0, max(n, 1), size), rng.integers(0, max(m, 1), size)
+        votes = np.stack([who, what, rng.integers(-1, 2, size)], axis=1)
+        k_max, min_votes = int(rng.integers(1, 6)), int(rng.integers(1, 8))
+        opinion_map = compute_map(votes, n, m, k_max=k_max, min_votes=min_votes, seed=1)
+        members = sorted(int(p) for g in opinion_map.groups for p in g.members)
+        assert members == opinion_map.participants.tolist()
+        assert set(members).isdisjoint(opinion_map.left_out)
+        assert len(members) + len(opinion_map.left_out) == n
+        assert len(opinion_map.groups) <= max(k_max, 1)
+        for g in opinion_map.groups:
+            assert all(opinion_map.place(int(p))[2] == g.id for p in g.members)
