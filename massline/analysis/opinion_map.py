@@ -50,7 +50,7 @@ on its caps (100,000 participants × 10,000 statements at 0.5 %: about 10 s and 
   span k - 1 dimensions, and two axes cannot keep 4 or 5 camps apart. On planted groups
   (5,000 × 1,000 at 5 %, see `bench/opinion_map.py`) the 2-D clustering recovered 3 groups
   (adjusted Rand 0.98) but merged 4 into 3 (0.62) and 5 into 3 (0.46); on 4 axes it finds
-  k = 4 (0.97) and k = 5 (0.96), at the same cost. The price: on the 2-D map two groups may
+  k = 4 (0.96) and k = 5 (0.96), at the same cost. The price: on the 2-D map two groups may
   overlap a little, so the page colours the dots by group.
 - Representative statements per group, with Pol.is's statistics (add-one smoothing): among the
   group's n_seen votes on a statement, n_success agree (or disagree),
@@ -76,6 +76,7 @@ import time
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from enum import StrEnum
+from types import MappingProxyType
 from typing import Any, Literal, TypeAlias
 
 import numpy as np
@@ -621,9 +622,9 @@ def compute_map(
         groups=groups,
         consensus=consensus,
         consensus_scores=_frozen(scores),
-        left_out=left_out,
+        left_out=MappingProxyType(left_out),
         silhouette=silhouette,
-        silhouettes=silhouettes,
+        silhouettes=MappingProxyType(silhouettes),
         explained_variance=explained,
         seed=seed,
     )

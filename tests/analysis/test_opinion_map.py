@@ -249,6 +249,8 @@ def test_the_map_cannot_be_changed_by_its_reader():
     opinion_map = compute_map(rows(CAMPS), 8, 7)
     with pytest.raises(ValueError, match="read-only"):
         opinion_map.xy[0, 0] = 1.0
+    with pytest.raises(TypeError):
+        opinion_map.left_out[0] = "excluded"
 
 
 def test_outliers_who_agree_or_disagree_with_everything_are_flagged():
