@@ -652,7 +652,10 @@ def outlier_flags(
     participant, statement, vote = _validated(votes, None, None)
     flags: dict[int, str] = {}
     if timestamps is not None:
-        times = np.asarray(timestamps, dtype=np.float64)
+        try:
+            times = np.asarray(timestamps, dtype=np.float64)
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"timestamps: expected seconds as numbers ({error})") from None
         if times.shape != participant.shape:
             raise ValueError(
                 f"timestamps: expected one per vote ({participant.size}), got {times.shape}"

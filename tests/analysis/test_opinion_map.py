@@ -286,6 +286,8 @@ def test_voting_faster_than_one_could_read_is_flagged_by_the_median_pause():
     }
     with pytest.raises(ValueError, match=r"timestamps: expected one per vote \(19\)"):
         outlier_flags(votes, times[:-1])
+    with pytest.raises(ValueError, match="timestamps: expected seconds as numbers"):
+        outlier_flags(votes, ["2026-12-07 10:00"] * 19)
 
 
 def test_flags_feed_exclude():
