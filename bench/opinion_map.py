@@ -5,7 +5,7 @@ the group's side, 10 % consensus statements, (participant, statement) pairs draw
 that a few repeat as changed votes):
 
 - small: 5,000 participants × 1,000 statements at 5 % density, 3 planted groups (goal ≤ 5 s);
-- recovery: the same size with 2, 3, 4 and 5 planted groups, and at 2 % density;
+- recovery: the same size with 2, 4 and 5 planted groups, and 4 groups at 2 % density;
 - caps (`--caps`): Pol.is's caps, 100,000 participants × 10,000 statements at 0.5 % density
   (5 M votes; `--caps-density` to change), 4 planted groups, lognormal participation so that
   some participants fall under min_votes (goal ≤ 60 s without running out of memory).
@@ -45,10 +45,10 @@ def oracle_labels(
     cell = truth[p] * n_statements + s
     sides = np.sign(np.bincount(cell, weights=v, minlength=groups * n_statements))
     sides = sides.reshape(groups, n_statements)
-    match = np.zeros((len(truth), groups))
-    for g in range(groups):
-        np.add.at(match[:, g], p, v * sides[g, s])
-    return np.argmax(match, axis=1)
+    match = np.stack(
+        [np.bincount(p, weights=v * sides[g, s], minlength=len(truth)) for g in range(groups)]
+    )
+    return np.argmax(match, axis=0)
 
 
 def run(
