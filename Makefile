@@ -70,6 +70,7 @@ bench-analysis: $(STAMP)
 	$(BIN)/python bench/duplicates.py
 	$(BIN)/python bench/replies.py
 	$(BIN)/python bench/urgency.py
+	$(BIN)/python bench/opinion_map.py
 
 regions:
 	$(PY) scripts/build_regions.py --provinces $(PROVINCES)

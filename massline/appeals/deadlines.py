@@ -179,6 +179,7 @@ def running_clock(
     """The clock of the step the appeal waits in, or None when none runs (closed, rejected)."""
     policy = policy or policy_for(appeal.kind)
     cal = get_calendar()
+    limit: float
     if appeal.state in (State.SUBMITTED, State.ACCEPTED, State.RETURNED, State.REOPENED):
         due, limit = appeal.dispatch_due_at, policy.dispatch_hours * 3600
         step = "dispatch"
