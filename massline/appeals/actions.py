@@ -85,7 +85,7 @@ RULES: dict[str, Rule] = {
     A.OPINION: Rule(ASSIGNED, (R.CO_HANDLER,), None),
     A.REFUSE_RETURN: Rule((S.RETURNED,), (R.DISPATCHER,), S.ASSIGNED),
     A.FOLLOW_UP: Rule(FOLLOWED, (R.DISPATCHER,), None),
-    A.REMIND: Rule(tuple(OPEN_STATES), (R.SYSTEM,), None),
+    A.REMIND: Rule((*OPEN_STATES, S.REPLIED), (R.SYSTEM,), None),
     A.FOLLOW_UP_DUE: Rule(FOLLOWED, (R.SYSTEM,), None),
 }
 

@@ -106,6 +106,19 @@ def check_extension(appeal: Appeal, days: int) -> None:
         )
 
 
+def expected_reply_by(
+    appeal: Appeal, now: datetime, policy: DeadlinePolicy | None = None
+) -> datetime:
+    """When the resident may expect the reply: the reply deadline once dispatched, before that
+    the hub's dispatch limit followed by the kind's reply limit (an estimate, said as such)."""
+    if appeal.reply_due_at is not None:
+        return appeal.reply_due_at
+    policy = policy or policy_for(appeal.kind)
+    cal = get_calendar()
+    dispatched_by = appeal.dispatch_due_at or cal.add_working_hours(now, policy.dispatch_hours)
+    return cal.add_working_days(max(dispatched_by, now), policy.reply_days)
+
+
 def rating_window_ends(appeal: Appeal) -> datetime | None:
     if appeal.replied_at is None:
         return None

@@ -15,9 +15,10 @@ from typing import Any
 
 import pydantic
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from massline.appeals import automation, deadlines, events
+from massline.appeals import automation, deadlines, events, resident_notices
 from massline.appeals.actions import (
     MERGED_BLOCKS,
     REJECT_REASONS,
@@ -835,6 +836,30 @@ def do_remind(
     except (IllegalTransition, NotFound):
         return False
     return True
+
+
+def remind_to_rate(now: datetime | None = None) -> int:
+    """Tell each resident whose rating window closes within a working day that it does, once
+    per round (an event in the timeline, a notice to the resident)."""
+    now = now or timezone.now()
+    cal = get_calendar()
+    table = deadlines.policies()
+    rated = Rating.objects.filter(appeal=OuterRef("pk"), round=OuterRef("round"))
+    candidates = Appeal.objects.filter(state=S.REPLIED, replied_at__lt=now).exclude(Exists(rated))
+    count = 0
+    for a in candidates.only("pk", "kind", "replied_at", "round"):
+        ends = cal.add_working_days(a.replied_at, table[a.kind].rating_days)
+        if ends <= now or cal.working_seconds_between(now, ends) > 24 * 3600:
+            continue
+        count += do_remind(
+            a.pk,
+            key=f"rate_soon:{a.round}",
+            note="评价期即将结束，已提醒群众评价",
+            data={"to": "resident", "ends": ends.isoformat()},
+            then=lambda appeal: resident_notices.remind_to_rate(appeal, now),
+            now=now,
+        )
+    return count
 
 
 def escalate_severely_overdue(now: datetime | None = None) -> int:
