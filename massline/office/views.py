@@ -272,7 +272,7 @@ def _desk(
             version=view["version"],
             data=data,
             org_choices=org_choices,
-            initial=_picked_org(request, action, org_choices),
+            initial=_picked_org(request, appeal, action, org_choices),
         )
         if isinstance(error, InvalidInput):
             form.domain_error(error.field, error.message)
@@ -289,6 +289,9 @@ def _desk(
         "attach_form": attach,
         "notice": notice,
         "returned": returned if view["state"] == "returned" else None,
+        "reopened_from": appeal.lead_org.name
+        if appeal.state == State.REOPENED and appeal.lead_org and Action.DISPATCH in actions
+        else None,
         "tabs": _tabs(user),
         "suggestions": _suggestions(user, appeal, actions),
     }
@@ -330,11 +333,18 @@ def _suggestions(user, appeal: Appeal, actions: list[str]) -> dict | None:
     }
 
 
-def _picked_org(request: HttpRequest, action: str, org_choices) -> dict:
-    """ "选用" on a suggested department preselects it in the dispatch form (?org=<pk>)."""
+def _picked_org(request: HttpRequest, appeal: Appeal, action: str, org_choices) -> dict:
+    """ "选用" on a suggested department preselects it in the dispatch form (?org=<pk>); a
+    reopened appeal (重办) offers the department that handled it, with its co-handlers."""
+    if action != Action.DISPATCH:
+        return {}
+    offered = {pk for pk, _label in org_choices}
     org = request.GET.get("org", "")
-    if action == Action.DISPATCH and org in {pk for pk, _label in org_choices}:
+    if org in offered:
         return {"org_id": org}
+    if appeal.state == State.REOPENED and str(appeal.lead_org_id) in offered:
+        co = [str(pk) for pk in appeal.co_orgs.values_list("pk", flat=True)]
+        return {"org_id": str(appeal.lead_org_id), "co_org_ids": [c for c in co if c in offered]}
     return {}
 
 
