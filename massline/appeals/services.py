@@ -13,15 +13,17 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from massline.accounts.services import resident_for_phone
-from massline.appeals import events, uploads
+from massline.appeals import events, routing, uploads
 from massline.appeals.actions import Action, AppealIn, RegisterIn
 from massline.appeals.models import (
+    ANONYMOUS_REPORTER,
     Appeal,
     AppealEvent,
     Attachment,
     Category,
     Channel,
     DailyCounter,
+    Kind,
 )
 from massline.appeals.permissions import policy
 from massline.appeals.privacy import index_appeal
@@ -89,8 +91,11 @@ def _nearest_hub(region: Region) -> Org | None:
     return None
 
 
-def _places(data: AppealIn) -> tuple[Region, Category | None, Org]:
-    """The rows a new appeal points to; the schema has already checked its own fields."""
+def _places(
+    data: AppealIn, related: Appeal | None = None
+) -> tuple[Region, Category | None, routing.Placement]:
+    """The rows a new appeal points to and where it is received (`routing.place`); the schema
+    has already checked its own fields."""
     code = data.region_code
     region = PLACES.get(("region", code), lambda: Region.objects.filter(code=code).first())
     if region is None:
@@ -102,10 +107,10 @@ def _places(data: AppealIn) -> tuple[Region, Category | None, Org]:
         )
         if category is None:
             raise InvalidInput("分类不存在。", field="category_id", code="unknown_category")
-    hub = hub_for(region)
-    if hub is None:
-        raise InvalidInput("该地区暂未开通网上受理。", field="region_code", code="no_hub")
-    return region, category, hub
+    placement = routing.place(
+        data.kind, data.accused_org_id, data.about_official, region, hub_for, related
+    )
+    return region, category, placement
 
 
 def submit_appeal(
@@ -132,7 +137,7 @@ def register_appeal(
     rules = policy(dispatcher)
     if Role.DISPATCHER not in {m.role for m in rules.memberships} and not rules.is_admin:
         raise NotAllowed(f"只有派单中心工作人员可以{Action.REGISTER.label}诉求。")
-    _, _, hub = _places(data)
+    hub = _places(data)[2].hub
     if not rules.can_dispatch_to(hub):
         raise InvalidInput(
             f"该地区由{hub.name}受理，不在您的受理范围内。",
@@ -158,12 +163,14 @@ def _intake(
     now: datetime | None,
     registered_by=None,
     channel: str = Channel.WEB,
+    related: Appeal | None = None,
 ) -> tuple[Appeal, bool]:
     if idempotency_key is not None:
         idempotency_key = idempotency_key.strip() or None
         if idempotency_key and (existing := _submitted_before(user, idempotency_key)):
             return _same_request(existing, data), False
-    region, category, hub = _places(data)
+    region, category, placed = _places(data, related)
+    hub = placed.hub
     now = now or timezone.now()
     appeal = Appeal(
         kind=data.kind,
@@ -172,8 +179,13 @@ def _intake(
         category=category,
         region=region,
         location=data.location,
-        is_public=data.is_public,
-        contact_name=data.contact_name or user.real_name,
+        is_public=data.is_public and data.kind != Kind.REPORT and placed.discipline is None,
+        accused_org=placed.accused,
+        about_official=data.about_official or related is not None,
+        discipline_org=placed.discipline,
+        related_report=related,
+        contact_name=data.contact_name
+        or ("" if user.username == ANONYMOUS_REPORTER else user.real_name),
         contact_phone=data.contact_phone or user.phone or "",
         submitted_by=user,
         channel=channel,
