@@ -28,15 +28,23 @@ def _masked(appeal: Appeal, text: str) -> str:
     return masker(appeal, see_original=not appeal.sealed)(text)
 
 
-def _who(event: AppealEvent) -> str:
-    if event.actor_id is None:
-        return "—"
-    if event.appeal.sealed and event.actor_id == event.appeal.submitted_by_id:
-        return "举报人（保密）"
-    return str(event.actor)
+class SealedEventColumns:
+    """An event's actor and note as the admin shows them: a sealed 举报's reporter masked."""
+
+    @admin.display(description="操作人")
+    def who(self, event: AppealEvent) -> str:
+        if event.actor_id is None:
+            return "—"
+        if event.appeal.sealed and event.actor_id == event.appeal.submitted_by_id:
+            return "举报人（保密）"
+        return str(event.actor)
+
+    @admin.display(description="说明")
+    def shown_note(self, event: AppealEvent) -> str:
+        return _masked(event.appeal, event.note)
 
 
-class EventInline(admin.TabularInline):
+class EventInline(SealedEventColumns, admin.TabularInline):
     model = AppealEvent
     extra = 0
     can_delete = False
@@ -54,14 +62,6 @@ class EventInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
-
-    @admin.display(description="操作人")
-    def who(self, event: AppealEvent) -> str:
-        return _who(event)
-
-    @admin.display(description="说明")
-    def shown_note(self, event: AppealEvent) -> str:
-        return _masked(event.appeal, event.note)
 
 
 @admin.register(Appeal)
@@ -138,7 +138,7 @@ def _plain(value):
 
 
 @admin.register(AppealEvent)
-class AppealEventAdmin(AppendOnlyAdmin):
+class AppealEventAdmin(SealedEventColumns, AppendOnlyAdmin):
     list_display = [
         "created_at",
         "appeal",
@@ -162,14 +162,6 @@ class AppealEventAdmin(AppendOnlyAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [*super().get_readonly_fields(request, obj), "shown_note"]
-
-    @admin.display(description="操作人")
-    def who(self, event: AppealEvent) -> str:
-        return _who(event)
-
-    @admin.display(description="说明")
-    def shown_note(self, event: AppealEvent) -> str:
-        return _masked(event.appeal, event.note)
 
 
 @admin.register(Category)

@@ -299,6 +299,7 @@ def test_a_retaliation_complaint_follows_the_report_to_the_same_discipline_org(
 ):
     no = dispatched(api, people, orgs, jw)
     client.force_login(people.resident)
+    assert f"/report/case/{no}/" in client.get(f"/appeals/{no}/").content.decode()
     res = client.post(
         f"/report/case/{no}/retaliation/",
         {"title": "举报后被刁难", "body": "举报后，王某某带人连续三天到我店里检查，扬言要查封。"},
