@@ -448,6 +448,9 @@ def lookup(request):
 
 GRANTS = "report_grants"
 """The session's list of anonymous reports whose 查询码 and password were given."""
+GRANT_SECONDS = 30 * 60
+"""An anonymous reporter's session ends 30 minutes after the code was given (a phone may be
+shared)."""
 
 
 def _no_store(response):
@@ -497,6 +500,8 @@ def report_follow(request):
         else:
             request.session.cycle_key()
             request.session[GRANTS] = [found.pk]
+            if not request.user.is_authenticated:
+                request.session.set_expiry(GRANT_SECONDS)
             return redirect("residents:report_case", tracking_no=found.tracking_no)
     return _no_store(render(request, "residents/report_follow.html", {"form": form}, status=status))
 

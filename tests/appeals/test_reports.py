@@ -3,13 +3,17 @@ it names (回避); its reporter is sealed from everyone but that org's handlers;
 reporters follow their case with a 查询码 and password; retaliation complaints follow the
 report. Everything through real HTTP requests."""
 
+import io
 import json
 import re
 
 from django.test import Client
+from django.utils import timezone
+from openpyxl import load_workbook
 
 from massline.appeals import reports, workflow
 from massline.appeals.models import Appeal
+from massline.assessment import rollup
 from massline.core.models import AuditEvent
 from tests.appeals.test_attachments import png, upload
 from tests.conftest import PASSWORD
@@ -30,6 +34,14 @@ def text_of(res) -> str:
     if res.get("Content-Type", "").startswith("application/json"):
         return json.dumps(res.json(), ensure_ascii=False)
     return res.content.decode(errors="replace")
+
+
+def xlsx_text(data: bytes) -> str:
+    """Every cell of every sheet, as text (the file itself is zipped)."""
+    book = load_workbook(io.BytesIO(data), read_only=True)
+    return " ".join(
+        str(v) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for v in row
+    )
 
 
 def report_about(api, people, orgs, accused=None, **extra):
@@ -203,7 +215,8 @@ def test_the_reporters_name_is_on_no_page_export_or_api_answer_others_can_read(
         people.admin,
         None,
     ]
-    looked = 0
+    rollup.refresh(timezone.now())
+    looked = drilled = exported = 0
     for user in readers:
         client = Client()
         if user is not None:
@@ -214,11 +227,21 @@ def test_the_reporters_name_is_on_no_page_export_or_api_answer_others_can_read(
             assert res.status_code < 500, (user, page)
             assert NAME not in text and PHONE not in text, (user, page)
             looked += res.status_code == 200
-        for path in ("/office/assessment/", "/office/assessment/export/"):
+        for path in (
+            "/office/assessment/",
+            f"/office/assessment/appeals/?figure=received&org={jw.county.pk}",
+            f"/office/assessment/appeals/?figure=received&org={orgs.county.pk}",
+        ):
             res = client.get(path)
-            body = b"".join(res.streaming_content) if res.streaming else res.content
-            assert NAME.encode() not in body and PHONE.encode() not in body
-    assert looked > 20
+            text = text_of(res)
+            assert NAME not in text and PHONE not in text, (user, path)
+            drilled += no in text
+        res = client.get("/office/assessment/report.xlsx")
+        if res.status_code == 200:
+            cells = xlsx_text(b"".join(res.streaming_content) if res.streaming else res.content)
+            assert NAME not in cells and PHONE not in cells, user
+            exported += 1
+    assert looked > 20 and drilled and exported
     unsealed = Client()
     unsealed.force_login(jw.handler)
     assert NAME in unsealed.get(f"/office/appeals/{no}/").content.decode()
@@ -258,6 +281,7 @@ def test_an_anonymous_reporter_follows_the_case_with_the_right_code_and_password
         "/report/follow/", {"code": code.lower().replace("-", " "), "password": form["password"]}
     )
     assert res.status_code == 302
+    assert other.session.get_expiry_age() <= 30 * 60
     page = other.get(res["Location"])
     assert page.status_code == 200 and REPORT["title"] in page.content.decode()
     res = other.post(
@@ -347,3 +371,15 @@ def test_the_anonymous_reports_account_cannot_log_in(api):
     assert not user.is_active and not user.has_usable_password()
     res = api().post("/api/v1/auth/login", {"username": user.username, "password": PASSWORD})
     assert res.status_code in (401, 403, 422)
+
+
+def test_a_sealed_report_is_never_offered_as_a_duplicate_to_merge(client, api, people, orgs, jw):
+    no = report_about(api, people, orgs)["tracking_no"]
+    body = REPORT["body"].split("我是")[0]
+    same = {"title": REPORT["title"], "body": body, "region_code": REPORT["region_code"]}
+    first = api(people.neighbour).post("/api/v1/appeals", {**same, "kind": "complaint"}).json()
+    later = api(people.neighbour).post("/api/v1/appeals", {**same, "kind": "complaint"}).json()
+    client.force_login(people.county_dispatcher)
+    desk = client.get(f"/office/appeals/{later['tracking_no']}/").content.decode()
+    assert first["tracking_no"] in desk, "the ordinary duplicate is offered"
+    assert no not in desk
