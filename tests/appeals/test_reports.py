@@ -188,6 +188,9 @@ PAGES = [
     "/office/queue/new/",
     "/office/queue/in_progress/",
     "/office/queue/to_sign/",
+    "/office/queue/open/",
+    "/office/queue/supervised/",
+    "/office/supervision/",
     "/notices/",
     "/appeals/{no}/",
     "/board/",
@@ -383,3 +386,17 @@ def test_a_sealed_report_is_never_offered_as_a_duplicate_to_merge(client, api, p
     desk = client.get(f"/office/appeals/{later['tracking_no']}/").content.decode()
     assert first["tracking_no"] in desk, "the ordinary duplicate is offered"
     assert no not in desk
+
+
+def test_no_work_list_but_the_handling_orgs_lists_a_sealed_report(api, people, orgs, jw):
+    no = dispatched(api, people, orgs, jw)
+
+    def listed(user, key):
+        client = Client()
+        client.force_login(user)
+        return no in client.get(f"/office/queue/{key}/").content.decode()
+
+    assert listed(jw.leader, "open") and listed(jw.handler, "to_sign")
+    for user in (jw.county_leader, people.leader):
+        assert not listed(user, "open"), user
+    assert not listed(people.handler, "to_sign")
