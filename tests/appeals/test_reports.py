@@ -11,7 +11,8 @@ from django.test import Client
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from massline.appeals import reports, workflow
+from massline.appeals import reports, services, workflow
+from massline.appeals.actions import AppealIn
 from massline.appeals.models import Appeal
 from massline.assessment import rollup
 from massline.core.models import AuditEvent
@@ -400,3 +401,35 @@ def test_no_work_list_but_the_handling_orgs_lists_a_sealed_report(api, people, o
     for user in (jw.county_leader, people.leader):
         assert not listed(user, "open"), user
     assert not listed(people.handler, "to_sign")
+
+
+def test_an_overdue_sealed_report_reminds_and_climbs_only_inside_its_discipline_org(
+    api, people, orgs, jw
+):
+    from datetime import datetime
+
+    from massline.assessment import reminders
+    from massline.notices.models import Notice
+    from massline.orgs.models import Membership
+
+    def at(month, day, hour=9):
+        return timezone.make_aware(datetime(2026, month, day, hour))
+
+    Membership.objects.filter(
+        user=jw.leader
+    ).delete()  # no leader of its own: the next is the county's
+    appeal, _ = services.submit_appeal(
+        people.resident,
+        AppealIn.model_validate({**REPORT, "accused_org_id": orgs.county_urban.pk}),
+        now=at(10, 12, 8),
+    )
+    d = people.county_dispatcher
+    workflow.perform("accept", appeal.pk, d, now=at(10, 12, 9))
+    workflow.perform("dispatch", appeal.pk, d, {"org_id": jw.county.pk}, now=at(10, 12, 9))
+    workflow.perform("sign", appeal.pk, jw.handler, now=at(10, 12, 10))
+    rollup.rebuild(at(11, 30))
+    assert reminders.sweep(at(11, 30)) >= 1
+    told = set(Notice.objects.values_list("recipient__username", flat=True))
+    assert jw.handler.username in told
+    assert jw.county_leader.username not in told and people.leader.username not in told
+    assert all(NAME not in n.title + n.body for n in Notice.objects.all())
