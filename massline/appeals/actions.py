@@ -8,6 +8,7 @@ routes, the pages, the demo replay and the tests all read that registry.
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import Annotated
 
 from django.db import models
 from pydantic import Field, field_validator
@@ -96,6 +97,56 @@ TABLE: dict[tuple[str, str, str], str] = {
 }
 """(state, action, role) → the state after the action."""
 
+
+class Audience(models.TextChoices):
+    """Who reads a text written at a step, as mature 12345 boards publish them: the reply and
+    the fact and date of each step are public; staff's reasons and remarks stay inside."""
+
+    PUBLIC = "public", "公开"
+    RESIDENT = "resident", "仅告知诉求人"
+    STAFF = "staff", "仅内部"
+
+
+NOTE_AUDIENCE: dict[str, Audience] = {
+    A.ACCEPT: Audience.STAFF,
+    A.REJECT: Audience.RESIDENT,
+    A.RETURN: Audience.STAFF,
+    A.CLOSE: Audience.STAFF,
+    A.REOPEN: Audience.STAFF,
+    A.REQUEST_EXTENSION: Audience.STAFF,
+    A.DECIDE_EXTENSION: Audience.STAFF,
+    A.SUPERVISE: Audience.STAFF,
+    A.WITHDRAW: Audience.RESIDENT,
+    A.REFUSE_RETURN: Audience.STAFF,
+    A.FOLLOW_UP: Audience.STAFF,
+    A.REMIND: Audience.STAFF,
+    A.FOLLOW_UP_DUE: Audience.STAFF,
+}
+"""Who reads an event's `note` beyond the staff holding the appeal (default: public). The
+notes of the other actions are the platform's own statement of the step (派至…, …已签收) or the
+words of the resident and of the public reply; staff's remarks there go to `internal_note`."""
+
+FIELD_AUDIENCE: dict[tuple[str, str], Audience] = {
+    (A.ACCEPT, "note"): Audience.STAFF,
+    (A.REJECT, "reason"): Audience.RESIDENT,
+    (A.REJECT, "note"): Audience.RESIDENT,
+    (A.DISPATCH, "note"): Audience.STAFF,
+    (A.TRANSFER, "note"): Audience.STAFF,
+    (A.RETURN, "reason"): Audience.STAFF,
+    (A.REPLY, "text"): Audience.PUBLIC,
+    (A.REPLY, "internal_note"): Audience.STAFF,
+    (A.CLOSE, "note"): Audience.STAFF,
+    (A.REOPEN, "reason"): Audience.STAFF,
+    (A.REQUEST_EXTENSION, "reason"): Audience.STAFF,
+    (A.DECIDE_EXTENSION, "note"): Audience.STAFF,
+    (A.SUPERVISE, "note"): Audience.STAFF,
+    (A.OPINION, "text"): Audience.STAFF,
+    (A.REFUSE_RETURN, "reason"): Audience.STAFF,
+    (A.FOLLOW_UP, "note"): Audience.STAFF,
+}
+"""Who reads each text a staff member types into an action's form; the office labels every
+such field with it (公开 / 仅告知诉求人 / 仅内部)."""
+
 MERGED_BLOCKS = frozenset({A.DISPATCH, A.MERGE, A.TRANSFER, A.SUPPLEMENT})
 """A merged appeal follows its primary: it is not dispatched, transferred or merged on its own,
 and more information goes to the primary, where the department reads it."""
@@ -133,6 +184,14 @@ class AppealIn(Input):
     is_public: bool = True
     contact_name: str = Field("", max_length=50)
     contact_phone: str = Field("", max_length=20, description="手机号或带区号的固定电话")
+    accused_org_id: Annotated[
+        int | None,
+        Field(ge=1, le=2**63 - 1, description="被反映单位：该单位及其下属单位回避，不承办"),
+    ] = None
+    about_official: Annotated[
+        bool,
+        Field(description="举报公职人员违纪违法或作风问题：交纪检监察机关办理，举报人身份保密"),
+    ] = False
 
     @field_validator("title", "body", "location", "contact_name", "contact_phone")
     @classmethod

@@ -13,23 +13,50 @@ from massline.appeals.models import (
     Rating,
     SupervisionCase,
 )
+from massline.appeals.privacy import masker
 from massline.core.admin import AppendOnlyAdmin
 from massline.core.audit import audit
 
+SEALED_FIELDS = frozenset(
+    {"title", "body", "location", "contact_name", "contact_phone", "submitted_by", "registered_by"}
+)
+"""What of a sealed 举报 the admin pages do not show as stored: its reporter and the words
+that may name them (shown masked instead)."""
 
-class EventInline(admin.TabularInline):
+
+def _masked(appeal: Appeal, text: str) -> str:
+    return masker(appeal, see_original=not appeal.sealed)(text)
+
+
+class SealedEventColumns:
+    """An event's actor and note as the admin shows them: a sealed 举报's reporter masked."""
+
+    @admin.display(description="操作人")
+    def who(self, event: AppealEvent) -> str:
+        if event.actor_id is None:
+            return "—"
+        if event.appeal.sealed and event.actor_id == event.appeal.submitted_by_id:
+            return "举报人（保密）"
+        return str(event.actor)
+
+    @admin.display(description="说明")
+    def shown_note(self, event: AppealEvent) -> str:
+        return _masked(event.appeal, event.note)
+
+
+class EventInline(SealedEventColumns, admin.TabularInline):
     model = AppealEvent
     extra = 0
     can_delete = False
     fields = [
         "created_at",
         "action",
-        "actor",
+        "who",
         "actor_role",
         "actor_org",
         "from_state",
         "to_state",
-        "note",
+        "shown_note",
     ]
     readonly_fields = fields
 
@@ -47,7 +74,7 @@ class AppealAdmin(admin.ModelAdmin):
 
     list_display = [
         "tracking_no",
-        "title",
+        "shown_title",
         "kind",
         "state",
         "region",
@@ -69,7 +96,26 @@ class AppealAdmin(admin.ModelAdmin):
             f.name
             for f in self.model._meta.get_fields()
             if f.concrete and f.name not in self.EDITABLE and f.name not in self.exclude
-        ]
+        ] + ["shown_title", "shown_body", "reporter"]
+
+    def get_fields(self, request, obj=None):
+        shown = ("shown_title", "shown_body", "reporter")
+        fields = [f for f in super().get_fields(request, obj) if f not in shown]
+        if obj is not None and obj.sealed:
+            return [*shown, *(f for f in fields if f not in SEALED_FIELDS)]
+        return fields
+
+    @admin.display(description="标题")
+    def shown_title(self, appeal: Appeal) -> str:
+        return _masked(appeal, appeal.title)
+
+    @admin.display(description="内容")
+    def shown_body(self, appeal: Appeal) -> str:
+        return _masked(appeal, appeal.body)
+
+    @admin.display(description="举报人")
+    def reporter(self, appeal: Appeal) -> str:
+        return "保密（仅承办的纪检监察机关承办人可见）"
 
     def has_add_permission(self, request):
         return False
@@ -92,12 +138,12 @@ def _plain(value):
 
 
 @admin.register(AppealEvent)
-class AppealEventAdmin(AppendOnlyAdmin):
+class AppealEventAdmin(SealedEventColumns, AppendOnlyAdmin):
     list_display = [
         "created_at",
         "appeal",
         "action",
-        "actor",
+        "who",
         "actor_role",
         "from_state",
         "to_state",
@@ -105,6 +151,17 @@ class AppealEventAdmin(AppendOnlyAdmin):
     list_filter = ["action", "actor_role", "to_state"]
     search_fields = ["appeal__tracking_no", "note"]
     list_select_related = ["appeal", "actor"]
+
+    def get_fields(self, request, obj=None):
+        fields = [f for f in super().get_fields(request, obj) if f not in ("actor", "note")]
+        return (
+            [*fields, "shown_note"]
+            if obj is not None and obj.appeal.sealed
+            else [*fields, "actor", "note"]
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "shown_note"]
 
 
 @admin.register(Category)

@@ -81,6 +81,17 @@ class AttachmentOut(Schema):
     size: int
 
 
+class ReportOut(Schema):
+    accused_org: str | None = Field(description="被反映单位（回避，不承办）")
+    about_official: bool = Field(description="反映公职人员问题")
+    sealed: bool = Field(description="由纪检监察机关办理，举报人身份保密")
+    discipline_org: str | None
+    anonymous: bool
+    reporter_shown: bool = Field(description="本次答复是否含举报人身份（仅纪检监察承办人）")
+    related_report: str | None = Field(description="打击报复投诉所关联的原举报")
+    retaliations: list[str]
+
+
 class AppealDetailOut(AppealOut):
     body: str
     location: str
@@ -96,6 +107,7 @@ class AppealDetailOut(AppealOut):
     ratings: list[RatingOut]
     attachments: list[AttachmentOut]
     timeline: list[EventOut]
+    report: ReportOut | None = None
     actions: list[str]
     roles: list[str]
     warnings: list[str]
@@ -233,13 +245,14 @@ def upload(request, tracking_no: str, file: File[UploadedFile]):
     summary="下载附件",
 )
 def download(request, tracking_no: str, attachment_id: int):
-    """Only for those who hold the appeal (its resident and the staff who handle it)."""
+    """Only for those who read the appeal's original (`Policy.can_download`): its resident and
+    the staff who handle it, not analysts; of a sealed 举报, its reporter and 纪检监察 handlers."""
     att = (
-        Attachment.objects.select_related("appeal")
+        Attachment.objects.select_related("appeal", "appeal__discipline_org")
         .filter(pk=attachment_id, appeal__tracking_no=tracking_no)
         .first()
     )
-    if att is None or not policy(viewer(request)).roles(att.appeal):
+    if att is None or not policy(viewer(request)).can_download(att):
         raise NotFound("附件不存在。", field="attachment_id")
     inline = att.content_type.startswith("image/")
     response = FileResponse(

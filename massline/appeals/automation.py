@@ -57,6 +57,8 @@ def consider_follow_up(appeal: Appeal, *, dissatisfied: bool, now: datetime) -> 
     verdict is dissatisfied, or when the closed round falls in the configured sample. Once per
     round; the hub's dispatchers are told."""
     round_ = appeal.round
+    if appeal.sealed:
+        return None  # the hub's callers must not learn who reported; the 纪检监察 org follows up
     if FollowUp.objects.filter(appeal=appeal, round=round_).exists():
         return None
     if dissatisfied:

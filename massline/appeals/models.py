@@ -103,6 +103,10 @@ class DeadlinePolicy(models.Model):
         return f"{self.get_kind_display()}：{self.reply_days}个工作日"
 
 
+ANONYMOUS_REPORTER = "anonymous-reporter"
+"""The username of the one account, never able to log in, that anonymous 举报 belong to: their
+reporters follow them with a 查询码 and password (`ReportAccess`)."""
+
 NOT_PUBLISHED = (State.SUBMITTED, State.REJECTED, State.WITHDRAWN)
 PUBLIC_UNMERGED = Q(is_public=True, merged_into__isnull=True)
 ON_PUBLIC_BOARD = PUBLIC_UNMERGED & ~Q(state__in=NOT_PUBLISHED)
@@ -177,6 +181,34 @@ class Appeal(models.Model):
     )
     """Indexed only where set (`appeal_merged`): nearly every appeal has none, and an index of
     NULLs looked selective to a planner without statistics and was chosen for every list."""
+    accused_org = models.ForeignKey(
+        Org,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="被反映单位",
+        help_text="诉求反映其问题的单位：该单位及其下属单位回避，不受理、不承办本诉求。",
+    )
+    about_official = models.BooleanField("反映公职人员问题", default=False)
+    discipline_org = models.ForeignKey(
+        Org,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sealed_reports",
+        verbose_name="受理纪检监察机关",
+        help_text="反映公职人员问题的举报只由该机关办理，举报人身份只有其承办人可见。",
+    )
+    related_report = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="retaliations",
+        verbose_name="关联举报",
+        help_text="打击报复投诉所关联的原举报。",
+    )
     round = models.PositiveSmallIntegerField("办理轮次", default=1)
     supervised = models.BooleanField("督办", default=False)
     supervision_due_at = models.DateTimeField(
@@ -265,6 +297,11 @@ class Appeal(models.Model):
     @property
     def on_public_board(self) -> bool:
         return self.is_public and self.merged_into_id is None and self.state not in NOT_PUBLISHED
+
+    @property
+    def sealed(self) -> bool:
+        """A 举报 about an official's conduct: handled by a 纪检监察 org, its reporter sealed."""
+        return self.discipline_org_id is not None
 
 
 class AppealEvent(AppendOnlyModel):
@@ -473,3 +510,20 @@ class SupervisionCase(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ReportAccess(models.Model):
+    """How a reporter without an account follows their 举报: a 查询码 of which only a digest is
+    kept, and the password they chose (hashed as account passwords are)."""
+
+    appeal = models.OneToOneField(Appeal, on_delete=models.PROTECT, related_name="access")
+    code_digest = models.CharField(max_length=64, unique=True, editable=False)
+    password = models.CharField(max_length=128, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "匿名举报查询凭证"
+        verbose_name_plural = "匿名举报查询凭证"
+
+    def __str__(self) -> str:
+        return f"{self.appeal_id} 查询凭证"

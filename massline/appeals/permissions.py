@@ -4,13 +4,18 @@ Residents see their own appeals; handlers their org's subtree and the appeals th
 dispatchers, leaders and analysts the subtree their org works for. Everyone sees the public
 board. Analysts work on masked text (analysis needs the words, not the identity); leaders see
 the original of appeals in their subtree, and each such view is audited by the caller.
+
+A 举报 about an official's conduct (`Appeal.sealed`) is held only by the hub's dispatchers who
+pass it on and by the 纪检监察 org it is routed to; its reporter is read only by that org's
+handlers (and the reporter), each such reading audited by the caller. What of each step an
+outsider reads is `actions.NOTE_AUDIENCE`'s answer, asked through `reads_note`.
 """
 
 from functools import cached_property
 
 from django.db.models import Q, QuerySet
 
-from massline.appeals.actions import TABLE
+from massline.appeals.actions import NOTE_AUDIENCE, TABLE, Audience
 from massline.orgs.models import Org, Role
 from massline.orgs.staff import is_platform_admin, is_staff_member, memberships
 
@@ -19,6 +24,8 @@ ORIGINAL_ROLES = frozenset(
     {Role.RESIDENT, Role.DISPATCHER, Role.HANDLER, Role.CO_HANDLER, Role.LEADER, Role.ADMIN}
 )
 """Roles that read an appeal unmasked: everyone who holds it except analysts."""
+SEALED_ORIGINAL_ROLES = frozenset({Role.RESIDENT, Role.HANDLER})
+"""Who reads a sealed 举报 unmasked: its reporter and the handlers of its 纪检监察 org."""
 
 
 def _under(org: Org | None, root: Org) -> bool:
@@ -58,6 +65,8 @@ class Policy:
             roles.add(Role.ADMIN)
         co_orgs = None
         for m in self.memberships:
+            if appeal.sealed and not self._holds_sealed(appeal, m):
+                continue
             scope = m.org.scope
             if m.role in SCOPE_ROLES and (
                 _under(appeal.hub, scope) or _under(appeal.lead_org, scope)
@@ -73,11 +82,54 @@ class Policy:
                         roles.add(Role.CO_HANDLER)
         return frozenset(roles)
 
+    @staticmethod
+    def _holds_sealed(appeal, m) -> bool:
+        """A sealed 举报 is held by the dispatchers of the hub that passes it on and by those who
+        work in its 纪检监察 org; nobody else's scope (a county's leaders, say) reaches it."""
+        if m.role == Role.DISPATCHER:
+            return True
+        return _under(m.org, appeal.discipline_org)
+
     def can_see(self, appeal) -> bool:
         return appeal.on_public_board or bool(self.roles(appeal))
 
     def can_see_original(self, appeal) -> bool:
-        return bool(self.roles(appeal) & ORIGINAL_ROLES)
+        """Reads the resident's words and identity unmasked (contact, names, attachments)."""
+        allowed = SEALED_ORIGINAL_ROLES if appeal.sealed else ORIGINAL_ROLES
+        return bool(self.roles(appeal) & allowed)
+
+    def unseals_reporter(self, appeal) -> bool:
+        """Reads a sealed reporter's identity as a handler of the 纪检监察 org, not as the
+        reporter: the caller audits each such reading."""
+        roles = self.roles(appeal)
+        return appeal.sealed and Role.HANDLER in roles and Role.RESIDENT not in roles
+
+    def can_see_names(self, appeal, event) -> bool:
+        """Whether the viewer reads who took a step: residents' names only with the original,
+        staff's names only for staff who hold the appeal."""
+        if event.actor_id is None:
+            return False
+        if event.actor_role == Role.RESIDENT or event.actor_id == appeal.submitted_by_id:
+            return self.can_see_original(appeal)
+        return self.sees_as_staff(appeal)
+
+    def can_download(self, attachment) -> bool:
+        """Attachments carry what masking cannot reach (faces, plates, signatures): only those
+        who read the original download them."""
+        return self.can_see_original(attachment.appeal)
+
+    def reads_note(self, appeal, event, *, as_public: bool = False) -> bool:
+        """Whether the viewer reads what was written at this step (`NOTE_AUDIENCE`): staff who
+        hold the appeal read everything, its resident what is told to them, others only what
+        is public. `as_public`: shown as the public reads it (a lookup without logging in)."""
+        audience = NOTE_AUDIENCE.get(event.action, Audience.PUBLIC)
+        if audience == Audience.PUBLIC:
+            return True
+        if as_public:
+            return False
+        if self.sees_as_staff(appeal):
+            return True
+        return audience == Audience.RESIDENT and Role.RESIDENT in self.roles(appeal)
 
     def sees_as_staff(self, appeal) -> bool:
         """Sees the whole timeline with internal notes: holds the appeal in a staff role."""
@@ -123,11 +175,24 @@ class Policy:
         for m in self.memberships:
             if m.role in (*SCOPE_ROLES, Role.ADMIN):
                 scope = m.org.scope.path
-                cond |= Q(hub__path__startswith=scope) | Q(lead_org__path__startswith=scope)
+                held = Q(hub__path__startswith=scope) | Q(lead_org__path__startswith=scope)
             elif m.role == Role.HANDLER:
                 co = qs.model.co_orgs.through.objects.filter(org__path__startswith=m.org.path)
-                cond |= Q(lead_org__path__startswith=m.org.path) | Q(pk__in=co.values("appeal_id"))
+                held = Q(lead_org__path__startswith=m.org.path) | Q(pk__in=co.values("appeal_id"))
+            else:
+                continue
+            if m.role != Role.DISPATCHER:
+                held &= sealed_reach(m)
+            cond |= held
         return qs.filter(cond)
+
+
+def sealed_reach(m) -> Q:
+    """`Policy._holds_sealed` as a condition on appeals, for a membership other than a
+    dispatcher's: an unsealed appeal, or a sealed one whose 纪检监察 org is the membership's org
+    or above it (read from the org's path, without a join)."""
+    above = [int(pk) for pk in m.org.path.split("/") if pk]
+    return Q(discipline_org__isnull=True) | Q(discipline_org_id__in=above)
 
 
 def policy(user) -> Policy:

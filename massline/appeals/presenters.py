@@ -20,7 +20,15 @@ from massline.appeals.deadlines import (
     running_clock,
     standing,
 )
-from massline.appeals.models import OPEN_STATES, Appeal, Attachment, ExtensionRequest, Verdict
+from massline.appeals.models import (
+    ANONYMOUS_REPORTER,
+    OPEN_STATES,
+    Appeal,
+    Attachment,
+    ExtensionRequest,
+    Kind,
+    Verdict,
+)
 from massline.appeals.permissions import Policy, policy
 from massline.appeals.privacy import masker
 from massline.core.audit import audit
@@ -78,13 +86,53 @@ def summary(a: Appeal, now: datetime, show, deadline_policy=None) -> dict:
 
 
 def _original_for(rules: Policy, a: Appeal) -> bool:
-    """Whether the viewer reads the original; a leader's reading of it is audited."""
+    """Whether the viewer reads the original; a leader's reading of it, and a 纪检监察
+    handler's reading of a sealed reporter, are audited."""
     if not rules.can_see_original(a):
         return False
     roles = rules.roles(a)
     if Role.LEADER in roles and not roles & {Role.RESIDENT, Role.DISPATCHER, Role.HANDLER}:
         audit("appeal.original_viewed", actor=rules.user, target=a, tracking_no=a.tracking_no)
+    if rules.unseals_reporter(a):
+        audit("report.reporter_viewed", actor=rules.user, target=a, tracking_no=a.tracking_no)
     return True
+
+
+def _report(rules: Policy, a: Appeal, original: bool) -> dict | None:
+    """What a viewer reads of a 举报's own facts: whom it names, where it is handled, the
+    report a retaliation complaint follows and the complaints that follow it."""
+    if a.kind != Kind.REPORT and a.accused_org_id is None:
+        return None
+    return {
+        "accused_org": a.accused_org.name if a.accused_org else None,
+        "about_official": a.about_official,
+        "sealed": a.sealed,
+        "discipline_org": a.discipline_org.name if a.discipline_org else None,
+        "anonymous": a.submitted_by.username == ANONYMOUS_REPORTER,
+        "reporter_shown": a.sealed and original,
+        "related_report": a.related_report.tracking_no if a.related_report else None,
+        "retaliations": [r.tracking_no for r in a.retaliations.all()] if a.sealed else [],
+    }
+
+
+def _timeline(rules: Policy, a: Appeal, show, staff: bool, as_public: bool) -> list[dict]:
+    return [
+        {
+            "at": local(e.created_at),
+            "action": e.action,
+            "action_label": Action(e.action).label,
+            "from_state": e.from_state,
+            "to_state": e.to_state,
+            "org": e.actor_org.name if e.actor_org else None,
+            "actor": e.actor.display_name
+            if e.actor and not as_public and rules.can_see_names(a, e)
+            else None,
+            "note": show(e.note) if rules.reads_note(a, e, as_public=as_public) else "",
+            "internal_note": show(e.internal_note) if staff else None,
+        }
+        for e in a.events.all()
+        if staff or e.is_public
+    ]
 
 
 def detail(user, a: Appeal, *, looked_up: bool = False) -> dict:
@@ -96,11 +144,10 @@ def detail(user, a: Appeal, *, looked_up: bool = False) -> dict:
     if not (looked_up or rules.can_see(a)):
         raise NotFound("诉求不存在。", field="tracking_no")
     roles = rules.roles(a)
-    staff = rules.sees_as_staff(a)
-    original = _original_for(rules, a)
+    staff = rules.sees_as_staff(a) and not looked_up
+    original = not looked_up and _original_for(rules, a)
     show = masker(a, original)
     now = timezone.now()
-    events = [e for e in a.events.all() if staff or e.is_public]
     limits = policy_for(a.kind)
     out = summary(a, now, show, limits)
     out.update(
@@ -129,21 +176,11 @@ def detail(user, a: Appeal, *, looked_up: bool = False) -> dict:
             }
             for r in a.ratings.all()
         ],
-        attachments=[attachment(a, f) for f in a.attachments.all()] if roles else [],
-        timeline=[
-            {
-                "at": local(e.created_at),
-                "action": e.action,
-                "action_label": Action(e.action).label,
-                "from_state": e.from_state,
-                "to_state": e.to_state,
-                "org": e.actor_org.name if e.actor_org else None,
-                "actor": e.actor.display_name if staff and e.actor else None,
-                "note": show(e.note),
-                "internal_note": show(e.internal_note) if staff else None,
-            }
-            for e in events
+        attachments=[
+            attachment(a, f) for f in a.attachments.all() if not looked_up and rules.can_download(f)
         ],
+        timeline=_timeline(rules, a, show, staff, looked_up),
+        report=_report(rules, a, original),
         actions=[
             x
             for x in allowed(a.state, roles, bool(a.merged_into_id))

@@ -22,11 +22,12 @@ def masker(appeal: Appeal, see_original: bool) -> Callable[[str], str]:
 
 def index_appeal(appeal: Appeal) -> None:
     """Fill both search columns: the original words for those who may read the original, the
-    masked words for everyone else."""
+    masked words for everyone else. A sealed 举报 is searchable by its masked words only: its
+    reporter's name must not find it."""
     parts = (appeal.title, appeal.body, appeal.location)
-    appeal.search_text = index_text(*parts)
     show = masker(appeal, see_original=False)
     appeal.public_search_text = index_text(*(show(p) for p in parts))
+    appeal.search_text = appeal.public_search_text if appeal.sealed else index_text(*parts)
 
 
 def notice_title(appeal: Appeal) -> str:

@@ -21,7 +21,7 @@ from massline.appeals.models import (
     FollowUp,
     State,
 )
-from massline.appeals.permissions import policy
+from massline.appeals.permissions import policy, sealed_reach
 from massline.orgs.models import Org, Role
 
 S = State
@@ -100,6 +100,8 @@ def _scope(user, q: Queue) -> Q | None:
             part = _in_subtree("hub", m.org.scope)
         else:
             part = _in_subtree("hub", m.org.scope) | _in_subtree("lead_org", m.org.scope)
+        if q.role != Role.DISPATCHER:
+            part &= sealed_reach(m)
         cond = part if cond is None else cond | part
     return cond
 

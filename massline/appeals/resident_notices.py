@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from massline.appeals.actions import REJECT_REASONS, Action
 from massline.appeals.deadlines import expected_reply_by, rating_window_ends
-from massline.appeals.models import Appeal, AppealEvent
+from massline.appeals.models import ANONYMOUS_REPORTER, Appeal, AppealEvent
 from massline.appeals.privacy import masker
 from massline.notices.models import Level
 from massline.notices.services import notify
@@ -114,7 +114,7 @@ def tell(appeal: Appeal, event: AppealEvent) -> None:
     """Give the appeal's resident the notice of this event, if it is a step they hear of;
     the notice's key is the event, so each step reaches them once."""
     step = STEPS.get(event.action)
-    if step is None or appeal.submitted_by_id is None:
+    if step is None or not _reachable(appeal):
         return
     said = step(appeal, event)
     if said is None:
@@ -132,7 +132,16 @@ def tell(appeal: Appeal, event: AppealEvent) -> None:
     )
 
 
+def _reachable(appeal: Appeal) -> bool:
+    """An anonymous 举报's reporter has no account to tell (they follow it by its 查询码)."""
+    return appeal.submitted_by_id is not None and (
+        appeal.submitted_by.username != ANONYMOUS_REPORTER
+    )
+
+
 def remind_to_rate(appeal: Appeal, now: datetime) -> None:
+    if not _reachable(appeal):
+        return
     ends = _day(rating_window_ends(appeal))
     title = masker(appeal, see_original=False)(appeal.title)
     notify(

@@ -69,7 +69,9 @@ def appeal_list(user, f: AppealFilters) -> QuerySet[Appeal]:
         qs = qs.filter(created_at__lt=_day_start(f.date_to) + timezone.timedelta(days=1))
     if f.q.strip():
         qs = search(qs, f.q, masked=masked)
-    qs = qs.select_related("category", "region", "hub", "lead_org", "submitted_by")
+    qs = qs.select_related(
+        "category", "region", "hub", "lead_org", "submitted_by", "discipline_org"
+    )
     return qs.prefetch_related("co_orgs") if rules.is_staff else qs
 
 
@@ -96,6 +98,9 @@ def appeal_detail(tracking_no: str) -> Appeal | None:
             "reply_org",
             "merged_into",
             "submitted_by",
+            "accused_org",
+            "discipline_org",
+            "related_report",
         )
         .prefetch_related(
             "co_orgs",

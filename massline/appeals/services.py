@@ -5,9 +5,11 @@ import re
 import threading
 import unicodedata
 import uuid
+from collections.abc import Callable
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -15,15 +17,17 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from massline.accounts.services import resident_for_phone
-from massline.appeals import deadlines, events, resident_notices, uploads
+from massline.appeals import deadlines, events, resident_notices, routing, uploads
 from massline.appeals.actions import Action, AppealIn, RegisterIn
 from massline.appeals.models import (
+    ANONYMOUS_REPORTER,
     Appeal,
     AppealEvent,
     Attachment,
     Category,
     Channel,
     DailyCounter,
+    Kind,
 )
 from massline.appeals.permissions import policy
 from massline.appeals.privacy import index_appeal
@@ -92,8 +96,11 @@ def _nearest_hub(region: Region) -> Org | None:
     return None
 
 
-def _places(data: AppealIn) -> tuple[Region, Category | None, Org]:
-    """The rows a new appeal points to; the schema has already checked its own fields."""
+def _places(
+    data: AppealIn, related: Appeal | None = None
+) -> tuple[Region, Category | None, routing.Placement]:
+    """The rows a new appeal points to and where it is received (`routing.place`); the schema
+    has already checked its own fields."""
     code = data.region_code
     region = PLACES.get(("region", code), lambda: Region.objects.filter(code=code).first())
     if region is None:
@@ -105,10 +112,10 @@ def _places(data: AppealIn) -> tuple[Region, Category | None, Org]:
         )
         if category is None:
             raise InvalidInput("分类不存在。", field="category_id", code="unknown_category")
-    hub = hub_for(region)
-    if hub is None:
-        raise InvalidInput("该地区暂未开通网上受理。", field="region_code", code="no_hub")
-    return region, category, hub
+    placement = routing.place(
+        data.kind, data.accused_org_id, data.about_official, region, hub_for, related
+    )
+    return region, category, placement
 
 
 def submit_appeal(
@@ -135,7 +142,7 @@ def register_appeal(
     rules = policy(dispatcher)
     if Role.DISPATCHER not in {m.role for m in rules.memberships} and not rules.is_admin:
         raise NotAllowed(f"只有派单中心工作人员可以{Action.REGISTER.label}诉求。")
-    _, _, hub = _places(data)
+    hub = _places(data)[2].hub
     if not rules.can_dispatch_to(hub):
         raise InvalidInput(
             f"该地区由{hub.name}受理，不在您的受理范围内。",
@@ -161,12 +168,14 @@ def _intake(
     now: datetime | None,
     registered_by=None,
     channel: str = Channel.WEB,
+    related: Appeal | None = None,
 ) -> tuple[Appeal, bool]:
     if idempotency_key is not None:
         idempotency_key = idempotency_key.strip() or None
         if idempotency_key and (existing := _submitted_before(user, idempotency_key)):
             return _same_request(existing, data), False
-    region, category, hub = _places(data)
+    region, category, placed = _places(data, related)
+    hub = placed.hub
     now = now or timezone.now()
     appeal = Appeal(
         kind=data.kind,
@@ -175,8 +184,13 @@ def _intake(
         category=category,
         region=region,
         location=data.location,
-        is_public=data.is_public,
-        contact_name=data.contact_name or user.real_name,
+        is_public=data.is_public and data.kind != Kind.REPORT and placed.discipline is None,
+        accused_org=placed.accused,
+        about_official=data.about_official or related is not None,
+        discipline_org=placed.discipline,
+        related_report=related,
+        contact_name=data.contact_name
+        or ("" if user.username == ANONYMOUS_REPORTER else user.real_name),
         contact_phone=data.contact_phone or user.phone or "",
         submitted_by=user,
         channel=channel,
@@ -241,14 +255,36 @@ def lookup_appeal(
 ) -> Appeal:
     """An appeal found by its tracking number and the resident's phone, without logging in.
 
-    Both are normalised first (see normal_tracking_no, normal_phone). Each miss is audited and
-    counted per client address: after LOOKUP_FAILURES_PER_HOUR misses within the hour the
-    answer is 429, so numbers cannot be tried in bulk. Counting and recording are one step per
-    address, so parallel requests cannot all pass the count. The caller shows the appeal masked,
-    as on the public board."""
+    Both are normalised first (see normal_tracking_no, normal_phone); misses are limited per
+    client address (`within_lookup_limit`). The caller shows the appeal masked, as on the
+    public board."""
+    number, phone = normal_tracking_no(tracking_no), normal_phone(phone)
+
+    def find() -> Appeal | None:
+        appeal = appeal_detail(number)
+        if appeal is not None and phone and phone in _phones_of(appeal):
+            return appeal
+        return None
+
+    found = within_lookup_limit(client_ip, find, now=now, tracking_no=number)
+    if found is None:
+        raise NotFound("编号或手机号不正确，请核对后再查。", field="tracking_no")
+    return found
+
+
+T = TypeVar("T")
+
+
+def within_lookup_limit(
+    client_ip: str, find: Callable[[], T | None], *, now: datetime | None = None, **miss: Any
+) -> T | None:
+    """What `find` finds, unless this address missed LOOKUP_FAILURES_PER_HOUR times within the
+    hour (then 429, so numbers and codes cannot be tried in bulk). A miss (None) is audited
+    with `miss`. Every lookup without an account (tracking number + phone, a 举报's 查询码)
+    shares this one budget per address; counting and recording are one step per address, so
+    parallel requests cannot all pass the count."""
     now = now or timezone.now()
     limit = settings.LOOKUP_FAILURES_PER_HOUR
-    number, phone = normal_tracking_no(tracking_no), normal_phone(phone)
     with transaction.atomic():
         serialise(f"appeal.lookup:{client_ip}")
         misses = AuditEvent.objects.filter(
@@ -262,13 +298,10 @@ def lookup_appeal(
                 code="rate_limited",
                 retry_after=3600,
             )
-        appeal = appeal_detail(number)
-        found = appeal is not None and bool(phone) and phone in _phones_of(appeal)
-        if not found:
-            audit("appeal.lookup_failed", client_ip=client_ip, tracking_no=number)
-    if not found or appeal is None:
-        raise NotFound("编号或手机号不正确，请核对后再查。", field="tracking_no")
-    return appeal
+        found = find()
+        if found is None:
+            audit("appeal.lookup_failed", client_ip=client_ip, **miss)
+    return found
 
 
 def _submitted_before(user, idempotency_key: str) -> Appeal | None:

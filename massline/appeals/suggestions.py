@@ -342,6 +342,7 @@ class Engine:
         since = timezone.now() - timedelta(days=self.window_days)
         return (
             Appeal.objects.filter(hub_id=hub_id, pk__gt=after, created_at__gte=since)
+            .filter(discipline_org__isnull=True)  # a sealed 举报 is never offered to merge
             .order_by("pk")
             .values_list("pk", "title", "body")
         )
@@ -360,6 +361,8 @@ class Engine:
         return entry
 
     def duplicates(self, appeal: Appeal, limit: int = 5) -> tuple[DuplicateChoice, ...]:
+        if appeal.sealed:
+            return ()
         entry = self.hub_index(appeal.hub_id)
         with entry.lock:
             found = entry.index.query(f"{appeal.title}\n{appeal.body}", limit + 5)

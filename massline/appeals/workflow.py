@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from massline.appeals import automation, deadlines, events, resident_notices
+from massline.appeals import automation, deadlines, events, resident_notices, routing
 from massline.appeals.actions import (
     MERGED_BLOCKS,
     REJECT_REASONS,
@@ -210,7 +210,16 @@ def do_reject(
 
 def _assign(t: Step, org_id: int, co_org_ids: list[int], *, transfer: bool):
     org = _handling_org(t.actor, org_id, "org_id")
+    routing.check_handler(t.appeal, org, "org_id")
     co_orgs = [_handling_org(t.actor, pk, "co_org_ids") for pk in dict.fromkeys(co_org_ids)]
+    for co in co_orgs:
+        routing.check_handler(t.appeal, co, "co_org_ids")
+    if co_orgs and t.appeal.sealed:
+        raise InvalidInput(
+            "反映公职人员问题的举报不设协办单位，举报内容不扩散。",
+            field="co_org_ids",
+            code="sealed_report",
+        )
     if org in co_orgs:
         raise InvalidInput("主办单位不能同时作为协办单位。", field="co_org_ids", code="overlap")
     if transfer and org.pk == t.appeal.lead_org_id:
@@ -510,6 +519,12 @@ def do_merge(
             raise InvalidInput("主件本身已并案，请并入其主件。", field="primary", code="chained")
         if main.state in (S.REJECTED, S.CLOSED):
             raise InvalidInput("主件已办结或不予受理，不能并入。", field="primary", code="closed")
+        if main.sealed or t.appeal.sealed:
+            raise InvalidInput(
+                "反映公职人员问题的举报单独办理，不与其他诉求并案。",
+                field="primary",
+                code="sealed_report",
+            )
         t.appeal.merged_into = main
         t.appeal.lead_org = main.lead_org
         t.record(note=f"与{main.tracking_no}并案办理", data={"primary": main.pk})

@@ -17,6 +17,7 @@ from massline.appeals import workflow
 from massline.appeals.actions import Action
 from massline.appeals.deadlines import policies
 from massline.appeals.models import Appeal, AppealEvent
+from massline.appeals.permissions import policy
 from massline.appeals.privacy import notice_link, notice_title
 from massline.assessment.models import LedgerStep, StepKind
 from massline.core.calendar import get_calendar
@@ -58,8 +59,18 @@ def recipients(appeal: Appeal, step: LedgerStep) -> list[Any]:
     and the dispatchers of the appeal's hub."""
     org: Org = step.org
     doers = members(org, Role.DISPATCHER) if step.kind == StepKind.DISPATCH else handlers_of(org)
-    chain = leader_chain(org.scope)
+    chain = leaders_over(appeal, org)
     return [*doers, *(chain[0] if chain else []), *members(appeal.hub, Role.DISPATCHER)]
+
+
+def leaders_over(appeal: Appeal, org: Org) -> list[list[Any]]:
+    """`leader_chain` of the org holding a step, keeping only leaders the policy lets see the
+    appeal: a sealed 举报's reminders climb no higher than its 纪检监察 org."""
+    chain = leader_chain(org.scope)
+    if not appeal.sealed:
+        return chain
+    kept = [[u for u in group if policy(u).can_see(appeal)] for group in chain]
+    return [group for group in kept if group]
 
 
 def _given(appeal_ids: list[int]) -> dict[tuple[int, str], int]:
@@ -145,7 +156,7 @@ def supervision_chain(now: datetime) -> int:
     )
     for step in late:
         appeal = step.appeal
-        chain = leader_chain(step.org.scope)
+        chain = leaders_over(appeal, step.org)
         if len(chain) < 2:
             continue
         days = max(1, table[appeal.kind].supervised_days)

@@ -37,6 +37,7 @@ from massline.appeals.models import (
     FollowUp,
     Kind,
     Rating,
+    ReportAccess,
     State,
     SupervisionCase,
 )
@@ -168,6 +169,16 @@ class People:
             o[f"county_dept:{hz}:城管"],
             Role.HANDLER,
             "协办部门承办人",
+        )
+        self.printed(
+            "handler_city_jiwei", "郑清廉", o["city_discipline"], Role.HANDLER, "市纪委监委承办人"
+        )
+        self.printed(
+            "handler_huangzhou_jiwei",
+            "严正",
+            o[f"county_discipline:{hz}"],
+            Role.HANDLER,
+            "区纪委监委承办人（举报）",
         )
         self.leader = self.printed("leader_city", "程国华", o["city_gov"], Role.LEADER, "市领导")
         self.printed(
@@ -832,8 +843,10 @@ def _wipe() -> None:
     Notice.objects.all().delete()
     for model in (Rating, ExtensionRequest, Attachment, FollowUp, SupervisionCase):
         model.objects.all().delete()
+    ReportAccess.objects.all().delete()
     AppealEvent.objects.all().purge()
     Appeal.objects.filter(merged_into__isnull=False).update(merged_into=None)
+    Appeal.objects.filter(related_report__isnull=False).update(related_report=None)
     Appeal.objects.all().delete()
     DailyCounter.objects.all().delete()
 
@@ -865,7 +878,7 @@ def load_demo(
             return _summary(people, 0, True, started, now)
         _wipe()
         planner = Planner(rng, now, orgs, people)
-        plans = _plan_all(planner, count)
+        plans = _plan_all(planner, count - 1)  # and one 举报, `_sealed_report`
         queue = [(s.at, p.index, i, p, s) for p in plans for i, s in enumerate(p.steps)]
         first = min(item[0] for item in queue)
         sweep = Step(first, "sweep", {})
@@ -884,12 +897,39 @@ def load_demo(
                     f"演示数据：第 {plan.index} 条（{plan.scenario}）在 {at:%Y-%m-%d %H:%M} "
                     f"执行 {step.action} 失败：{exc}"
                 ) from exc
+        _sealed_report(people, orgs, now)
         rollup.rebuild(now)
         reminders.sweep(now - timedelta(minutes=1))
         Delivery.objects.filter(status=Delivery.Status.PENDING).update(
             status=Delivery.Status.SKIPPED, error="演示数据的历史提醒，不外发"
         )
-    return _summary(people, len(plans), False, started, now)
+    return _summary(people, len(plans) + 1, False, started, now)
+
+
+def _sealed_report(people: People, orgs: dict[str, Org], now: datetime) -> None:
+    """One 举报 about an official, in the hands of 黄州区纪委监委: its handler
+    (handler_huangzhou_jiwei) reads the reporter, the hub's dispatcher reads it masked, and
+    黄州区住建局, which it names, never sees it."""
+    hz = "421102"
+    data = AppealIn.model_validate(
+        {
+            "kind": "report",
+            "title": "住建局工作人员收受开发商好处费",
+            "body": "黄州区住建局质量监督站某工作人员在验收时暗示开发商“表示表示”，"
+            "收取好处费后放行了不合格的楼栋。举报人李建国，可电话联系核实。",
+            "region_code": "421102001",
+            "accused_org_id": orgs[f"county_dept:{hz}:住建"].pk,
+            "about_official": True,
+        }
+    )
+    start = now - timedelta(days=3)
+    appeal, _ = submit_appeal(people.residents[1], data, now=start)
+    dispatcher = people.dispatcher(orgs[f"county_hub:{hz}"])
+    wf.perform(Action.ACCEPT, appeal.pk, dispatcher, now=start + timedelta(hours=2))
+    discipline = {"org_id": orgs[f"county_discipline:{hz}"].pk}
+    wf.perform(Action.DISPATCH, appeal.pk, dispatcher, discipline, now=start + timedelta(hours=3))
+    handler = people.users["handler_huangzhou_jiwei"]
+    wf.perform(Action.SIGN, appeal.pk, handler, now=start + timedelta(hours=20))
 
 
 def _summary(people: People, created: int, skipped: bool, started: float, now) -> DemoSummary:

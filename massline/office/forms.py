@@ -11,9 +11,10 @@ from typing import Any
 
 from django import forms
 from django.forms.utils import ErrorDict
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from massline.appeals.actions import REJECT_REASONS, Action
+from massline.appeals.actions import FIELD_AUDIENCE, REJECT_REASONS, Action, Audience
 from massline.appeals.models import Channel, FollowUp, Kind
 from massline.appeals.workflow import REGISTRY, ActionSpec
 from massline.core import widgets
@@ -34,12 +35,13 @@ LABELS = {
 ACTION_LABELS = {
     (Action.REJECT, "reason"): _("不予受理理由"),
     (Action.REJECT, "note"): _("补充说明"),
-    (Action.DISPATCH, "note"): _("派单备注（仅工作人员可见）"),
-    (Action.TRANSFER, "note"): _("转派备注（仅工作人员可见）"),
+    (Action.ACCEPT, "note"): _("受理备注"),
+    (Action.DISPATCH, "note"): _("派单备注"),
+    (Action.TRANSFER, "note"): _("转派备注"),
     (Action.RETURN, "reason"): _("退回理由"),
     (Action.REOPEN, "reason"): _("重办理由"),
-    (Action.REPLY, "text"): _("答复内容（公开）"),
-    (Action.REPLY, "internal_note"): _("内部备注（仅工作人员可见）"),
+    (Action.REPLY, "text"): _("答复内容"),
+    (Action.REPLY, "internal_note"): _("办理备注"),
     (Action.REQUEST_EXTENSION, "reason"): _("延期理由"),
     (Action.DECIDE_EXTENSION, "note"): _("审批说明"),
     (Action.SUPERVISE, "note"): _("督办意见"),
@@ -65,6 +67,12 @@ HELP = {
     (Action.FOLLOW_UP, "note"): _("电话或上门回访时群众的意见，至少5个字。"),
 }
 LONG = {"note", "reason", "text", "internal_note"}
+AUDIENCE_LABELS = {
+    Audience.PUBLIC: _("公开"),
+    Audience.RESIDENT: _("仅告知诉求人，不公开"),
+    Audience.STAFF: _("仅内部"),
+}
+"""Every field whose text someone reads says who (`actions.FIELD_AUDIENCE`)."""
 
 STAFF_ACTIONS = [a for a, spec in REGISTRY.items() if set(spec.rule.roles) != {Role.RESIDENT}]
 """The actions the office offers forms for: all but the resident's own."""
@@ -124,6 +132,8 @@ class DomainForm(forms.Form):
 def _field(spec: ActionSpec, name: str, info, org_choices) -> forms.Field:
     action = spec.action
     label: Any = ACTION_LABELS.get((action, name)) or LABELS.get(name) or name
+    if (audience := FIELD_AUDIENCE.get((action, name))) is not None:
+        label = format_lazy("{}（{}）", label, AUDIENCE_LABELS[audience])
     help_text: Any = HELP.get((action, name)) or ""
     required = info.is_required()
     choices: list[tuple[str, Any]]

@@ -281,6 +281,9 @@ def _desk(
     actions = desk_order([a for a in view["actions"] if a in STAFF_ACTIONS])
     needs_orgs = {Action.DISPATCH, Action.TRANSFER} & set(actions)
     org_choices = selectors.org_choices(user) if needs_orgs else []
+    if org_choices and (discipline := appeal.discipline_org) is not None:
+        allowed = {str(pk) for pk in discipline.subtree().values_list("pk", flat=True)}
+        org_choices = [c for c in org_choices if str(c[0]) in allowed]
     forms = []
     for action in actions:
         data = None

@@ -50,6 +50,7 @@ class OrgKind(models.TextChoices):
     GOVERNMENT = "government", "人民政府"
     DEPARTMENT = "department", "部门"
     HUB = "hub", "派单中心"
+    DISCIPLINE = "discipline", "纪检监察"
     PARTY_COMMITTEE = "party_committee", "党委"
     PARTY_GENERAL_BRANCH = "party_general_branch", "党总支"
     PARTY_BRANCH = "party_branch", "党支部"

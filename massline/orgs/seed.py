@@ -2,7 +2,8 @@
 
 The orgs are read from massline/data/org_specs.json (its "about" explains the fields):
 government chain 国务院 → 湖北省人民政府 → 黄冈市人民政府 → its departments, its 12345 hub and
-the county-level governments, each with a hub, its key departments and one body per town/street.
+the county-level governments, each with a hub, its 纪委监委 (the city has one too), its key
+departments and one body per town/street.
 Party chain 中共中央 → 中共湖北省委 → 中共黄冈市委 → a few 党委/党总支/党支部.
 
 The county branches of 生态环境 and 公安 are placed under the county government although the
@@ -95,6 +96,10 @@ def _specs(regions: dict[str, Region], counties: list[Region], towns: list[Regio
         specs.append(_county_org(hub, gov, county_data["hub"], OrgKind.HUB, county))
         if zone:
             continue
+        discipline = county_data["discipline"]
+        specs.append(
+            _county_org(f"county_discipline:{c}", gov, discipline, OrgKind.DISCIPLINE, county)
+        )
         district = county.name.endswith("区")
         for d in county_data["departments"]:
             names = d.get("in_district", d) if district else d

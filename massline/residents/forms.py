@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from massline.appeals.models import Category, Kind, State, Verdict
 from massline.core.errors import DomainError
 from massline.core.validation import describe_errors
-from massline.orgs.models import Level, Region
+from massline.orgs.models import Level, Org, OrgKind, Region
 
 
 def _text(label, *, widget=None, help_text="", required=True, **attrs):
@@ -415,3 +415,94 @@ class BoardForm(forms.Form):
         choose(self, "category", [("", _("全部分类")), *[(str(c.pk), c.name) for c in tops]])
         counties = [(r.code, r.name) for r in regions if r.level == Level.COUNTY]
         choose(self, "region", [("", _("全部地区")), *counties])
+
+
+# --- 监督举报 -----------------------------------------------------------------------------------
+
+
+def accused_choices() -> list:
+    """The city's governments, departments and hubs, grouped by the government they belong to
+    (a plain <select>; the page's script adds a type-ahead filter)."""
+    city = Region.objects.filter(code=settings.MASSLINE_REGION).values_list("path", flat=True)
+    kinds = (OrgKind.GOVERNMENT, OrgKind.DEPARTMENT, OrgKind.HUB, OrgKind.DISCIPLINE)
+    orgs = list(
+        Org.objects.filter(region__path__startswith=city[:1], kind__in=kinds, is_active=True)
+        .exclude(level=Level.TOWNSHIP)
+        .order_by("path")
+    )
+    return [("", _("请选择被反映的单位")), *[(str(o.pk), o.name) for o in orgs]]
+
+
+class ReportForm(DomainForm):
+    """A 举报 about an official's conduct; anonymous reporters also choose a password."""
+
+    accused_org_id = forms.ChoiceField(
+        label=_("被反映单位"),
+        widget=forms.Select(attrs={"required": True}),
+        help_text=_("被反映人所在的单位。该单位回避，举报交纪检监察机关办理。"),
+    )
+    title = _text(_("标题"), maxlength=100, help_text=_("一句话说明反映的问题，4至100字。"))
+    body = _text(
+        _("举报内容"),
+        widget=forms.Textarea,
+        maxlength=5000,
+        rows=8,
+        help_text=_("被反映人的姓名、职务，问题的时间、地点、经过和线索，10至5000字。"),
+    )
+    region_code = forms.ChoiceField(
+        label=_("问题发生地"), widget=forms.Select(attrs={"required": True})
+    )
+    contact_phone = _text(
+        _("联系电话"),
+        required=False,
+        maxlength=20,
+        inputmode="tel",
+        autocomplete="off",
+        help_text=_("可不填；填写后仅承办的纪检监察机关可见，便于核实。"),
+    )
+    password = _text(
+        _("查询密码"),
+        widget=forms.PasswordInput,
+        autocomplete="new-password",
+        help_text=_("匿名举报凭查询码和此密码查看进度、补充材料；至少8位，不要用生日、手机号。"),
+    )
+    password2 = _text(
+        _("再次输入查询密码"), widget=forms.PasswordInput, autocomplete="new-password"
+    )
+    aliases = {"about_official": "accused_org_id"}
+
+    def __init__(self, *args, regions: list[Region], anonymous: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.anonymous = anonymous
+        self.choose("accused_org_id", accused_choices())
+        self.choose("region_code", region_choices(regions))
+        if not anonymous:
+            del self.fields["password"], self.fields["password2"]
+
+    def payload(self) -> dict[str, Any]:
+        data = self.data_of("title", "body", "region_code", "contact_phone")
+        data.update(kind=Kind.REPORT, about_official=True, is_public=False)
+        data["accused_org_id"] = self.data.get("accused_org_id") or None
+        if not data["region_code"]:
+            del data["region_code"]
+        return data
+
+
+class FollowForm(DomainForm):
+    code = _text(_("查询码"), autocomplete="off", autocapitalize="characters", spellcheck="false")
+    password = _text(_("查询密码"), widget=forms.PasswordInput, autocomplete="current-password")
+
+
+class MaterialForm(DomainForm):
+    text = _text(_("补充材料"), widget=forms.Textarea, rows=4, maxlength=2000)
+
+
+class RetaliationForm(DomainForm):
+    title = _text(_("标题"), maxlength=100)
+    body = _text(
+        _("遭受打击报复的情况"),
+        widget=forms.Textarea,
+        rows=5,
+        maxlength=5000,
+        help_text=_("何时、何人、以何种方式打击报复；将与原举报一并交同一纪检监察机关办理。"),
+    )

@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from massline.accounts import services as accounts
 from massline.accounts.api import _check_login
 from massline.accounts.throttle import client_ip, lockout_seconds
-from massline.appeals import figures, presenters, services, workflow
+from massline.appeals import figures, presenters, reports, services, workflow
 from massline.appeals.actions import AppealIn
 from massline.appeals.models import Appeal
 from massline.appeals.permissions import policy
@@ -448,3 +448,150 @@ def lookup(request):
             form.fail(exc)
             status = 404 if isinstance(exc, NotFound) else 422
     return render(request, "residents/lookup.html", {"form": form, "a": found}, status=status)
+
+
+# --- 监督举报 -----------------------------------------------------------------------------------
+
+GRANTS = "report_grants"
+"""The session's list of anonymous reports whose 查询码 and password were given."""
+GRANT_SECONDS = 30 * 60
+"""An anonymous reporter's session ends 30 minutes after the code was given (a phone may be
+shared)."""
+
+
+def _no_store(response):
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def report(request):
+    """举报 a public official: signed in, under one's name (sealed: only the 纪检监察 org's
+    handlers see it); otherwise anonymously, with a 查询码 shown once and a password."""
+    regions = forms.city_regions()
+    anonymous = not request.user.is_authenticated or request.POST.get("anonymous") == "1"
+    form = forms.ReportForm(request.POST or None, regions=regions, anonymous=anonymous)
+    if request.method != "POST":
+        return _no_store(render(request, "residents/report.html", {"form": form}))
+    try:
+        data = AppealIn.model_validate(form.payload())
+        if anonymous:
+            d = form.data_of("password", "password2")
+            appeal, code = reports.submit_anonymous_report(data, d["password"], d["password2"])
+        else:
+            appeal, _created = services.submit_appeal(request.user, data)
+    except (ValidationError, DomainError) as exc:
+        form.fail(exc)
+        return _no_store(render(request, "residents/report.html", {"form": form}, status=422))
+    if not anonymous:
+        return redirect("residents:submitted", tracking_no=appeal.tracking_no)
+    context = {"code": code, "tracking_no": appeal.tracking_no}
+    return _no_store(render(request, "residents/report_done.html", context, status=201))
+
+
+@require_http_methods(["GET", "POST"])
+def report_follow(request):
+    """An anonymous reporter opens their report with its 查询码 and password."""
+    form = forms.FollowForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        d = form.data_of("code", "password")
+        try:
+            found = reports.open_report(d["code"], d["password"], client_ip(request))
+        except RateLimited as exc:
+            form.notice, status = exc.message, 429
+        except DomainError as exc:
+            form.fail(exc)
+            status = 404
+        else:
+            request.session.cycle_key()
+            request.session[GRANTS] = [found.pk]
+            if not request.user.is_authenticated:
+                request.session.set_expiry(GRANT_SECONDS)
+            return redirect("residents:report_case", tracking_no=found.tracking_no)
+    return _no_store(render(request, "residents/report_follow.html", {"form": form}, status=status))
+
+
+def _granted(request, tracking_no: str) -> Appeal:
+    """The report (or a retaliation complaint that follows it) whose code this session gave,
+    or one of the signed-in reporter's own sealed reports."""
+    appeal = appeal_detail(tracking_no)
+    if appeal is None or not appeal.sealed:
+        raise Http404
+    if request.user.is_authenticated and appeal.submitted_by_id == request.user.pk:
+        return appeal
+    grants = request.session.get(GRANTS, [])
+    if not {appeal.pk, appeal.related_report_id} & set(grants):
+        raise Http404
+    return appeal
+
+
+def _reporter(request, appeal: Appeal):
+    """Who the page acts for: the signed-in reporter, else the anonymous reports' account."""
+    if request.user.is_authenticated and appeal.submitted_by_id == request.user.pk:
+        return request.user
+    return appeal.submitted_by
+
+
+def _case_page(request, appeal: Appeal, *, material=None, retaliation=None, status=200):
+    reporter = _reporter(request, appeal)
+    root = appeal.related_report or appeal
+    context = {
+        "a": presenters.detail(reporter, appeal),
+        "others": [
+            presenters.summaries(reporter, [r])[0]
+            for r in reports.reports_of(root)
+            if r.pk != appeal.pk
+        ],
+        "material": material or forms.MaterialForm(),
+        "retaliation": retaliation or forms.RetaliationForm(),
+        "can_add": policy(reporter).can_act(appeal, "supplement"),
+        "root": root.tracking_no,
+    }
+    return _no_store(render(request, "residents/report_case.html", context, status=status))
+
+
+@require_GET
+def report_case(request, tracking_no: str):
+    return _case_page(request, _granted(request, tracking_no))
+
+
+@require_POST
+def report_material(request, tracking_no: str):
+    appeal = _granted(request, tracking_no)
+    form = forms.MaterialForm(request.POST)
+    try:
+        reports.add_material(appeal, _reporter(request, appeal), form.data.get("text", ""))
+    except NotFound:
+        raise Http404 from None
+    except DomainError as exc:
+        form.fail(exc)
+        return _case_page(request, appeal, material=form, status=exc.status)
+    messages.success(request, _("补充材料已提交。"))
+    return redirect("residents:report_case", tracking_no=tracking_no)
+
+
+@require_POST
+def report_retaliation(request, tracking_no: str):
+    appeal = _granted(request, tracking_no)
+    root = appeal.related_report or appeal
+    form = forms.RetaliationForm(request.POST)
+    d = form.data_of("title", "body")
+    try:
+        complaint = reports.file_retaliation(
+            root, _reporter(request, root), title=d["title"], body=d["body"]
+        )
+    except (ValidationError, DomainError) as exc:
+        form.fail(exc)
+        return _case_page(request, appeal, retaliation=form, status=422)
+    messages.success(
+        request, _("已受理您反映的打击报复问题，编号 %(no)s。") % {"no": complaint.tracking_no}
+    )
+    return redirect("residents:report_case", tracking_no=complaint.tracking_no)
+
+
+@require_POST
+def report_leave(request):
+    request.session.pop(GRANTS, None)
+    messages.success(request, _("已退出查询。"))
+    return redirect("residents:report_follow")

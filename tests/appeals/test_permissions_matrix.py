@@ -293,3 +293,179 @@ def test_the_api_answers_each_cell_with_the_same_code(state, action, persona, ap
         assert res.json()["message"]
         appeal.refresh_from_db()
         assert appeal.state == state
+
+
+# --- what each persona reads -----------------------------------------------------------------
+# Every visibility question of `Policy` (the original and contact, the names in the timeline,
+# attachments, staff's notes), asked over HTTP of a private appeal a department is working on.
+
+READINGS = ("sees", "original", "names", "download", "staff_notes")
+READS = {
+    "resident": {"sees", "original", "names", "download"},
+    "county_dispatcher": set(READINGS),
+    "handler": set(READINGS),
+    "env_handler": set(READINGS),
+    "leader": set(READINGS),
+    "analyst": {"sees", "staff_notes"},
+    "admin": set(READINGS),
+    "neighbour": set(),
+    "macheng_dispatcher": set(),
+    "transport_handler": set(),
+    "anonymous": set(),
+}
+"""Analysts work on masked text: no contact, no resident's name in the timeline, no
+attachment (a photo or a scan is not masked); residents read no staff remark."""
+
+RETURN_REASON = "本单位人手不足，建议转其他单位"
+
+
+def readings(api, user, no: str) -> set[str]:
+    res = api(user).get(f"/api/v1/appeals/{no}")
+    if res.status_code == 404:
+        return set()
+    assert res.status_code == 200, res.content.decode()
+    d = res.json()
+    found = {"sees"}
+    if d["contact_name"] is not None:
+        found.add("original")
+    if d["timeline"][0]["actor"] is not None:
+        found.add("names")
+    if d["attachments"] and api(user).get(d["attachments"][0]["url"]).status_code == 200:
+        found.add("download")
+    if any(RETURN_REASON in e["note"] for e in d["timeline"]):
+        found.add("staff_notes")
+    return found
+
+
+def test_each_persona_reads_exactly_what_the_policy_gives_its_role(api, people, orgs):
+    from tests.appeals.test_attachments import png, upload
+
+    appeal = bring_to(S.ASSIGNED, people, orgs)
+    Appeal.objects.filter(pk=appeal.pk).update(is_public=False)
+    assert upload(api(people.resident), appeal.tracking_no, "现场.png", png()).status_code == 201
+    workflow.perform(A.RETURN, appeal.pk, people.handler, {"reason": RETURN_REASON})
+    dispatch = {"org_id": orgs.county_urban.pk, "co_org_ids": [orgs.county_env.pk]}
+    workflow.perform(A.DISPATCH, appeal.pk, people.county_dispatcher, dispatch)
+    wrong = {}
+    for persona, want in READS.items():
+        user = None if persona == "anonymous" else getattr(people, persona)
+        got = readings(api, user, appeal.tracking_no)
+        if got != want:
+            wrong[persona] = (sorted(got), sorted(want))
+    assert wrong == {}
+
+
+# --- the 举报 rows -----------------------------------------------------------------------------
+# A sealed 举报 (about an official, routed to a 纪检监察 org): who sees it, who reads its
+# reporter, downloads its files and reads staff's notes, and who may take each action.
+
+SEALED_PERSONAS = {
+    "resident": ("resident", {"sees", "original", "names", "download"}),
+    "county_dispatcher": ("dispatcher", {"sees", "staff_notes"}),
+    "jw.handler": ("handler", set(READINGS)),
+    "jw.leader": ("leader", {"sees", "staff_notes"}),
+    "jw.city_handler": (None, set()),
+    "jw.county_leader": (None, set()),
+    "handler": (None, set()),
+    "leader": (None, set()),
+    "analyst": (None, set()),
+    "admin": ("admin", {"sees", "staff_notes"}),
+    "neighbour": (None, set()),
+    "macheng_dispatcher": (None, set()),
+    "anonymous": (None, set()),
+}
+"""The hub's dispatchers pass the report on without reading who made it; the 纪检监察 org's
+handlers alone read the reporter; its leaders see the case masked; the named department, the
+county's leaders, analysts and everyone else do not see it at all. A 举报 is never public, so
+for those it does not exist (404)."""
+
+SEALED_NOT_NOW = {
+    (S.ACCEPTED, A.MERGE): 422,
+    (S.ASSIGNED, A.DECIDE_EXTENSION): 409,
+    (S.IN_PROGRESS, A.DECIDE_EXTENSION): 409,
+    (S.IN_PROGRESS, A.REQUEST_EXTENSION): 200,
+}
+"""A sealed report is never merged with other appeals; no extension is pending here (so one
+may be asked for)."""
+
+
+def _persona(people, jw, name):
+    if name == "anonymous":
+        return None
+    owner, _, attr = name.rpartition(".")
+    return getattr(jw if owner else people, attr)
+
+
+def sealed_report(api, people, orgs, jw, state) -> Appeal:
+    from tests.appeals.test_attachments import png, upload
+
+    res = api(people.resident).post(
+        "/api/v1/appeals",
+        {
+            "kind": "report",
+            "title": "城管执法中队长向商户索要财物",
+            "body": "城管执法中队王某某多次向商户索要烟酒和现金，不给就罚款。",
+            "region_code": "421102001",
+            "accused_org_id": orgs.county_urban.pk,
+            "about_official": True,
+        },
+    )
+    appeal = Appeal.objects.get(tracking_no=res.json()["tracking_no"])
+    assert upload(api(people.resident), appeal.tracking_no, "证据.png", png()).status_code == 201
+    d = people.county_dispatcher
+    workflow.perform(A.ACCEPT, appeal.pk, d)
+    if state in (S.ASSIGNED, S.IN_PROGRESS, "staff_notes"):
+        workflow.perform(A.DISPATCH, appeal.pk, d, {"org_id": jw.county.pk})
+    if state == "staff_notes":
+        workflow.perform(A.RETURN, appeal.pk, jw.handler, {"reason": RETURN_REASON})
+        workflow.perform(A.DISPATCH, appeal.pk, d, {"org_id": jw.county.pk})
+    if state == S.IN_PROGRESS:
+        workflow.perform(A.SIGN, appeal.pk, jw.handler)
+    appeal.refresh_from_db()
+    return appeal
+
+
+def test_report_rows_each_persona_reads_of_a_sealed_report_what_its_role_gives(
+    api, people, orgs, jw
+):
+    appeal = sealed_report(api, people, orgs, jw, "staff_notes")
+    wrong = {}
+    for name, (_role, want) in SEALED_PERSONAS.items():
+        got = readings(api, _persona(people, jw, name), appeal.tracking_no)
+        if got != want:
+            wrong[name] = (sorted(got), sorted(want))
+    assert wrong == {}
+
+
+def _sealed_payload(action, orgs, jw, primary):
+    if action == A.DISPATCH:
+        return {"org_id": jw.county.pk}
+    if action == A.TRANSFER:
+        return {"org_id": jw.room.pk}
+    return payload(action, orgs, primary)
+
+
+@pytest.mark.parametrize("state", [S.ACCEPTED, S.ASSIGNED, S.IN_PROGRESS])
+def test_report_rows_each_persona_may_take_exactly_its_roles_actions_on_a_sealed_report(
+    state, api, people, orgs, jw
+):
+    appeal = sealed_report(api, people, orgs, jw, state)
+    primary = bring_to(S.ACCEPTED, people, orgs).tracking_no
+    wrong = []
+    for name, (role, _reads) in SEALED_PERSONAS.items():
+        user = _persona(people, jw, name)
+        if user is None:
+            continue
+        if name.startswith("jw.") and state == S.ACCEPTED:
+            role = None  # the 纪检监察 org holds the report once it is dispatched to it
+        for action in ACTIONS:
+            if role is None:
+                want = 404
+            elif (state, action) in SEALED_NOT_NOW and action in ALLOWED[state].get(role, ()):
+                want = SEALED_NOT_NOW[(state, action)]
+            else:
+                want = expected(state, action, role)
+            got = attempt(action, appeal, user, _sealed_payload(action, orgs, jw, primary))
+            if got != want:
+                wrong.append((name, action, got, want))
+    assert wrong == []

@@ -102,7 +102,7 @@ def test_3_the_handler_signs_for_and_replies(open_page, people, orgs, axe, snap)
     text = "已安排维修班组更换灯具，经复查胜利街路灯已恢复照明。"
     form = page.locator("#form-reply")
     form.get_by_label("答复内容（公开）").fill(text)
-    form.get_by_label("内部备注（仅工作人员可见）").fill("维修单号 2026-118")
+    form.get_by_label("办理备注（仅内部）").fill("维修单号 2026-118")
     snap(page, "reply")
     form.locator("button[type=submit]").click()
     expect(page.get_by_role("status")).to_contain_text("答复成功")

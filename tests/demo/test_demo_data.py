@@ -128,7 +128,7 @@ def _request():
 
 def test_the_printed_logins_authenticate_and_hold_their_roles(demo):
     roles = {login.role for login in demo.logins}
-    assert len(demo.logins) == 13 and len(roles) >= 11
+    assert len(demo.logins) == 15 and len(roles) >= 13
     with fast_hasher():
         for login in demo.logins:
             user = authenticate(_request(), username=login.username, password=login.password)
