@@ -35,6 +35,11 @@ class Cause(models.TextChoices):
     REOPEN = "reopen", "重办"
 
 
+RECEIVING = (Cause.NEW, Cause.TRANSFER, Cause.REDISPATCH, Cause.REOPEN)
+"""The causes under which a lead step is work the org received (收件): a refused return is the
+same holder's work going on."""
+
+
 class LedgerStep(models.Model):
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="ledger")
     seq = models.PositiveSmallIntegerField()

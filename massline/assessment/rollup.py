@@ -21,6 +21,7 @@ from massline.appeals.deadlines import policies
 from massline.appeals.models import Appeal, AppealEvent, Rating, Verdict
 from massline.assessment.ledger import replay
 from massline.assessment.models import (
+    RECEIVING,
     SUMS,
     Cause,
     Cursor,
@@ -111,8 +112,8 @@ def aggregate(
     start: datetime | None, end: datetime | None, orgs: list[int] | None = None, by_month=False
 ) -> dict[tuple[int, date | None], dict[str, float]]:
     """The counters of `models.COUNTERS` (and the reply workdays' sum) per org — and per month with
-    `by_month` — over [start, end): steps by when they began (received), were judged (on time
-    or not) or ended (replies, returns), ratings by when they were given."""
+    `by_month` — over [start, end): steps by when they began (received: distinct appeals),
+    were judged (on time or not) or ended (replies, returns), ratings by when they were given."""
     out: dict[tuple[int, date | None], dict[str, float]] = defaultdict(
         lambda: dict.fromkeys(SUMS, 0)
     )
@@ -145,7 +146,9 @@ def aggregate(
     steps = LedgerStep.objects.all()
     add(
         window(steps, "started_at").annotate(
-            received=n(kind=StepKind.REPLY, cause__in=[Cause.NEW, Cause.TRANSFER]),
+            received=Count(
+                "appeal_id", distinct=True, filter=Q(kind=StepKind.REPLY, cause__in=RECEIVING)
+            ),
             dispatch_received=n(kind=StepKind.DISPATCH, cause=Cause.NEW),
         )
     )
