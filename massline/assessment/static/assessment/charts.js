@@ -16,12 +16,13 @@
       var chart = window.echarts.init(el, null, { renderer: "svg" });
       var option;
       if (el.dataset.chart === "trend") {
-        // The legend scrolls on one line above the plot, and the plot (with its axis labels)
-        // starts below it, so the legend never covers an axis however narrow the screen.
+        // The legend sits above the plot and wraps on a phone; the plot (with its axis
+        // labels) starts below the legend's rows, so the legend never covers an axis.
+        var rows = el.clientWidth < 480 ? 2 : 1;
         option = {
           tooltip: { trigger: "axis" },
-          legend: { type: "scroll", top: 0, left: "center", data: [names.score, names.on_time, names.satisfaction] },
-          grid: { left: 8, right: 16, top: 44, bottom: 8, containLabel: true },
+          legend: { top: 0, left: "center", itemGap: 12, data: [names.score, names.on_time, names.satisfaction] },
+          grid: { left: 8, right: 16, top: 24 * rows + 20, bottom: 8, containLabel: true },
           xAxis: { type: "category", data: data.months },
           yAxis: { type: "value", min: 0, max: 100 },
           series: [
