@@ -15,7 +15,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
@@ -411,7 +410,8 @@ def _unit_of(path: str, units: dict[str, int]) -> list[int]:
 
 
 def received(units: Iterable[Org], period: Period, root: Org) -> dict[int, int]:
-    """Each unit's 收件 over the period: the distinct appeals its subtree received."""
+    """Each unit's 收件 over the period: the distinct appeals its subtree received, from the
+    ledger (a month's is also a sum of OrgMonth rows; a longer period's is not)."""
     by_path = {u.path: u.pk for u in units}
     seen: dict[int, set[int]] = {pk: set() for pk in by_path.values()}
     pairs = (
@@ -433,7 +433,8 @@ def figures_for(
     units = list(units)
     own = _sums_by_org(period, root)
     overdue = _overdue_by_org(root, now)
-    got = received(units, period, root)
+    one_month = len(period.months) == 1 and period.whole_months
+    got = {} if one_month else received(units, period, root)
     out: dict[int, Figures] = {}
     for unit in units:
         total = empty()
@@ -442,7 +443,7 @@ def figures_for(
                 for k, v in sums.items():
                     total[k] += v
         late = sum(n for path, n in overdue.items() if path.startswith(unit.path))
-        total["received"] = got[unit.pk]
+        total["received"] = got[unit.pk] if got else total["received"] - total["received_shared"]
         out[unit.pk] = Figures(total, overdue_now=late)
     return out
 
@@ -457,7 +458,6 @@ def monthly(units: list[Org], months: list[date], root: Org) -> dict[tuple[int, 
     own: dict[date, list[tuple[str, dict[str, Any]]]] = defaultdict(list)
     for row in rows:
         own[row.pop("month")].append((row.pop("org__path"), row))
-    got = _received_by_month(units, months, root)
     out: dict[tuple[int, date], Figures] = {}
     for month in months:
         for unit in units:
@@ -466,33 +466,8 @@ def monthly(units: list[Org], months: list[date], root: Org) -> dict[tuple[int, 
                 if path.startswith(unit.path):
                     for k, v in sums.items():
                         total[k] += float(v or 0)
-            total["received"] = len(got.get((unit.pk, month), ()))
+            total["received"] -= total["received_shared"]
             out[(unit.pk, month)] = Figures(total)
-    return out
-
-
-def _received_by_month(
-    units: list[Org], months: list[date], root: Org
-) -> dict[tuple[int, date], set[int]]:
-    if not months:
-        return {}
-    by_path = {u.path: u.pk for u in units}
-    wanted = set(months)
-    start = _day_bounds(min(months), min(months))[0]
-    end = _day_bounds(max(months), _month_end(max(months)))[1]
-    rows = (
-        _receiving(root, start, end)
-        .annotate(m=TruncMonth("started_at"))
-        .values_list("m", "org__path", "appeal_id")
-        .distinct()
-    )
-    out: dict[tuple[int, date], set[int]] = defaultdict(set)
-    for moment, path, appeal in rows:
-        m = timezone.localtime(moment).date() if isinstance(moment, datetime) else moment
-        if m not in wanted:
-            continue
-        for pk in _unit_of(path, by_path):
-            out[(pk, m)].add(appeal)
     return out
 
 

@@ -109,6 +109,15 @@ def test_a_government_counts_appeals_not_steps_and_its_drill_down_lists_each_onc
     county = of(orgs.county, month(10), orgs.city)
     assert county.count("received") == 4
     assert of(orgs.county, figures.quarter_period(2026, 4), orgs.city).count("received") == 4
+    # the trend's months, from the monthly rows: October 4, November C alone; the city alike
+    months = [date(2026, 10, 1), date(2026, 11, 1)]
+    table = figures.monthly([orgs.county, orgs.city, orgs.county_env], months, orgs.city)
+    got = {(k[0], k[1].month): f.count("received") for k, f in table.items()}
+    assert got == {
+        (orgs.county.pk, 10): 4, (orgs.county.pk, 11): 1,
+        (orgs.city.pk, 10): 4, (orgs.city.pk, 11): 1,
+        (orgs.county_env.pk, 10): 2, (orgs.county_env.pk, 11): 0,
+    }  # fmt: skip
     args = {"org": orgs.county.pk, "period": "2026-10", "figure": "received"}
     page = signed_in(people.leader).get("/office/assessment/appeals/", args)
     text = page.content.decode()

@@ -60,17 +60,21 @@ def test_the_trend_legend_never_covers_an_axis_on_a_narrow_phone(
     expect(svg).to_be_visible()
     overlaps = svg.evaluate(
         """svg => {
-          const legend = ["综合得分", "按时办结率（%）", "满意率（%）", "按时办结率(%)", "满意率(%)"];
+          const data = JSON.parse(document.getElementById("kaohe-data").textContent);
+          const legend = Object.values(data.series);
           const texts = [...svg.querySelectorAll("text")];
           const boxes = t => t.getBoundingClientRect();
           const shown = texts.filter(t => legend.includes(t.textContent));
           const axis = texts.filter(t => /^(\\d+|\\d{4}-\\d{2})$/.test(t.textContent));
-          const hit = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+          const hit = (a, b) =>
+            a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
           if (!shown.length || !axis.length) return ["no legend or no axis labels"];
           // the plot starts at its highest axis label: the legend must end above it
           const top = Math.min(...axis.map(x => boxes(x).top));
-          return shown.filter(l => boxes(l).bottom > top).map(l => l.textContent)
-            .concat(shown.flatMap(l => axis.filter(x => hit(boxes(l), boxes(x))).map(x => l.textContent + "/" + x.textContent)));
+          const above = shown.filter(l => boxes(l).bottom > top).map(l => l.textContent);
+          const pairs = shown.flatMap(l => axis.filter(x => hit(boxes(l), boxes(x)))
+            .map(x => l.textContent + "/" + x.textContent));
+          return above.concat(pairs);
         }"""
     )
     assert overlaps == []
