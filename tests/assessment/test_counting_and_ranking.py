@@ -287,3 +287,30 @@ def test_charts_name_units_as_people_say_them(october, orgs, people):
     (group,) = chart.values()
     assert "黄州交通局" in group["names"] and "黄州区城市管理执法局" in group["names"]
     assert dict(zip(group["names"], group["honours"], strict=True))["黄州交通局"] == "red"
+
+
+def test_an_appeal_passed_through_three_departments_is_one_appeal_for_their_government(book, orgs):
+    from massline.orgs.models import Org, OrgKind
+
+    third = Org.objects.create(
+        name="黄州区交通运输局",
+        kind=OrgKind.DEPARTMENT,
+        level=orgs.county.level,
+        region=orgs.county.region,
+        parent=orgs.county,
+    )
+    a = book.new(at(10, 12, 8))
+    book.dispatch(a, at(10, 12, 9), org=orgs.county_env)
+    book.do("transfer", a, "d", at(10, 13, 9), org_id=orgs.county_urban.pk)
+    rollup.refresh(at(10, 13, 12))
+    book.do("transfer", a, "d", at(10, 14, 9), org_id=third.pk)
+    rollup.refresh(NOW)
+    # each department received it once; 黄州区 and 黄冈市 one appeal, not three: the three
+    # departments in path order make two adjacent pairs, both met at 黄州区
+    for unit in (orgs.county_env, orgs.county_urban, third, orgs.county, orgs.city):
+        assert of(unit, month(10), orgs.city).count("received") == 1, unit.name
+    row = OrgMonth.objects.get(org=orgs.county, month=date(2026, 10, 1))
+    assert (row.received, row.received_shared) == (0, 2)
+    refreshed = _org_months()
+    rollup.rebuild(NOW)
+    assert _org_months() == refreshed
