@@ -91,6 +91,18 @@ FIGURES_BEHIND = {
 }
 
 
+def definition(figure: str) -> str:
+    """What the number behind a drill-down counts, as the overview prints it beside it."""
+    key = figure.removesuffix("_late")
+    if key in fg.RATE:
+        return fg.RATE[key].how_text()
+    if key in fg.COUNTS:
+        return str(fg.COUNTS[key][1])
+    if key == "overdue_now":
+        return str(fg.OVERDUE_HOW)
+    return ""
+
+
 def behind(
     user: Any, unit: Org, period: fg.Period, figure: str, now: datetime | None = None
 ) -> QuerySet[Any]:

@@ -137,6 +137,7 @@ def behind(request: HttpRequest, scopes: list[Org]) -> HttpResponse:
             "error": error,
             "figure": figure,
             "figure_label": selectors.FIGURES_BEHIND[figure],
+            "definition": selectors.definition(figure),
             "rows": selectors.behind_rows(request.user, list(page.object_list)),
             "page_obj": page,
         },

@@ -122,6 +122,7 @@ def test_a_government_counts_appeals_not_steps_and_its_drill_down_lists_each_onc
     page = signed_in(people.leader).get("/office/assessment/appeals/", args)
     text = page.content.decode()
     assert page.status_code == 200 and "（4）" in text
+    assert "每件诉求在本单位及下属单位每个考核期只计一次" in text  # what the 4 counts
     for a in resent:
         assert len(re.findall(rf">{a.tracking_no}<", text)) == 1
 
