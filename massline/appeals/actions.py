@@ -7,6 +7,7 @@ routes, the pages, the demo replay and the tests all read that registry.
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from django.db import models
 from pydantic import Field, field_validator
@@ -74,9 +75,7 @@ RULES: dict[str, Rule] = {
     A.MERGE: Rule((S.SUBMITTED, S.ACCEPTED), (R.DISPATCHER,), S.ACCEPTED),
     A.REQUEST_EXTENSION: Rule((S.IN_PROGRESS,), (R.HANDLER,), None),
     A.DECIDE_EXTENSION: Rule(ASSIGNED, (R.DISPATCHER,), None),
-    A.SUPERVISE: Rule(
-        (S.ACCEPTED, S.ASSIGNED, S.IN_PROGRESS, S.RETURNED, S.REOPENED), (R.LEADER,), None
-    ),
+    A.SUPERVISE: Rule(tuple(OPEN_STATES), (R.LEADER,), None),
     A.ESCALATE: Rule(ASSIGNED, (R.SYSTEM,), None),
     A.ATTACH: Rule(tuple(OPEN_STATES), (R.RESIDENT, R.HANDLER), None),
     A.REGISTER: Rule((), (R.DISPATCHER,), S.SUBMITTED),
@@ -85,7 +84,7 @@ RULES: dict[str, Rule] = {
     A.OPINION: Rule(ASSIGNED, (R.CO_HANDLER,), None),
     A.REFUSE_RETURN: Rule((S.RETURNED,), (R.DISPATCHER,), S.ASSIGNED),
     A.FOLLOW_UP: Rule(FOLLOWED, (R.DISPATCHER,), None),
-    A.REMIND: Rule(tuple(OPEN_STATES), (R.SYSTEM,), None),
+    A.REMIND: Rule((*OPEN_STATES, S.REPLIED), (R.SYSTEM,), None),
     A.FOLLOW_UP_DUE: Rule(FOLLOWED, (R.SYSTEM,), None),
 }
 
@@ -247,6 +246,10 @@ class DecisionIn(Versioned):
 
 class SuperviseIn(Versioned):
     note: str
+    due_date: date | None = Field(
+        None,
+        description="督办期限（日期，当日24时前答复）；不填则按该类诉求的督办时限（工作日）",
+    )
 
 
 class FollowUpIn(Versioned):

@@ -2,7 +2,9 @@
 
 import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+
+from django.utils import timezone
 
 from massline.appeals.models import (
     OPEN_STATES,
@@ -15,6 +17,7 @@ from massline.appeals.models import (
 )
 from massline.core.calendar import get_calendar
 from massline.core.errors import IllegalTransition, InvalidInput
+from massline.core.workdays import END_OF_DAY
 
 DEFAULT_REPLY_DAYS: dict[str, int] = {
     Kind.CONSULTATION: 3,
@@ -52,6 +55,8 @@ def start_clocks(appeal: Appeal, now: datetime, *, transfer: bool = False) -> No
     if appeal.reply_clock_from is None or (transfer and policy.reset_on_transfer):
         appeal.reply_clock_from = now
         appeal.reply_due_at = cal.add_working_days(now, policy.reply_days)
+        if appeal.supervised and appeal.supervision_due_at is not None:
+            appeal.reply_due_at = min(appeal.reply_due_at, max(appeal.supervision_due_at, now))
 
 
 HUB_CLOCK_OPENS = frozenset({"submit", "register", "return", "reopen"})
@@ -75,11 +80,31 @@ def clear_clocks(appeal: Appeal) -> None:
     appeal.signed_at = None
 
 
-def tighten_for_supervision(appeal: Appeal, now: datetime) -> None:
-    if appeal.reply_due_at is None:
-        return
-    due = get_calendar().add_working_days(now, policy_for(appeal.kind).supervised_days)
-    appeal.reply_due_at = min(appeal.reply_due_at, due)
+def supervision_due(appeal: Appeal, now: datetime, due_date: date | None = None) -> datetime:
+    """The 督办 deadline: the end of the day a leader chose, else the kind's `supervised_days`
+    working days from now. It may not be in the past, nor later than the reply deadline it
+    is to tighten."""
+    if due_date is None:
+        return get_calendar().add_working_days(now, policy_for(appeal.kind).supervised_days)
+    if due_date < timezone.localdate(now):
+        raise InvalidInput("督办期限不能早于今天。", field="due_date", code="in_the_past")
+    due = timezone.make_aware(datetime.combine(due_date, END_OF_DAY))
+    if appeal.reply_due_at is not None and due > appeal.reply_due_at:
+        limit = timezone.localtime(appeal.reply_due_at)
+        raise InvalidInput(
+            f"督办期限不能晚于当前答复期限（{limit:%Y-%m-%d %H:%M}）。",
+            field="due_date",
+            code="after_reply_due",
+        )
+    return due
+
+
+def tighten_for_supervision(appeal: Appeal, due: datetime) -> None:
+    """The reply must come by the 督办 deadline; an appeal not yet dispatched gets it as the
+    reply deadline when it is (start_clocks)."""
+    appeal.supervision_due_at = due
+    if appeal.reply_due_at is not None:
+        appeal.reply_due_at = min(appeal.reply_due_at, due)
 
 
 def check_extension(appeal: Appeal, days: int) -> None:
@@ -104,6 +129,19 @@ def check_extension(appeal: Appeal, days: int) -> None:
             field="days",
             code="out_of_range",
         )
+
+
+def expected_reply_by(
+    appeal: Appeal, now: datetime, policy: DeadlinePolicy | None = None
+) -> datetime:
+    """When the resident may expect the reply: the reply deadline once dispatched, before that
+    the hub's dispatch limit followed by the kind's reply limit (an estimate, said as such)."""
+    if appeal.reply_due_at is not None:
+        return appeal.reply_due_at
+    policy = policy or policy_for(appeal.kind)
+    cal = get_calendar()
+    dispatched_by = appeal.dispatch_due_at or cal.add_working_hours(now, policy.dispatch_hours)
+    return cal.add_working_days(max(dispatched_by, now), policy.reply_days)
 
 
 def rating_window_ends(appeal: Appeal) -> datetime | None:

@@ -1,12 +1,15 @@
 """The one writer of appeal events: the public timeline and the audit trail of every appeal.
 
 Call these inside the transaction that makes the change; events are never edited or deleted
-(`AppealEvent` is append-only down to the queryset and protects its appeal).
+(`AppealEvent` is append-only down to the queryset and protects its appeal). Every event
+written here is also offered to `resident_notices.tell`, which tells the resident of the steps
+they hear of, in the same transaction.
 """
 
 from datetime import datetime
 from typing import Any
 
+from massline.appeals import resident_notices
 from massline.appeals.models import Appeal, AppealEvent
 from massline.orgs.models import Org
 
@@ -49,6 +52,7 @@ def append(appeal: Appeal, action: str, **fields: Any) -> AppealEvent:
     """Record something that happened to the appeal without changing its state or version."""
     event = new(appeal, action, **fields)
     event.save(force_insert=True)
+    resident_notices.tell(appeal, event)
     return event
 
 
@@ -59,4 +63,5 @@ def move(appeal: Appeal, action: str, to_state: str, **fields: Any) -> AppealEve
     appeal.version += 1
     appeal.save()
     event.save(force_insert=True)
+    resident_notices.tell(appeal, event)
     return event

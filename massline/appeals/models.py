@@ -179,6 +179,9 @@ class Appeal(models.Model):
     NULLs looked selective to a planner without statistics and was chosen for every list."""
     round = models.PositiveSmallIntegerField("办理轮次", default=1)
     supervised = models.BooleanField("督办", default=False)
+    supervision_due_at = models.DateTimeField(
+        "督办期限", null=True, blank=True, help_text="督办要求的答复期限；答复期限不晚于它。"
+    )
     priority = models.PositiveSmallIntegerField("优先级", default=0)
 
     created_at = models.DateTimeField("提交时间", default=timezone.now, db_index=True)

@@ -14,12 +14,13 @@ from massline.appeals.actions import Action, allowed
 from massline.appeals.deadlines import (
     Clock,
     days_left,
+    expected_reply_by,
     policies,
     policy_for,
     running_clock,
     standing,
 )
-from massline.appeals.models import Appeal, Attachment, ExtensionRequest, Verdict
+from massline.appeals.models import OPEN_STATES, Appeal, Attachment, ExtensionRequest, Verdict
 from massline.appeals.permissions import Policy, policy
 from massline.appeals.privacy import masker
 from massline.core.audit import audit
@@ -100,8 +101,12 @@ def detail(user, a: Appeal, *, looked_up: bool = False) -> dict:
     show = masker(a, original)
     now = timezone.now()
     events = [e for e in a.events.all() if staff or e.is_public]
-    out = summary(a, now, show, policy_for(a.kind))
+    limits = policy_for(a.kind)
+    out = summary(a, now, show, limits)
     out.update(
+        expected_reply_by=local(expected_reply_by(a, now, limits))
+        if a.state in OPEN_STATES and not a.merged_into_id
+        else None,
         body=show(a.body),
         location=show(a.location),
         version=a.version,

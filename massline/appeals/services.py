@@ -15,7 +15,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from massline.accounts.services import resident_for_phone
-from massline.appeals import deadlines, events, uploads
+from massline.appeals import deadlines, events, resident_notices, uploads
 from massline.appeals.actions import Action, AppealIn, RegisterIn
 from massline.appeals.models import (
     Appeal,
@@ -206,6 +206,8 @@ def _intake(
             return _same_request(existing, data), False
         raise
     _known_relations(appeal, events=[event])
+    if registered_by is not None:
+        resident_notices.tell(appeal, event)
     return appeal, True
 
 

@@ -10,14 +10,15 @@ tests) go through `perform`. Nothing else assigns `Appeal.state`.
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import pydantic
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from massline.appeals import automation, deadlines, events
+from massline.appeals import automation, deadlines, events, resident_notices
 from massline.appeals.actions import (
     MERGED_BLOCKS,
     REJECT_REASONS,
@@ -603,26 +604,31 @@ def do_supervise(
     actor,
     *,
     note: str,
+    due_date: date | None = None,
     case: int | None = None,
     version: int | None = None,
     now: datetime | None = None,
 ) -> Appeal:
-    """督办: a tighter deadline, and the department holding the appeal is told at once."""
+    """督办: a deadline (the leader's, or the kind's `supervised_days`) that the reply
+    deadline may not pass, and the department holding the appeal is told at once."""
     with transition(Action.SUPERVISE, appeal_id, actor, version=version, now=now) as t:
         note = _require_text(note, "note", "督办意见", 500)
         if t.appeal.supervised:
             raise IllegalTransition("该诉求已在督办中。", state=t.appeal.state)
-        _supervise(t, note, case)
+        _supervise(t, note, case, deadlines.supervision_due(t.appeal, t.now, due_date))
     return t.appeal
 
 
-def _supervise(t: Step, note: str, case: int | None) -> None:
+def _supervise(t: Step, note: str, case: int | None, due: datetime) -> None:
     appeal = t.appeal
     due_before = appeal.reply_due_at
     appeal.supervised = True
     appeal.priority = max(appeal.priority, 2)
-    deadlines.tighten_for_supervision(appeal, t.now)
-    t.record(note=note, due_before=due_before, data={"case": case} if case else None)
+    deadlines.tighten_for_supervision(appeal, due)
+    data: dict[str, Any] = {"supervision_due": due.isoformat()}
+    if case:
+        data["case"] = case
+    t.record(note=note, due_before=due_before, data=data)
     holder = appeal.lead_org or appeal.hub
     notify(
         handlers_of(holder),
@@ -636,7 +642,13 @@ def _supervise(t: Step, note: str, case: int | None) -> None:
 
 
 def supervise_group(
-    actor, tracking_nos: list[str], *, title: str, note: str, now: datetime | None = None
+    actor,
+    tracking_nos: list[str],
+    *,
+    title: str,
+    note: str,
+    due_date: date | None = None,
+    now: datetime | None = None,
 ) -> SupervisionCase:
     """One 督办单 over several appeals, all or none: every appeal must be the leader's to
     supervise; appeals already under supervision join the case without a second event."""
@@ -664,7 +676,8 @@ def supervise_group(
             try:
                 with transition(Action.SUPERVISE, appeal.pk, actor, now=now) as t:
                     if not t.appeal.supervised:
-                        _supervise(t, f"{title}：{note}", case.pk)
+                        due = deadlines.supervision_due(t.appeal, t.now, due_date)
+                        _supervise(t, f"{title}：{note}", case.pk, due)
             except (NotFound, NotAllowed):
                 raise _out_of_reach(number) from None
             case.appeals.add(t.appeal)
@@ -835,6 +848,30 @@ def do_remind(
     except (IllegalTransition, NotFound):
         return False
     return True
+
+
+def remind_to_rate(now: datetime | None = None) -> int:
+    """Tell each resident whose rating window closes within a working day that it does, once
+    per round (an event in the timeline, a notice to the resident)."""
+    now = now or timezone.now()
+    cal = get_calendar()
+    table = deadlines.policies()
+    rated = Rating.objects.filter(appeal=OuterRef("pk"), round=OuterRef("round"))
+    candidates = Appeal.objects.filter(state=S.REPLIED, replied_at__lt=now).exclude(Exists(rated))
+    count = 0
+    for a in candidates.only("pk", "kind", "replied_at", "round"):
+        ends = cal.add_working_days(a.replied_at, table[a.kind].rating_days)
+        if ends <= now or cal.working_seconds_between(now, ends) > 24 * 3600:
+            continue
+        count += do_remind(
+            a.pk,
+            key=f"rate_soon:{a.round}",
+            note="评价期即将结束，已提醒群众评价",
+            data={"to": "resident", "ends": ends.isoformat()},
+            then=lambda appeal: resident_notices.remind_to_rate(appeal, now),
+            now=now,
+        )
+    return count
 
 
 def escalate_severely_overdue(now: datetime | None = None) -> int:

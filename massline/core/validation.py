@@ -98,8 +98,10 @@ ARGUMENTS = {"payload", "data"}
 
 
 def _field(loc: Iterable[object]) -> str | None:
+    """ninja's location ("body", "payload", "title") → "title"; pydantic's own ("body",), from
+    a form's data validated directly, is a field called body (an appeal's 内容)."""
     parts = [str(p) for p in loc]
-    if parts and parts[0] in SOURCES:
+    if len(parts) > 1 and parts[0] in SOURCES:
         parts = parts[1:]
     if len(parts) > 1 and parts[0] in ARGUMENTS:
         parts = parts[1:]

@@ -52,6 +52,7 @@ JOBS: dict[str, Job] = {
         Job("reminders", "预警、超期与督办提醒", timedelta(minutes=5), _reminders),
         Job("escalate", "严重超期自动督办", timedelta(hours=1), workflow.escalate_severely_overdue),
         Job("close_unrated", "逾期未评价自动办结", timedelta(hours=1), workflow.close_unrated),
+        Job("rate_soon", "评价期即将结束提醒群众", timedelta(hours=1), workflow.remind_to_rate),
         Job("deliveries", "补发通知", timedelta(minutes=5), _deliveries),
     )
 }

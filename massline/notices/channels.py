@@ -35,7 +35,8 @@ class SmsChannel:
         return str(user.phone or "")
 
     def send(self, address: str, title: str, body: str, link: str) -> None:
-        send_sms(address, f"【网上群众路线】{title}。请登录工作台查看。")
+        url = settings.SITE_URL.rstrip("/") + link if link else settings.SITE_URL
+        send_sms(address, f"【网上群众路线】{title}。详情：{url}")
 
 
 def channels() -> dict[str, Channel]:

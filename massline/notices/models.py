@@ -52,6 +52,7 @@ class Delivery(models.Model):
         SENT = "sent", "已发送"
         FAILED = "failed", "发送失败"
         SKIPPED = "skipped", "无地址"
+        DECLINED = "declined", "本人已关闭此渠道"
 
     notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="deliveries")
     channel = models.CharField("渠道", max_length=16)
@@ -69,3 +70,26 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.notice_id} {self.channel} {self.status}"
+
+
+class ChannelChoice(models.Model):
+    """A person's choice to receive no notices by one channel (e-mail, SMS); every channel
+    the deployment switched on is on for a person until they switch it off. The in-site
+    notification centre cannot be switched off."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="channel_choices"
+    )
+    channel = models.CharField("渠道", max_length=16)
+    enabled = models.BooleanField("接收", default=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "通知渠道选择"
+        verbose_name_plural = "通知渠道选择"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "channel"], name="channel_choice_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.channel} {'on' if self.enabled else 'off'}"

@@ -6,9 +6,12 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from massline.notices.channels import channels
-from massline.notices.models import Delivery, Level, Notice
+from massline.notices.models import ChannelChoice, Delivery, Level, Notice
+
+CHANNEL_LABELS = {"email": _("电子邮件"), "sms": _("短信")}
 
 
 def notify(
@@ -41,12 +44,17 @@ def notify(
         if new:
             created.append(notice)
     on = channels()
+    declined = _declined([n.recipient_id for n in created]) if created and on else set()
     deliveries = [
         Delivery(
             notice=n,
             channel=name,
             status=(
-                Delivery.Status.PENDING if channel.address(n.recipient) else Delivery.Status.SKIPPED
+                Delivery.Status.DECLINED
+                if (n.recipient_id, name) in declined
+                else Delivery.Status.PENDING
+                if channel.address(n.recipient)
+                else Delivery.Status.SKIPPED
             ),
         )
         for n in created
@@ -60,6 +68,42 @@ def notify(
 
             transaction.on_commit(lambda: deliver.enqueue(pending))
     return created
+
+
+def _declined(user_ids: list[int]) -> set[tuple[int, str]]:
+    off = ChannelChoice.objects.filter(user_id__in=user_ids, enabled=False)
+    return set(off.values_list("user_id", "channel"))
+
+
+def channel_choices(user: Any) -> list[dict[str, Any]]:
+    """The deployment's channels with this person's choice and address for each."""
+    off = set(
+        ChannelChoice.objects.filter(user=user, enabled=False).values_list("channel", flat=True)
+    )
+    return [
+        {"name": name, "label": CHANNEL_LABELS.get(name, name), "on": name not in off,
+         "address": channel.address(user)}
+        for name, channel in channels().items()
+    ]  # fmt: skip
+
+
+def choose_channels(user: Any, wanted: Iterable[str], now: datetime | None = None) -> list[str]:
+    """Switch each of the deployment's channels on or off for this person, audited. Returns
+    the channels now on."""
+    from massline.core.audit import audit
+
+    wanted = set(wanted)
+    names = list(channels())
+    with transaction.atomic():
+        for name in names:
+            choice, _ = ChannelChoice.objects.select_for_update().get_or_create(
+                user=user, channel=name
+            )
+            if choice.enabled != (name in wanted):
+                choice.enabled = name in wanted
+                choice.save(update_fields=["enabled", "updated_at"])
+                audit("notice.channel_chosen", actor=user, channel=name, on=choice.enabled)
+    return [n for n in names if n in wanted]
 
 
 def unread_count(user: Any) -> int:

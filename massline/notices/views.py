@@ -1,12 +1,14 @@
 """The notification centre: a person's notices, newest first, and marking them read."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from massline.notices import services
 from massline.notices.models import Notice
@@ -38,6 +40,19 @@ def open_notice(request: HttpRequest, pk: int) -> HttpResponse:
     services.mark_read(request.user, [notice.pk])
     safe = url_has_allowed_host_and_scheme(notice.link, allowed_hosts={request.get_host()})
     return redirect(notice.link if notice.link and safe else reverse("notices:inbox"))
+
+
+@require_http_methods(["GET", "POST"])
+@signed_in
+def settings_page(request: HttpRequest) -> HttpResponse:
+    """Which channels (besides this centre) bring this person their notices."""
+    if request.method == "POST":
+        services.choose_channels(request.user, request.POST.getlist("channels"))
+        messages.success(request, _("通知方式已保存。"))
+        return redirect("notices:settings")
+    return render(
+        request, "notices/settings.html", {"choices": services.channel_choices(request.user)}
+    )
 
 
 @require_POST

@@ -29,6 +29,7 @@ LABELS = {
     "primary": _("主件编号"),
     "days": _("延期天数（工作日）"),
     "approve": _("审批意见"),
+    "due_date": _("督办期限"),
 }
 ACTION_LABELS = {
     (Action.REJECT, "reason"): _("不予受理理由"),
@@ -56,6 +57,9 @@ HELP = {
         "可多选（按住 Ctrl 或 ⌘ 点选）；协办单位向主办单位提交意见。"
     ),
     (Action.TRANSFER, "co_org_ids"): _("可多选（按住 Ctrl 或 ⌘ 点选）。"),
+    (Action.SUPERVISE, "due_date"): _(
+        "承办单位须在当日24时前答复；不填则按该类诉求的督办时限（工作日）。不能晚于当前答复期限。"
+    ),
     (Action.CLOSE, "note"): _("群众评价期满未评价的，由派单中心办结。"),
     (Action.REFUSE_RETURN, "reason"): _("记为该单位推诿；诉求退回该单位重新签收，答复时限不变。"),
     (Action.FOLLOW_UP, "note"): _("电话或上门回访时群众的意见，至少5个字。"),
@@ -146,6 +150,9 @@ def _field(spec: ActionSpec, name: str, info, org_choices) -> forms.Field:
         return forms.ChoiceField(
             label=label, choices=choices, widget=forms.RadioSelect, required=True
         )
+    if name == "due_date":
+        widget = forms.DateInput(attrs={"type": "date"})
+        return forms.CharField(label=label, required=False, widget=widget, help_text=help_text)
     if name == "days":
         widget = forms.NumberInput(attrs={"min": 1, "max": 60, "inputmode": "numeric"})
         return forms.CharField(label=label, required=True, widget=widget)
@@ -197,6 +204,8 @@ def payload(action: str, post) -> dict[str, Any]:
         elif name == "version":
             value = post.get("version", "").strip()
             out[name] = value or None
+        elif name == "due_date":
+            out[name] = post.get(name, "").strip() or None
         elif name in post:
             out[name] = post.get(name)
     return out

@@ -5,7 +5,7 @@ Thin views: what a user may see and do comes from `permissions.policy`, `queues`
 """
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from functools import wraps
 
 import pydantic
@@ -120,6 +120,7 @@ def supervision(request: HttpRequest) -> HttpResponse:
                 request.POST.getlist("appeals"),
                 title=request.POST.get("title", ""),
                 note=request.POST.get("note", ""),
+                due_date=_due_date(request.POST.get("due_date", "")),
             )
         except (InvalidInput, IllegalTransition) as exc:
             error = exc
@@ -131,7 +132,9 @@ def supervision(request: HttpRequest) -> HttpResponse:
                 _("已督办 %(n)d 件：%(title)s") % {"n": case.appeals.count(), "title": case.title},
             )
             return redirect("office:supervision")
-    context = supervision_context(user)
+    scope = "open" if request.GET.get("scope") == "open" else "overdue"
+    q = request.GET.get("q", "").strip()[:100]
+    context = supervision_context(user, scope, q)
     context.update(
         error=error,
         posted=request.POST if error else None,
@@ -140,13 +143,32 @@ def supervision(request: HttpRequest) -> HttpResponse:
     return render(request, "office/supervision.html", context, status=422 if error else 200)
 
 
-def supervision_context(user) -> dict:
+def _due_date(text: str) -> date | None:
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput("督办期限须为日期，如 2026-12-31。", field="due_date") from None
+
+
+def supervision_context(user, scope: str = "overdue", q: str = "") -> dict:
+    """The leader's 督办单 and the appeals a new one may take: the overdue ones, or any open
+    appeal in the leader's reach (searchable)."""
     cases = selectors.supervision_cases(user)
-    late = list(queues.queue(user, "lead_overdue")[:100]) if access.supervises(user) else []
+    late: list[Appeal] = []
+    if access.supervises(user):
+        qs = queues.queue(user, "open" if scope == "open" else "lead_overdue")
+        if q:
+            qs = search(qs, q, masked=not policy(user).searches_originals)
+        late = list(qs[:100])
     return {
         "cases": cases,
         "candidates": presenters.summaries(user, late),
         "tabs": _tabs(user),
+        "scope": scope,
+        "q": q,
     }
 
 
@@ -272,7 +294,7 @@ def _desk(
             version=view["version"],
             data=data,
             org_choices=org_choices,
-            initial=_picked_org(request, action, org_choices),
+            initial=_picked_org(request, appeal, action, org_choices),
         )
         if isinstance(error, InvalidInput):
             form.domain_error(error.field, error.message)
@@ -289,6 +311,9 @@ def _desk(
         "attach_form": attach,
         "notice": notice,
         "returned": returned if view["state"] == "returned" else None,
+        "reopened_from": appeal.lead_org.name
+        if appeal.state == State.REOPENED and appeal.lead_org and Action.DISPATCH in actions
+        else None,
         "tabs": _tabs(user),
         "suggestions": _suggestions(user, appeal, actions),
     }
@@ -330,11 +355,18 @@ def _suggestions(user, appeal: Appeal, actions: list[str]) -> dict | None:
     }
 
 
-def _picked_org(request: HttpRequest, action: str, org_choices) -> dict:
-    """ "选用" on a suggested department preselects it in the dispatch form (?org=<pk>)."""
+def _picked_org(request: HttpRequest, appeal: Appeal, action: str, org_choices) -> dict:
+    """ "选用" on a suggested department preselects it in the dispatch form (?org=<pk>); a
+    reopened appeal (重办) offers the department that handled it, with its co-handlers."""
+    if action != Action.DISPATCH:
+        return {}
+    offered = {pk for pk, _label in org_choices}
     org = request.GET.get("org", "")
-    if action == Action.DISPATCH and org in {pk for pk, _label in org_choices}:
+    if org in offered:
         return {"org_id": org}
+    if appeal.state == State.REOPENED and str(appeal.lead_org_id) in offered:
+        co = [str(pk) for pk in appeal.co_orgs.values_list("pk", flat=True)]
+        return {"org_id": str(appeal.lead_org_id), "co_org_ids": [c for c in co if c in offered]}
     return {}
 
 

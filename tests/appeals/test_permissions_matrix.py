@@ -49,6 +49,7 @@ and reopen, as dispatchers may. The hub refuses a department's return (推诿) a
 ALLOWED = {
     S.SUBMITTED: {
         "dispatcher": {A.ACCEPT, A.REJECT, A.MERGE},
+        "leader": {A.SUPERVISE},
         "resident": {A.WITHDRAW, A.SUPPLEMENT},
     },
     S.ACCEPTED: {

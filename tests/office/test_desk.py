@@ -350,3 +350,19 @@ def test_the_attachment_link_downloads_for_staff_only(people, orgs):
     url = re.search(r'href="(/api/v1/appeals/[^"]+/attachments/\d+)"', html).group(1)
     assert client.get(url).status_code == 200
     assert client_for(people.city_handler).get(url).status_code == 404
+
+
+def test_a_reopened_appeal_offers_the_department_that_handled_it_first(people, orgs):
+    """Issue 16 item 7: a reopened appeal came back to the hub with nothing preselected."""
+    appeal = replied(people, orgs)
+    workflow.do_reopen(appeal.pk, people.county_dispatcher, reason="群众反映路灯仍不亮")
+    html = client_for(people.county_dispatcher).get(desk(appeal.tracking_no)).content.decode()
+    form = html[html.index(act(appeal.tracking_no, "dispatch")) :]
+    picked = re.search(r'<option value="(\d+)" selected>', form)
+    assert picked and picked.group(1) == str(orgs.county_urban.pk)
+    assert "上一轮由黄州区城市管理执法局承办" in html
+    co = form[form.index('name="co_org_ids"') :][:3000]
+    assert (
+        f'value="{orgs.county_env.pk}" checked' in co
+        or f'value="{orgs.county_env.pk}" selected' in co
+    )

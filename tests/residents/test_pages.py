@@ -238,6 +238,19 @@ def test_a_form_error_names_the_field_in_chinese_and_keeps_the_typed_text(as_use
     assert not Appeal.objects.exists()
 
 
+def test_an_empty_submission_puts_every_error_at_its_field_with_the_fields_label(as_user, people):
+    """Issue 16 item 5: an empty 内容 showed a separate box "请求内容：内容至少10个字", missing
+    from the summary and absent under the field."""
+    res, _ = post_appeal(as_user(people.resident), title="", body="")
+    page = html(res)
+    assert res.status_code == 422 and "请求内容" not in page
+    assert 'class="errorlist nonfield"' not in page
+    summary = page[page.index('id="form-problems"') :][:1500]
+    assert '<a href="#id_body">内容</a>' in summary and '<a href="#id_title">标题</a>' in summary
+    field = page[page.index('id="id_body"') :][:2500]
+    assert "内容至少10个字" in field and "field__error" in field
+
+
 def test_a_missing_place_is_named_at_the_region_field(as_user, people):
     res, _ = post_appeal(as_user(people.resident), region_code="")
     body = html(res)
