@@ -1,10 +1,12 @@
 """考核 figures: rates per org (with its subtree) and period, the composite score, rankings.
 
 Every figure is a share of two sums of the monthly counters (`OrgMonth`), so any period of
-whole months is a sum of rows and any org's subtree a sum over its orgs — except 收件, which
-counts appeals, not steps: an appeal re-sent to a unit, or reaching two units of one
-government, is one appeal received, so it is counted from the ledger for the period and the
-subtree asked for. Each rate's and count's definition is printed beside the number.
+whole months is a sum of rows and any org's subtree a sum over its orgs. 收件 counts
+appeals, not steps: an appeal re-sent to a unit, or reaching two units of one government, is
+one appeal received. A month's is still a sum of rows (`OrgMonth.received_shared`); over
+several months the few appeals received in more than one of them are taken off again, read
+from the ledger; a custom period's is counted from the ledger. Each rate's and count's
+definition is printed beside the number.
 """
 
 from collections import defaultdict
@@ -14,7 +16,8 @@ from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
@@ -389,7 +392,7 @@ def _overdue_by_org(root: Org, now: datetime) -> dict[str, int]:
     return {r["org__path"]: r["n"] for r in rows}
 
 
-def _receiving(root: Org, start: datetime, end: datetime):
+def _receiving(root: Org, start: datetime, end: datetime) -> QuerySet[LedgerStep]:
     return LedgerStep.objects.filter(
         kind=StepKind.REPLY,
         cause__in=RECEIVING,
@@ -410,8 +413,8 @@ def _unit_of(path: str, units: dict[str, int]) -> list[int]:
 
 
 def received(units: Iterable[Org], period: Period, root: Org) -> dict[int, int]:
-    """Each unit's 收件 over the period: the distinct appeals its subtree received, from the
-    ledger (a month's is also a sum of OrgMonth rows; a longer period's is not)."""
+    """Each unit's 收件 over any period: the distinct appeals its subtree received, from the
+    ledger (`figures_for` uses it for periods that are not whole months)."""
     by_path = {u.path: u.pk for u in units}
     seen: dict[int, set[int]] = {pk: set() for pk in by_path.values()}
     pairs = (
@@ -425,16 +428,46 @@ def received(units: Iterable[Org], period: Period, root: Org) -> dict[int, int]:
     return {pk: len(found) for pk, found in seen.items()}
 
 
+def _months_again(units: list[Org], period: Period, root: Org) -> dict[int, int]:
+    """Per unit, the appeals its subtree received in more than one month of the period, each
+    counted once for every month after its first: what the months' 收件 sum counts twice."""
+    steps = _receiving(root, *_day_bounds(period.start, period.end))
+    again = (
+        steps.order_by()
+        .values("appeal_id")
+        .annotate(n=Count(TruncMonth("started_at"), distinct=True))
+        .filter(n__gte=2)
+        .values("appeal_id")
+    )
+    rows = (
+        steps.filter(appeal_id__in=again)
+        .annotate(m=TruncMonth("started_at"))
+        .values_list("appeal_id", "org__path", "m")
+        .distinct()
+    )
+    by_path = {u.path: u.pk for u in units}
+    months: dict[tuple[int, int], set[Any]] = defaultdict(set)
+    for appeal, path, month in rows:
+        for pk in _unit_of(path, by_path):
+            months[(pk, appeal)].add(month)
+    out: dict[int, int] = defaultdict(int)
+    for (pk, _appeal), found in months.items():
+        out[pk] += len(found) - 1
+    return out
+
+
 def figures_for(
     units: Iterable[Org], period: Period, root: Org, now: datetime | None = None
 ) -> dict[int, Figures]:
-    """Each unit's figures over the period, its whole subtree summed, in two queries."""
+    """Each unit's figures over the period, its whole subtree summed, in a few queries."""
     now = now or timezone.now()
     units = list(units)
     own = _sums_by_org(period, root)
     overdue = _overdue_by_org(root, now)
-    one_month = len(period.months) == 1 and period.whole_months
-    got = {} if one_month else received(units, period, root)
+    if not period.whole_months:
+        counted = received(units, period, root)
+    elif len(period.months) > 1:
+        again = _months_again(units, period, root)
     out: dict[int, Figures] = {}
     for unit in units:
         total = empty()
@@ -443,7 +476,12 @@ def figures_for(
                 for k, v in sums.items():
                     total[k] += v
         late = sum(n for path, n in overdue.items() if path.startswith(unit.path))
-        total["received"] = got[unit.pk] if got else total["received"] - total["received_shared"]
+        if not period.whole_months:
+            total["received"] = counted[unit.pk]
+        else:
+            total["received"] -= total["received_shared"]
+            if len(period.months) > 1:
+                total["received"] -= again.get(unit.pk, 0)
         out[unit.pk] = Figures(total, overdue_now=late)
     return out
 

@@ -97,6 +97,11 @@ def test_received_counts_an_appeal_resent_after_a_return_or_a_reopening_once_per
     assert of(u, month(11), orgs.county).count("received") == 1
     # over the quarter each appeal once: A, B, C, D (C came in October and November)
     assert of(u, figures.quarter_period(2026, 4), orgs.county).count("received") == 4
+    assert of(u, figures.year_period(2026), orgs.county).count("received") == 4
+    # 20 Oct – 10 Nov: D transferred in on the 20th, C new on 26 Oct and back on 3 Nov = 2
+    days = figures.custom_period(date(2026, 10, 20), date(2026, 11, 10))
+    assert of(u, days, orgs.county).count("received") == 2
+    assert of(orgs.county, days, orgs.city).count("received") == 2
     # 生态环境 got A and D; its one return is one return of two received
     e = of(env, month(10), orgs.county)
     assert (e.count("received"), e.count("returns"), e.rates["return_rate"]) == (2, 1, 0.5)
