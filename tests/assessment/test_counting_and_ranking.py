@@ -208,8 +208,9 @@ def test_the_office_page_the_public_page_and_the_xlsx_show_the_same_shared_ranks
     text = public.content.decode()
     assert "收件少于 2 件的单位不参与排名" in text
     pub = _rows(text, "kaohe-ranking")
-    assert {r[1]: (r[0], float(r[2])) for r in pub if r[1] in want} == want
-    assert names["labour"] not in {r[1] for r in pub}
+    assert {r[1].split(" ")[0]: (r[0], float(r[2])) for r in pub} == want
+    assert {r[1].split(" ")[-1] for r in pub if r[0] == "1"} == {"红榜"}
+    assert {r[1].split(" ")[-1] for r in pub if r[0] in ("5", "6")} == {"黑榜"}
     assert names["labour"] in text  # shown apart, with its count
 
     sheet = load_workbook(BytesIO(xlsx.content))["部门排名"]
