@@ -1,8 +1,12 @@
 """考核 figures: rates per org (with its subtree) and period, the composite score, rankings.
 
 Every figure is a share of two sums of the monthly counters (`OrgMonth`), so any period of
-whole months is a sum of rows and any org's subtree a sum over its orgs; `HOW` says in
-Chinese how each is computed, and the pages print it beside the number.
+whole months is a sum of rows and any org's subtree a sum over its orgs. 收件 counts
+appeals, not steps: an appeal re-sent to a unit, or reaching two units of one government, is
+one appeal received. A month's is still a sum of rows (`OrgMonth.received_shared`); over
+several months the few appeals received in more than one of them are taken off again, read
+from the ledger; a custom period's is counted from the ledger. Each rate's and count's
+definition is printed beside the number.
 """
 
 from collections import defaultdict
@@ -12,12 +16,13 @@ from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
-from massline.assessment.models import SUMS, LedgerStep, OrgMonth, StepKind
+from massline.assessment.models import RECEIVING, SUMS, LedgerStep, OrgMonth, StepKind
 from massline.assessment.rollup import (
     aggregate,
     next_month,
@@ -33,6 +38,10 @@ class Rate:
     numerator: str
     denominator: str
     how: StrOrPromise
+
+    def how_text(self) -> str:
+        """The definition, with the deployment's 基本满意 weight where it enters."""
+        return str(self.how) % {"basic": f"{settings.SATISFACTION_BASIC_WEIGHT:g}"}
 
 
 RATES = (
@@ -65,7 +74,7 @@ RATES = (
         _("满意率"),
         "satisfied_weighted",
         "ratings",
-        _("（满意 + 基本满意 × 权重）÷ 群众评价的件数"),
+        _("（满意件数 + 基本满意件数 × %(basic)s）÷ 群众评价的件数；基本满意按 %(basic)s 件满意计"),
     ),
     Rate(
         "first_time",
@@ -112,16 +121,35 @@ RATES = (
 )
 RATE = {r.key: r for r in RATES}
 COUNTS = {
-    "received": (_("收件"), _("派给本单位主办的件数（新件与转入件）")),
+    "received": (
+        _("收件"),
+        _(
+            "派给本单位（含下属单位）主办的诉求件数：新件、转入件、被其他单位退回后改派来的"
+            "和重办的；每件诉求在本单位及下属单位每个考核期只计一次"
+        ),
+    ),
     "dispatch_received": (_("受理"), _("派单中心收到的新诉求件数")),
-    "replies": (_("答复"), _("本单位答复的件数")),
+    "replies": (_("答复"), _("本单位答复的次数（一件诉求重办后再答复计两次）")),
     "returns": (_("退回"), _("退回派单中心的件数")),
     "shirked": (_("推诿"), _("退回理由被派单中心驳回的件数")),
     "extensions": (_("延期"), _("批准延期的次数")),
     "ratings": (_("评价"), _("群众评价的件数")),
 }
+STEPS_NOTE = _(
+    "收件按诉求计，每件只计一次；其他件数按办理环节计，同一件诉求退回、重办后再办理的，"
+    "每次分别计入。"
+)
 MEAN_DAYS_HOW = _("答复件从本单位收到到答复所用工作日的平均数")
 OVERDUE_HOW = _("此刻仍未答复且已过答复时限的件数")
+
+
+def label(org: Org) -> str:
+    """The name people say: 黄梅县 for 黄梅县人民政府, a department's short name or its name."""
+    if org.kind == OrgKind.GOVERNMENT:
+        for suffix in ("人民政府", "管理委员会"):
+            if org.name.endswith(suffix) and len(org.name) > len(suffix):
+                return org.name[: -len(suffix)]
+    return org.short_name or org.name
 
 
 def weights() -> dict[str, float]:
@@ -364,13 +392,82 @@ def _overdue_by_org(root: Org, now: datetime) -> dict[str, int]:
     return {r["org__path"]: r["n"] for r in rows}
 
 
+def _receiving(root: Org, start: datetime, end: datetime) -> QuerySet[LedgerStep]:
+    return LedgerStep.objects.filter(
+        kind=StepKind.REPLY,
+        cause__in=RECEIVING,
+        started_at__gte=start,
+        started_at__lt=end,
+        org__path__startswith=root.path,
+    )
+
+
+def _unit_of(path: str, units: dict[str, int]) -> list[int]:
+    """The units (by path) whose subtree holds the org at `path`."""
+    out, prefix = [], ""
+    for part in path.split("/")[:-1]:
+        prefix += part + "/"
+        if prefix in units:
+            out.append(units[prefix])
+    return out
+
+
+def received(units: Iterable[Org], period: Period, root: Org) -> dict[int, int]:
+    """Each unit's 收件 over any period: the distinct appeals its subtree received, from the
+    ledger (`figures_for` uses it for periods that are not whole months)."""
+    by_path = {u.path: u.pk for u in units}
+    seen: dict[int, set[int]] = {pk: set() for pk in by_path.values()}
+    pairs = (
+        _receiving(root, *_day_bounds(period.start, period.end))
+        .values_list("org__path", "appeal_id")
+        .distinct()
+    )
+    for path, appeal in pairs:
+        for pk in _unit_of(path, by_path):
+            seen[pk].add(appeal)
+    return {pk: len(found) for pk, found in seen.items()}
+
+
+def _months_again(units: list[Org], period: Period, root: Org) -> dict[int, int]:
+    """Per unit, the appeals its subtree received in more than one month of the period, each
+    counted once for every month after its first: what the months' 收件 sum counts twice."""
+    steps = _receiving(root, *_day_bounds(period.start, period.end))
+    again = (
+        steps.order_by()
+        .values("appeal_id")
+        .annotate(n=Count(TruncMonth("started_at"), distinct=True))
+        .filter(n__gte=2)
+        .values("appeal_id")
+    )
+    rows = (
+        steps.filter(appeal_id__in=again)
+        .annotate(m=TruncMonth("started_at"))
+        .values_list("appeal_id", "org__path", "m")
+        .distinct()
+    )
+    by_path = {u.path: u.pk for u in units}
+    months: dict[tuple[int, int], set[Any]] = defaultdict(set)
+    for appeal, path, month in rows:
+        for pk in _unit_of(path, by_path):
+            months[(pk, appeal)].add(month)
+    out: dict[int, int] = defaultdict(int)
+    for (pk, _appeal), found in months.items():
+        out[pk] += len(found) - 1
+    return out
+
+
 def figures_for(
     units: Iterable[Org], period: Period, root: Org, now: datetime | None = None
 ) -> dict[int, Figures]:
-    """Each unit's figures over the period, its whole subtree summed, in two queries."""
+    """Each unit's figures over the period, its whole subtree summed, in a few queries."""
     now = now or timezone.now()
+    units = list(units)
     own = _sums_by_org(period, root)
     overdue = _overdue_by_org(root, now)
+    if not period.whole_months:
+        counted = received(units, period, root)
+    elif len(period.months) > 1:
+        again = _months_again(units, period, root)
     out: dict[int, Figures] = {}
     for unit in units:
         total = empty()
@@ -379,6 +476,12 @@ def figures_for(
                 for k, v in sums.items():
                     total[k] += v
         late = sum(n for path, n in overdue.items() if path.startswith(unit.path))
+        if not period.whole_months:
+            total["received"] = counted[unit.pk]
+        else:
+            total["received"] -= total["received_shared"]
+            if len(period.months) > 1:
+                total["received"] -= again.get(unit.pk, 0)
         out[unit.pk] = Figures(total, overdue_now=late)
     return out
 
@@ -401,6 +504,7 @@ def monthly(units: list[Org], months: list[date], root: Org) -> dict[tuple[int, 
                 if path.startswith(unit.path):
                     for k, v in sums.items():
                         total[k] += float(v or 0)
+            total["received"] -= total["received_shared"]
             out[(unit.pk, month)] = Figures(total)
     return out
 
@@ -416,15 +520,24 @@ HONOUR_SIZE = 3
 
 
 def min_cases() -> int:
-    """A unit is ranked once it has this many judged steps and ratings in the period: one
-    case answered on time is not a score of 100 to rank on."""
+    """A unit is ranked once it received this many appeals in the period: one case answered
+    on time is not a score of 100 to rank on, nor are old cases of a unit that got none."""
     return int(settings.ASSESSMENT_MIN_CASES)
 
 
 def rankable(f: "Figures") -> bool:
-    s = f.sums
-    cases = s["sign_judged"] + s["reply_judged"] + s["dispatch_judged"] + s["ratings"]
-    return f.score is not None and cases >= min_cases()
+    return f.score is not None and f.count("received") >= min_cases()
+
+
+def ranking_rule() -> str:
+    return str(
+        _(
+            "收件少于 %(n)s 件的单位不参与排名，另列于下，只列件数。得分相同的单位名次相同"
+            "（如 1、1、3），同上红榜或黑榜；参与排名的单位不少于 %(m)s 个时，红榜列得分最高的"
+            " %(k)s 个名次，黑榜列得分最低的 %(k)s 个名次，同一得分不会同时在红榜和黑榜。"
+            "排名只看本期数字，不随今天的办理情况变化。"
+        )
+    ) % {"n": min_cases(), "m": 2 * HONOUR_SIZE, "k": HONOUR_SIZE}
 
 
 def units_under(parent: Org, group: str) -> list[Org]:
@@ -442,23 +555,33 @@ class Ranked:
 
 
 def ranking(parent: Org, group: str, period: Period, now: datetime | None = None) -> list[Ranked]:
-    """The units of one group under `parent`, best composite score first (no score: last)."""
+    """The units of one group under `parent`, best composite score first; the unranked last.
+
+    Competition ranking on the score as shown (1, 1, 3): a unit's rank is one more than the
+    units scoring higher, so tied units share it, whatever today's work. 红榜 holds the units
+    ranked within the first `HONOUR_SIZE`; 黑榜 those with fewer than `HONOUR_SIZE` units below
+    them, unless their score is on 红榜 — one score is never on both boards."""
     units = units_under(parent, group)
     found = figures_for(units, period, parent, now)
-    scored = sorted(
-        (u for u in units if rankable(found[u.pk])),
-        key=lambda u: (-(found[u.pk].score or 0), found[u.pk].overdue_now, u.path),
-    )
+
+    def score(u: Org) -> float:
+        return found[u.pk].score or 0.0
+
+    scored = sorted((u for u in units if rankable(found[u.pk])), key=lambda u: (-score(u), u.path))
     rest = [u for u in units if not rankable(found[u.pk])]
+    scores = [score(u) for u in scored]
     honours = len(scored) >= 2 * HONOUR_SIZE
     out = []
-    for i, unit in enumerate(scored):
+    for unit in scored:
+        s = score(unit)
+        rank = 1 + sum(1 for x in scores if x > s)
+        below = sum(1 for x in scores if x < s)
         honour = ""
-        if honours and i < HONOUR_SIZE:
+        if honours and rank <= HONOUR_SIZE:
             honour = "red"
-        elif honours and i >= len(scored) - HONOUR_SIZE:
+        elif honours and below < HONOUR_SIZE:
             honour = "black"
-        out.append(Ranked(unit, found[unit.pk], i + 1, honour))
+        out.append(Ranked(unit, found[unit.pk], rank, honour))
     out += [Ranked(u, found[u.pk], None, "") for u in rest]
     return out
 
@@ -476,7 +599,7 @@ def steps_behind(unit: Org, period: Period, figure: str, now: datetime | None = 
     ended = under & Q(kind=StepKind.REPLY, ended_at__gte=start, ended_at__lte=end)
     table = {
         "received": under
-        & Q(kind=StepKind.REPLY, cause__in=["new", "transfer"])
+        & Q(kind=StepKind.REPLY, cause__in=RECEIVING)
         & Q(started_at__gte=start, started_at__lte=end),
         "response": decided & Q(kind=StepKind.SIGN),
         "response_late": decided & Q(kind=StepKind.SIGN, on_time=False),

@@ -35,6 +35,11 @@ class Cause(models.TextChoices):
     REOPEN = "reopen", "重办"
 
 
+RECEIVING = (Cause.NEW, Cause.TRANSFER, Cause.REDISPATCH, Cause.REOPEN)
+"""The causes under which a lead step is work the org received (收件): a refused return is the
+same holder's work going on."""
+
+
 class LedgerStep(models.Model):
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="ledger")
     seq = models.PositiveSmallIntegerField()
@@ -82,11 +87,24 @@ class LedgerStep(models.Model):
 
 
 class OrgMonth(models.Model):
-    """One org's own counts for one month (its subtree is the sum over the subtree's rows)."""
+    """One org's own counts for one month (its subtree is the sum over the subtree's rows).
+
+    收件 counts distinct appeals, and one appeal may reach several orgs of a subtree in a month
+    (a transfer, a re-dispatch after a return). So that a subtree's distinct count is still a
+    sum of rows, an appeal's receiving orgs of the month are taken in path order (a depth-first
+    order of the tree) and each adjacent pair adds one to `received_shared` of the pair's
+    nearest common org: any subtree holding k of the appeal's orgs holds exactly k − 1 of these
+    pairs, so Σ received − Σ received_shared over the subtree counts the appeal once."""
 
     org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
     month = models.DateField("月份")
     received = models.PositiveIntegerField("收件（主办）", default=0)
+    received_shared = models.PositiveIntegerField(
+        "收件（下属单位共有）",
+        default=0,
+        help_text="同月由本单位下属的两个单位先后收到的诉求数（按单位路径相邻计）："
+        "下属单位收件之和减去它们，即本单位及下属单位收到的不同诉求数。",
+    )
     dispatch_received = models.PositiveIntegerField("收件（派单中心）", default=0)
     dispatch_judged = models.PositiveIntegerField("派单判定", default=0)
     dispatch_on_time = models.PositiveIntegerField("按时派单", default=0)

@@ -24,8 +24,11 @@ def _header(names: list[str]) -> list[str]:
 COLUMNS = ["score", *RATE_COLUMNS, *COUNT_COLUMNS, "mean_days", "overdue_now"]
 
 
-def _figures_row(f: fg.Figures) -> list[Any]:
+def _figures_row(f: fg.Figures, ranked: bool = True) -> list[Any]:
+    """An unranked unit's rates and score are left empty, as its page shows them (—)."""
     row = f.as_row()
+    if not ranked:
+        row.update({k: None for k in ("score", *RATE_COLUMNS)})
     return [row[k] for k in COLUMNS]
 
 
@@ -46,8 +49,8 @@ def workbook(view: Overview) -> bytes:
             [
                 r.rank,
                 r.org.name,
-                {"red": "红榜", "black": "黑榜"}.get(r.honour, ""),
-                *_figures_row(r.figures),
+                {"red": "红榜", "black": "黑榜"}.get(r.honour, "") if r.rank else "不参与排名",
+                *_figures_row(r.figures, ranked=r.rank is not None),
             ]
             for r in rows
         ]
@@ -55,9 +58,11 @@ def workbook(view: Overview) -> bytes:
         sheets.append(Sheet(f"{name}排名", head, table, {i + 3 for i in RATE_AT}))
     trend = [[f"{m:%Y-%m}", *_figures_row(f)] for m, f in view.trend]
     sheets.append(Sheet("月度趋势", ["月份", *_header(COLUMNS)], trend, rates))
-    how = [[str(r.label), str(r.how)] for r in fg.RATES]
+    how = [[str(r.label), r.how_text()] for r in fg.RATES]
     how += [[str(label), str(text)] for label, text in fg.COUNTS.values()]
+    how.append(["件数", str(fg.STEPS_NOTE)])
     how += [["平均答复用时", str(fg.MEAN_DAYS_HOW)], ["当前超期", str(fg.OVERDUE_HOW)]]
     how.append(["综合得分", fg.score_how()])
+    how.append(["排名", fg.ranking_rule()])
     sheets.append(Sheet("指标说明", ["指标", "计算方法"], how, widths={1: 90}))
     return xlsx(sheets)

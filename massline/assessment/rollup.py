@@ -10,6 +10,7 @@ adds). `rebuild` makes both tables anew from all events.
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from itertools import pairwise
 from typing import Any
 
 from django.db import transaction
@@ -21,6 +22,7 @@ from massline.appeals.deadlines import policies
 from massline.appeals.models import Appeal, AppealEvent, Rating, Verdict
 from massline.assessment.ledger import replay
 from massline.assessment.models import (
+    RECEIVING,
     SUMS,
     Cause,
     Cursor,
@@ -30,6 +32,7 @@ from massline.assessment.models import (
     StepKind,
 )
 from massline.core.calendar import get_calendar
+from massline.orgs.models import Org
 
 SETTLE = timedelta(minutes=5)
 """Events younger than this are read again on the next run: a transaction still open when the
@@ -84,24 +87,31 @@ def ledgers(appeal_ids: list[int], now: datetime) -> dict[int, list[LedgerStep]]
     return out
 
 
-def _keys(steps: Iterable[Any]) -> set[Key]:
-    """The (org, month) rows a set of steps counts in."""
+def _keys(steps: Iterable[Any], paths: dict[int, str]) -> set[Key]:
+    """The (org, month) rows a set of steps counts in: a received step also in its org's
+    ancestors' (`received_shared`)."""
     found: set[Key] = set()
     for s in steps:
         for moment in (s.started_at, s.decided_at, s.ended_at):
             if moment is not None:
                 found.add((s.org_id, month_of(moment)))
+        if s.kind == StepKind.REPLY and s.cause in RECEIVING:
+            month = month_of(s.started_at)
+            found |= {(int(pk), month) for pk in paths.get(s.org_id, "").split("/")[:-1]}
     return found
 
 
 def rebuild_appeals(appeal_ids: list[int], now: datetime) -> set[Key]:
     """Replace these appeals' steps; the (org, month) rows whose counts may have changed."""
+    paths = dict(Org.objects.values_list("pk", "path"))
     old = LedgerStep.objects.filter(appeal_id__in=appeal_ids)
-    dirty = _keys(old.only("org_id", "started_at", "decided_at", "ended_at"))
+    dirty = _keys(
+        old.only("org_id", "kind", "cause", "started_at", "decided_at", "ended_at"), paths
+    )
     old.delete()
     fresh = [s for steps in ledgers(appeal_ids, now).values() for s in steps]
     LedgerStep.objects.bulk_create(fresh, batch_size=1000)
-    dirty |= _keys(fresh)
+    dirty |= _keys(fresh, paths)
     ratings = Rating.objects.filter(appeal_id__in=appeal_ids, org__isnull=False)
     dirty |= {(org, month_of(at)) for org, at in ratings.values_list("org_id", "created_at")}
     return dirty
@@ -111,8 +121,8 @@ def aggregate(
     start: datetime | None, end: datetime | None, orgs: list[int] | None = None, by_month=False
 ) -> dict[tuple[int, date | None], dict[str, float]]:
     """The counters of `models.COUNTERS` (and the reply workdays' sum) per org — and per month with
-    `by_month` — over [start, end): steps by when they began (received), were judged (on time
-    or not) or ended (replies, returns), ratings by when they were given."""
+    `by_month` — over [start, end): steps by when they began (received: distinct appeals),
+    were judged (on time or not) or ended (replies, returns), ratings by when they were given."""
     out: dict[tuple[int, date | None], dict[str, float]] = defaultdict(
         lambda: dict.fromkeys(SUMS, 0)
     )
@@ -145,7 +155,9 @@ def aggregate(
     steps = LedgerStep.objects.all()
     add(
         window(steps, "started_at").annotate(
-            received=n(kind=StepKind.REPLY, cause__in=[Cause.NEW, Cause.TRANSFER]),
+            received=Count(
+                "appeal_id", distinct=True, filter=Q(kind=StepKind.REPLY, cause__in=RECEIVING)
+            ),
             dispatch_received=n(kind=StepKind.DISPATCH, cause=Cause.NEW),
         )
     )
@@ -177,6 +189,53 @@ def aggregate(
             resolved=n(resolved=True),
         )
     )
+    for key, n_shared in shared(start, end, orgs, by_month).items():
+        out[key]["received_shared"] += n_shared
+    return dict(out)
+
+
+def _common(a: str, b: str) -> str:
+    """The path of the nearest org holding both paths."""
+    out = ""
+    for x, y in zip(a.split("/")[:-1], b.split("/")[:-1], strict=False):
+        if x != y:
+            break
+        out += x + "/"
+    return out
+
+
+def shared(
+    start: datetime | None, end: datetime | None, orgs: list[int] | None = None, by_month=False
+) -> dict[tuple[int, date | None], int]:
+    """`received_shared` per org (and month): over the appeals that reached two or more orgs
+    in [start, end), one per adjacent pair of an appeal's receiving orgs of a month, at the
+    pair's nearest common org (see `models.OrgMonth`)."""
+    steps = LedgerStep.objects.filter(kind=StepKind.REPLY, cause__in=RECEIVING)
+    if start is not None:
+        steps = steps.filter(started_at__gte=start)
+    if end is not None:
+        steps = steps.filter(started_at__lt=end)
+    several = (
+        steps.order_by()
+        .values("appeal_id")
+        .annotate(n=Count("org_id", distinct=True))
+        .filter(n__gte=2)
+        .values("appeal_id")
+    )
+    rows = steps.filter(appeal_id__in=several).values_list("appeal_id", "org__path", "started_at")
+    reached: dict[tuple[int, date], set[str]] = defaultdict(set)
+    for appeal, path, at in rows:
+        reached[(appeal, month_of(at))].add(path)
+    if not reached:
+        return {}
+    by_path = {path: pk for pk, path in Org.objects.values_list("pk", "path")}
+    wanted = None if orgs is None else set(orgs)
+    out: dict[tuple[int, date | None], int] = defaultdict(int)
+    for (_appeal, month), found in reached.items():
+        for a, b in pairwise(sorted(found)):
+            org = by_path[_common(a, b)]
+            if wanted is None or org in wanted:
+                out[(org, month if by_month else None)] += 1
     return dict(out)
 
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
 
 from massline.appeals.models import Appeal, Rating
@@ -91,6 +91,18 @@ FIGURES_BEHIND = {
 }
 
 
+def definition(figure: str) -> str:
+    """What the number behind a drill-down counts, as the overview prints it beside it."""
+    key = figure.removesuffix("_late")
+    if key in fg.RATE:
+        return fg.RATE[key].how_text()
+    if key in fg.COUNTS:
+        return str(fg.COUNTS[key][1])
+    if key == "overdue_now":
+        return str(fg.OVERDUE_HOW)
+    return ""
+
+
 def behind(
     user: Any, unit: Org, period: fg.Period, figure: str, now: datetime | None = None
 ) -> QuerySet[Any]:
@@ -111,10 +123,12 @@ def behind(
             .order_by("-created_at", "-pk")
         )
     cond = fg.steps_behind(unit, period, figure, now)
-    return (
-        LedgerStep.objects.filter(cond, appeal_id__in=visible)
-        .select_related("appeal", "appeal__hub", "appeal__lead_org", "org")
-        .order_by("-started_at", "-pk")
+    steps = LedgerStep.objects.filter(cond, appeal_id__in=visible)
+    if figure == "received":  # 收件 counts appeals: each one once, by its first step here
+        first = steps.order_by().values("appeal_id").annotate(first=Min("pk")).values("first")
+        steps = LedgerStep.objects.filter(pk__in=first)
+    return steps.select_related("appeal", "appeal__hub", "appeal__lead_org", "org").order_by(
+        "-started_at", "-pk"
     )
 
 

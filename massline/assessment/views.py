@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from massline.assessment import access, report, selectors
@@ -70,10 +71,16 @@ def _chart_data(view: selectors.Overview) -> dict[str, Any]:
         "score": [f.score for _, f in view.trend],
         "on_time": [pct(f.rates["on_time"]) for _, f in view.trend],
         "satisfaction": [pct(f.rates["satisfaction"]) for _, f in view.trend],
+        "series": {
+            "score": str(_("综合得分")),
+            "on_time": str(_("按时办结率（%）")),
+            "satisfaction": str(_("满意率（%）")),
+        },
         "rankings": {
             str(fg.GROUPS[g][0]): {
-                "names": [r.org.short_name or r.org.name for r in rows if r.rank],
+                "names": [fg.label(r.org) for r in rows if r.rank],
                 "scores": [r.figures.score for r in rows if r.rank],
+                "honours": [r.honour for r in rows if r.rank],
             }
             for g, rows in view.rankings.items()
         },
@@ -96,6 +103,8 @@ def overview(request: HttpRequest, scopes: list[Org]) -> HttpResponse:
             "rates": fg.RATES,
             "counts": fg.COUNTS,
             "score_how": fg.score_how(),
+            "ranking_rule": fg.ranking_rule(),
+            "steps_note": fg.STEPS_NOTE,
             "mean_days_how": fg.MEAN_DAYS_HOW,
             "overdue_how": fg.OVERDUE_HOW,
             "period_key": fg.period_key(period),
@@ -128,6 +137,7 @@ def behind(request: HttpRequest, scopes: list[Org]) -> HttpResponse:
             "error": error,
             "figure": figure,
             "figure_label": selectors.FIGURES_BEHIND[figure],
+            "definition": selectors.definition(figure),
             "rows": selectors.behind_rows(request.user, list(page.object_list)),
             "page_obj": page,
         },
@@ -188,6 +198,8 @@ def transparency(request: HttpRequest) -> HttpResponse:
             "rankings": {str(fg.GROUPS[g][0]): rows for g, rows in rankings.items() if rows},
             "rates": [fg.RATE[k] for k in ("response", "on_time", "resolution", "satisfaction")],
             "score_how": fg.score_how(),
+            "ranking_rule": fg.ranking_rule(),
+            "received_how": fg.COUNTS["received"][1],
             "error": error,
             "partial": month == today.replace(day=1),
         },

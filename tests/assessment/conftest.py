@@ -29,7 +29,8 @@ def book(people, orgs):
             return services.submit_appeal(people.resident, data, now=when)[0]
 
         def do(self, action, appeal, actor, when, **payload):
-            return workflow.perform(action, appeal.pk, who[actor], payload, now=when)
+            user = who[actor] if isinstance(actor, str) else actor
+            return workflow.perform(action, appeal.pk, user, payload, now=when)
 
         def dispatch(self, appeal, when, org=None, **extra):
             self.do("accept", appeal, "d", when)

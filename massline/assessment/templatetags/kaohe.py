@@ -48,3 +48,8 @@ def get_item(mapping: Any, key: str) -> Any:
 @register.filter
 def unranked(rows: list[Any]) -> list[Any]:
     return [r for r in rows if not r.rank]
+
+
+@register.filter
+def ranked(rows: list[Any]) -> list[Any]:
+    return [r for r in rows if r.rank]

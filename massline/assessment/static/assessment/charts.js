@@ -9,22 +9,26 @@
     var source = document.getElementById("kaohe-data");
     if (!source || !window.echarts) return;
     var data = JSON.parse(source.textContent);
-    var brand = "#b71c1c", ok = "#1b5e20", info = "#0d47a1";
+    var red = "#b71c1c", black = "#424242", ok = "#1b5e20", info = "#0d47a1", plain = "#78909c";
+    var names = data.series;
     var charts = [];
     document.querySelectorAll("[data-chart]").forEach(function (el) {
       var chart = window.echarts.init(el, null, { renderer: "svg" });
       var option;
       if (el.dataset.chart === "trend") {
+        // The legend sits above the plot and wraps on a phone; the plot (with its axis
+        // labels) starts below the legend's rows, so the legend never covers an axis.
+        var rows = el.clientWidth < 480 ? 2 : 1;
         option = {
           tooltip: { trigger: "axis" },
-          legend: { data: ["综合得分", "按时办结率(%)", "满意率(%)"] },
-          grid: { left: 40, right: 16, top: 40, bottom: 30 },
+          legend: { top: 0, left: "center", itemGap: 12, data: [names.score, names.on_time, names.satisfaction] },
+          grid: { left: 8, right: 16, top: 24 * rows + 20, bottom: 8, containLabel: true },
           xAxis: { type: "category", data: data.months },
           yAxis: { type: "value", min: 0, max: 100 },
           series: [
-            { name: "综合得分", type: "line", data: data.score, color: brand, connectNulls: true },
-            { name: "按时办结率(%)", type: "line", data: data.on_time, color: info, connectNulls: true },
-            { name: "满意率(%)", type: "line", data: data.satisfaction, color: ok, connectNulls: true }
+            { name: names.score, type: "line", data: data.score, color: red, connectNulls: true },
+            { name: names.on_time, type: "line", data: data.on_time, color: info, connectNulls: true },
+            { name: names.satisfaction, type: "line", data: data.satisfaction, color: ok, connectNulls: true }
           ]
         };
       } else {
@@ -39,9 +43,10 @@
           yAxis: { type: "category", data: group.names.slice().reverse(), axisLabel: { width: 120, overflow: "truncate" } },
           series: [{
             type: "bar", data: group.scores.slice().reverse(),
+            // 红榜 red, 黑榜 black, as the boards are shown; the rest plain
             itemStyle: { color: function (p) {
-              var n = group.scores.length, rank = n - p.dataIndex;
-              return n >= 6 && rank > n - 3 ? brand : n >= 6 && rank <= 3 ? ok : info;
+              var honour = group.honours[group.honours.length - 1 - p.dataIndex];
+              return honour === "red" ? red : honour === "black" ? black : plain;
             } }
           }]
         };
