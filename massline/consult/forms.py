@@ -1,0 +1,130 @@
+"""Forms of 征求意见: they render fields and keep what was typed; the rules and their Chinese
+messages are the services', which `fail` puts at the field they name."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django import forms
+from django.forms.utils import ErrorDict
+from django.utils.translation import gettext_lazy as _
+
+from massline.consult.models import Audience, Outcome
+from massline.core.errors import DomainError, InvalidInput
+
+
+class DomainForm(forms.Form):
+    required_css_class = "required"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.is_bound:
+            self._errors = ErrorDict()
+            self.cleaned_data = {}
+        for f in self.fields.values():
+            f.required = bool(f.widget.attrs.get("required"))
+
+    def fail(self, exc: DomainError) -> None:
+        self.add_error(exc.field if exc.field in self.fields else None, exc.message)
+
+    def choose(self, name: str, choices: list[tuple[str, str]]) -> None:
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = choices
+
+    def value(self, name: str) -> str:
+        return str(self.data.get(name, "")).strip()
+
+    def day(self, name: str) -> date:
+        raw = self.value(name)
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            label = self.fields[name].label
+            raise InvalidInput(f"{label}须为日期，如 2026-12-31。", field=name) from None
+
+
+def _req(**attrs):
+    return {"required": True, **attrs}
+
+
+class ConsultationForm(DomainForm):
+    org = forms.ChoiceField(label=_("发起单位"), widget=forms.Select(attrs=_req()))
+    title = forms.CharField(
+        label=_("标题"), widget=forms.TextInput(attrs=_req(maxlength=200)), required=False
+    )
+    summary = forms.CharField(
+        label=_("起草说明"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    text = forms.CharField(
+        label=_("草案全文"),
+        help_text=_("每行一段；以“第一条”等开头的行开始新的一条。"),
+        widget=forms.Textarea(attrs=_req(rows=14)),
+        required=False,
+    )
+    first_day = forms.DateField(
+        label=_("开始日期"), widget=forms.DateInput(attrs=_req(type="date")), required=False
+    )
+    last_day = forms.DateField(
+        label=_("截止日期"),
+        help_text=_("北京时间，截止日 24 时前提交的意见有效。"),
+        widget=forms.DateInput(attrs=_req(type="date")),
+        required=False,
+    )
+    audience = forms.ChoiceField(
+        label=_("征求对象"), choices=Audience.choices, widget=forms.Select(attrs=_req())
+    )
+    region = forms.CharField(
+        label=_("居民所在地区（区划代码）"),
+        help_text=_("面向本地区实名居民时填写，如 421102（黄州区）。"),
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 12}),
+    )
+    party_org = forms.ChoiceField(label=_("党组织"), required=False, choices=[("", "—")])
+    premoderate = forms.BooleanField(label=_("先审后发（意见经审核后才公开）"), required=False)
+
+
+class CommentForm(DomainForm):
+    body = forms.CharField(
+        label=_("我的意见"),
+        widget=forms.Textarea(attrs=_req(rows=4, maxlength=2000)),
+        required=False,
+    )
+
+
+class ModerateForm(DomainForm):
+    reason = forms.CharField(
+        label=_("不予发布的理由"),
+        required=False,
+        widget=forms.TextInput(attrs={"maxlength": 200}),
+    )
+
+
+class DecisionForm(DomainForm):
+    title = forms.CharField(
+        label=_("意见归纳"), widget=forms.TextInput(attrs=_req(maxlength=200)), required=False
+    )
+    outcome = forms.ChoiceField(
+        label=_("采纳情况"), choices=Outcome.choices, widget=forms.RadioSelect(attrs=_req())
+    )
+    reason = forms.CharField(
+        label=_("理由"), widget=forms.Textarea(attrs=_req(rows=3)), required=False
+    )
+
+
+class ReportForm(DomainForm):
+    summary = forms.CharField(
+        label=_("采纳情况说明"), widget=forms.Textarea(attrs=_req(rows=5)), required=False
+    )
+
+
+class RevisionForm(DomainForm):
+    note = forms.CharField(
+        label=_("修改说明"), widget=forms.Textarea(attrs=_req(rows=3)), required=False
+    )
+    added = forms.CharField(
+        label=_("新增段落"),
+        help_text=_("每行一段，加在全文末尾。"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )

@@ -1,0 +1,208 @@
+"""征求意见 (drafts put to the public, article by article) and 网上调研 (surveys).
+
+A draft's paragraphs keep their identity across revisions (`Paragraph`); each revision holds
+its own wording of them (`ParagraphText`), so a comment made on revision 1 stays attached to
+its paragraph when revision 2 rewords, moves or drops it.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from massline.orgs.models import Org, Region
+
+
+class Audience(models.TextChoices):
+    PUBLIC = "public", "社会公众"
+    RESIDENTS = "residents", "本地区实名居民"
+    PARTY = "party", "本组织党员"
+
+
+class Consultation(models.Model):
+    org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="consultations")
+    title = models.CharField("标题", max_length=200)
+    summary = models.TextField("起草说明", blank=True)
+    audience = models.CharField(
+        "征求对象", max_length=12, choices=Audience.choices, default=Audience.PUBLIC
+    )
+    region = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name="居民所在地区",
+    )  # fmt: skip
+    party_org = models.ForeignKey(
+        Org, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name="党组织",
+    )  # fmt: skip
+    opens_at = models.DateTimeField("开始时间")
+    closes_at = models.DateTimeField("截止时间")
+    premoderate = models.BooleanField("先审后发", default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    report_summary = models.TextField("采纳情况说明", blank=True)
+    report_published_at = models.DateTimeField("采纳情况公布时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "征求意见"
+        verbose_name_plural = "征求意见"
+        ordering = ["-opens_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closes_at__gt=models.F("opens_at")),
+                name="consultation_closes_after_opening",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Revision(models.Model):
+    """One wording of the whole draft; number 1 is the text put to consultation."""
+
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, related_name="revisions"
+    )
+    number = models.PositiveSmallIntegerField("稿次")
+    note = models.TextField("修改说明", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "修订稿"
+        verbose_name_plural = "修订稿"
+        ordering = ["consultation", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["consultation", "number"], name="revision_number_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.consultation} 第{self.number}稿"
+
+
+class Paragraph(models.Model):
+    """A paragraph's identity across revisions: comments hang here, not on one wording."""
+
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, related_name="paragraphs"
+    )
+
+    class Meta:
+        verbose_name = "段落"
+        verbose_name_plural = "段落"
+
+    def __str__(self) -> str:
+        return f"段落 {self.pk}"
+
+
+class ParagraphText(models.Model):
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="texts")
+    paragraph = models.ForeignKey(Paragraph, on_delete=models.CASCADE, related_name="texts")
+    position = models.PositiveIntegerField("顺序")
+    article = models.CharField("条", max_length=40, blank=True)
+    text = models.TextField("内容")
+
+    class Meta:
+        verbose_name = "段落文本"
+        verbose_name_plural = "段落文本"
+        ordering = ["revision", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["revision", "paragraph"], name="paragraph_once_per_revision"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+
+class Outcome(models.TextChoices):
+    ADOPTED = "adopted", "采纳"
+    PARTLY = "partly", "部分采纳"
+    NOT_ADOPTED = "not_adopted", "未采纳"
+
+
+class Decision(models.Model):
+    """The org's answer to one comment or a group of similar comments."""
+
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, related_name="decisions"
+    )
+    title = models.CharField("意见归纳", max_length=200)
+    outcome = models.CharField("采纳情况", max_length=12, choices=Outcome.choices)
+    reason = models.TextField("理由")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "采纳情况"
+        verbose_name_plural = "采纳情况"
+        ordering = ["consultation", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CommentStatus(models.TextChoices):
+    PENDING = "pending", "待审核"
+    PUBLISHED = "published", "已发布"
+    REJECTED = "rejected", "未通过审核"
+
+
+class Comment(models.Model):
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, related_name="comments"
+    )
+    paragraph = models.ForeignKey(
+        Paragraph, null=True, blank=True, on_delete=models.CASCADE, related_name="comments",
+        help_text="空：对全文的意见",
+    )  # fmt: skip
+    revision = models.ForeignKey(Revision, on_delete=models.PROTECT, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="consult_comments"
+    )
+    body = models.TextField("意见")
+    status = models.CharField(
+        "状态", max_length=10, choices=CommentStatus.choices, default=CommentStatus.PUBLISHED
+    )
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    moderated_at = models.DateTimeField(null=True, blank=True)
+    moderation_reason = models.CharField("审核理由", max_length=200, blank=True)
+    supports = models.PositiveIntegerField("支持数", default=0)
+    decision = models.ForeignKey(
+        Decision, null=True, blank=True, on_delete=models.SET_NULL, related_name="comments"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "意见"
+        verbose_name_plural = "意见"
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["consultation", "status"])]
+
+    def __str__(self) -> str:
+        return self.body[:40]
+
+
+class Support(models.Model):
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="support_rows")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "支持"
+        verbose_name_plural = "支持"
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "user"], name="support_once_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.comment_id}"

@@ -1,0 +1,384 @@
+"""Every write of 征求意见: one function each, in one transaction that locks the row it
+changes, appends an audit event and raises its notices (sent once the transaction commits)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from massline.consult import drafts
+from massline.consult.models import (
+    Audience,
+    Comment,
+    CommentStatus,
+    Consultation,
+    Decision,
+    Outcome,
+    Paragraph,
+    ParagraphText,
+    Revision,
+    Support,
+)
+from massline.consult.policy import policy
+from massline.core.audit import audit
+from massline.core.errors import IllegalTransition, InvalidInput, NotAllowed, NotFound
+from massline.notices.services import notify
+from massline.orgs.models import Org, Region
+
+COMMENT_MAX = 2000
+
+
+def _text(value: str, field: str, label: str, limit: int, *, required: bool = True) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise InvalidInput(f"请填写{label}。", field=field)
+    if len(value) > limit:
+        raise InvalidInput(f"{label}不能超过 {limit} 字（现有 {len(value)} 字）。", field=field)
+    return value
+
+
+def _locked(consultation_id: int) -> Consultation:
+    found = (
+        Consultation.objects.select_for_update(of=("self",))
+        .select_related("org", "region", "party_org")
+        .filter(pk=consultation_id)
+        .first()
+    )
+    if found is None:
+        raise NotFound("征求意见不存在。")
+    return found
+
+
+def current_phase(c: Consultation, now: datetime | None = None) -> drafts.Phase:
+    return drafts.phase(
+        c.opens_at, c.closes_at, c.report_published_at is not None, now or timezone.now()
+    )
+
+
+def _must_manage(actor, c: Consultation) -> None:
+    if not policy(actor).can_manage(c):
+        raise NotAllowed("您不是本次征求意见的组织单位工作人员。")
+
+
+def _write_texts(revision: Revision, rows: list[tuple[Paragraph, drafts.Piece]]) -> None:
+    ParagraphText.objects.bulk_create(
+        ParagraphText(
+            revision=revision, paragraph=p, position=i, article=piece.article, text=piece.text
+        )
+        for i, (p, piece) in enumerate(rows, start=1)
+    )
+
+
+def create_consultation(
+    actor,
+    *,
+    org: Org,
+    title: str,
+    text: str,
+    first_day: date,
+    last_day: date,
+    summary: str = "",
+    audience: str = Audience.PUBLIC,
+    region: Region | None = None,
+    party_org: Org | None = None,
+    premoderate: bool = False,
+) -> Consultation:
+    """Publish a draft for comment: its text split into articles and paragraphs (revision 1)
+    and a window from the first to the last day, inclusive, on the Asia/Shanghai clock."""
+    if org not in policy(actor).managed_orgs():
+        raise NotAllowed("您不能以该单位名义发起征求意见。", field="org")
+    title = _text(title, "title", "标题", 200)
+    summary = _text(summary, "summary", "起草说明", 5000, required=False)
+    pieces = drafts.split_draft(_text(text, "text", "草案全文", 100_000))
+    if len(pieces) > drafts.MAX_PARAGRAPHS:
+        raise InvalidInput(f"草案不能超过 {drafts.MAX_PARAGRAPHS} 段。", field="text")
+    if last_day < first_day:
+        raise InvalidInput("截止日期不能早于开始日期。", field="last_day")
+    if audience not in Audience.values:
+        raise InvalidInput("请选择征求对象。", field="audience")
+    if audience == Audience.RESIDENTS and region is None:
+        raise InvalidInput("面向居民征求意见须选择地区。", field="region")
+    if audience == Audience.PARTY and party_org is None:
+        raise InvalidInput("面向党员征求意见须选择党组织。", field="party_org")
+    opens_at, closes_at = drafts.window(first_day, last_day)
+    with transaction.atomic():
+        c = Consultation.objects.create(
+            org=org,
+            title=title,
+            summary=summary,
+            audience=audience,
+            region=region if audience == Audience.RESIDENTS else None,
+            party_org=party_org if audience == Audience.PARTY else None,
+            opens_at=opens_at,
+            closes_at=closes_at,
+            premoderate=premoderate,
+            created_by=actor,
+        )
+        revision = Revision.objects.create(consultation=c, number=1, created_by=actor)
+        paragraphs = Paragraph.objects.bulk_create(Paragraph(consultation=c) for _ in pieces)
+        _write_texts(revision, list(zip(paragraphs, pieces, strict=True)))
+        audit("consult.created", actor, c, title=title, paragraphs=len(pieces))
+    return c
+
+
+def revise(
+    actor, consultation_id: int, *, texts: dict[int, str], added: str = "", note: str = ""
+) -> Revision:
+    """A new revision: each paragraph of the latest one reworded (an empty text drops it),
+    new paragraphs appended; comments stay on their paragraphs."""
+    with transaction.atomic():
+        c = _locked(consultation_id)
+        _must_manage(actor, c)
+        note = _text(note, "note", "修改说明", 2000)
+        latest = c.revisions.order_by("-number").first()
+        assert latest is not None
+        kept: list[tuple[Paragraph, drafts.Piece]] = []
+        for pt in latest.texts.select_related("paragraph"):
+            new = texts.get(pt.paragraph_id, pt.text).strip()
+            if new:
+                piece = drafts.split_draft(new)
+                article = piece[0].article if piece and piece[0].article else pt.article
+                kept.append((pt.paragraph, drafts.Piece(article, " ".join(new.split("\n")))))
+        extra = drafts.split_draft(added)
+        if not kept and not extra:
+            raise InvalidInput("修订稿至少要有一段。", field="added")
+        fresh = Paragraph.objects.bulk_create(Paragraph(consultation=c) for _ in extra)
+        revision = Revision.objects.create(
+            consultation=c, number=latest.number + 1, note=note, created_by=actor
+        )
+        _write_texts(revision, kept + list(zip(fresh, extra, strict=True)))
+        audit("consult.revised", actor, c, revision=revision.number, note=note)
+    return revision
+
+
+def add_comment(
+    actor,
+    consultation_id: int,
+    *,
+    body: str,
+    paragraph_id: int | None = None,
+    now: datetime | None = None,
+) -> Comment:
+    """A comment on one paragraph of the current revision, or on the whole draft. Under
+    先审后发 it waits for a moderator; otherwise it is public at once."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        c = _locked(consultation_id)
+        why = policy(actor).why_not_take_part(c)
+        if why:
+            raise NotAllowed(why)
+        state = current_phase(c, now)
+        if state != drafts.Phase.OPEN:
+            raise IllegalTransition(
+                f"本次征求意见{drafts.PHASE_LABELS[state]}，不能再提交意见。", state=state
+            )
+        body = _text(body, "body", "意见", COMMENT_MAX)
+        revision = c.revisions.order_by("-number").first()
+        assert revision is not None
+        paragraph = None
+        if paragraph_id is not None:
+            paragraph = Paragraph.objects.filter(
+                pk=paragraph_id, consultation=c, texts__revision=revision
+            ).first()
+            if paragraph is None:
+                raise InvalidInput("该段落不在现行稿中。", field="paragraph")
+        comment = Comment.objects.create(
+            consultation=c,
+            paragraph=paragraph,
+            revision=revision,
+            author=actor,
+            body=body,
+            status=CommentStatus.PENDING if c.premoderate else CommentStatus.PUBLISHED,
+            created_at=now,
+        )
+        audit("consult.commented", actor, comment, consultation=c.pk, status=comment.status)
+    return comment
+
+
+def support_comment(
+    actor, comment_id: int, *, consultation_id: int | None = None, now: datetime | None = None
+) -> Comment:
+    """One support per person and comment, however many requests race: the row is locked and
+    a unique constraint stands behind the lock."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        comment = (
+            Comment.objects.select_for_update(of=("self",))
+            .select_related("consultation__org", "consultation__region")
+            .filter(pk=comment_id, status=CommentStatus.PUBLISHED)
+            .first()
+        )
+        if comment is None or consultation_id not in (None, comment.consultation_id):
+            raise NotFound("意见不存在或未发布。")
+        c = comment.consultation
+        why = policy(actor).why_not_take_part(c)
+        if why:
+            raise NotAllowed(why)
+        if current_phase(c, now) != drafts.Phase.OPEN:
+            raise IllegalTransition("征求意见已截止，不能再表示支持。", state=current_phase(c, now))
+        if comment.author_id == actor.pk:
+            raise InvalidInput("不能支持自己的意见。", field="comment")
+        try:
+            with transaction.atomic():
+                Support.objects.create(comment=comment, user=actor, created_at=now)
+        except IntegrityError:
+            raise InvalidInput("您已支持过这条意见。", field="comment", code="duplicate") from None
+        Comment.objects.filter(pk=comment.pk).update(supports=F("supports") + 1)
+        comment.refresh_from_db(fields=["supports"])
+        audit("consult.supported", actor, comment)
+    return comment
+
+
+def moderate(
+    actor, comment_id: int, *, publish: bool, reason: str = "", now: datetime | None = None
+) -> Comment:
+    """Publish a waiting comment, or withhold one (waiting or published) with a reason that
+    its author is told."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        comment = (
+            Comment.objects.select_for_update(of=("self",))
+            .select_related("consultation__org")
+            .filter(pk=comment_id)
+            .first()
+        )
+        if comment is None:
+            raise NotFound("意见不存在。")
+        c = comment.consultation
+        _must_manage(actor, c)
+        if c.report_published_at is not None:
+            raise IllegalTransition("采纳情况已公布，意见不能再审核。", state="reported")
+        reason = _text(reason, "reason", "审核理由", 200, required=not publish)
+        before = comment.status
+        comment.status = CommentStatus.PUBLISHED if publish else CommentStatus.REJECTED
+        if comment.status == before:
+            raise IllegalTransition(f"该意见已是“{comment.get_status_display()}”。", state=before)
+        comment.moderated_by, comment.moderated_at = actor, now
+        comment.moderation_reason = reason
+        if not publish:
+            comment.decision = None
+        comment.save(
+            update_fields=[
+                "status",
+                "moderated_by",
+                "moderated_at",
+                "moderation_reason",
+                "decision",
+            ]
+        )
+        audit(
+            "consult.moderated", actor, comment, before=before, after=comment.status, reason=reason
+        )
+        if not publish:
+            notify(
+                [comment.author],
+                key=f"consult:comment:{comment.pk}:withheld",
+                title=f"您对《{c.title}》的意见未予发布",
+                body=f"理由：{reason}",
+                link=reverse("consult:detail", args=[c.pk]),
+                now=now,
+            )
+    return comment
+
+
+def decide(
+    actor,
+    consultation_id: int,
+    *,
+    comment_ids: list[int],
+    title: str,
+    outcome: str,
+    reason: str,
+    now: datetime | None = None,
+) -> Decision:
+    """The org's answer to one comment or a group of similar ones, once the window has closed:
+    adopted, partly adopted or not adopted, always with a reason."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        c = _locked(consultation_id)
+        _must_manage(actor, c)
+        state = current_phase(c, now)
+        if state != drafts.Phase.CLOSED:
+            raise IllegalTransition(
+                f"征求意见{drafts.PHASE_LABELS[state]}，此时不能填写采纳情况。", state=state
+            )
+        if outcome not in Outcome.values:
+            raise InvalidInput("请选择采纳情况。", field="outcome")
+        title = _text(title, "title", "意见归纳", 200)
+        reason = _text(reason, "reason", "理由", 2000)
+        ids = sorted(set(comment_ids))
+        if not ids:
+            raise InvalidInput("请至少选择一条意见。", field="comment_ids")
+        comments = list(
+            Comment.objects.select_for_update().filter(
+                pk__in=ids, consultation=c, status=CommentStatus.PUBLISHED
+            )
+        )
+        if len(comments) != len(ids):
+            raise InvalidInput("所选意见不属于本次征求意见或未发布。", field="comment_ids")
+        if any(x.decision_id for x in comments):
+            raise InvalidInput("所选意见中有的已填写采纳情况。", field="comment_ids")
+        decision = Decision.objects.create(
+            consultation=c, title=title, outcome=outcome, reason=reason, decided_by=actor,
+            decided_at=now,
+        )  # fmt: skip
+        Comment.objects.filter(pk__in=ids).update(decision=decision)
+        audit("consult.decided", actor, decision, consultation=c.pk, comments=ids, outcome=outcome)
+    return decision
+
+
+def publish_report(
+    actor, consultation_id: int, *, summary: str, now: datetime | None = None
+) -> Consultation:
+    """Publish the 采纳情况 once every published comment has its answer; each commenter is
+    told what became of their comments."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        c = _locked(consultation_id)
+        _must_manage(actor, c)
+        state = current_phase(c, now)
+        if state != drafts.Phase.CLOSED:
+            raise IllegalTransition(
+                f"征求意见{drafts.PHASE_LABELS[state]}，不能公布采纳情况。", state=state
+            )
+        summary = _text(summary, "summary", "采纳情况说明", 5000)
+        published = list(
+            Comment.objects.filter(consultation=c, status=CommentStatus.PUBLISHED)
+            .select_related("author", "decision")
+            .order_by("id")
+        )
+        open_ = [x for x in published if x.decision_id is None]
+        if open_:
+            raise InvalidInput(
+                f"还有 {len(open_)} 条意见没有填写采纳情况。", field="summary", code="undecided"
+            )
+        pending = Comment.objects.filter(consultation=c, status=CommentStatus.PENDING).count()
+        if pending:
+            raise InvalidInput(f"还有 {pending} 条意见待审核。", field="summary", code="pending")
+        c.report_summary, c.report_published_at = summary, now
+        c.save(update_fields=["report_summary", "report_published_at"])
+        audit("consult.reported", actor, c, comments=len(published))
+        by_author: dict[int, list[Comment]] = defaultdict(list)
+        for x in published:
+            by_author[x.author_id].append(x)
+        link = reverse("consult:report", args=[c.pk])
+        for mine in by_author.values():
+            counts: dict[str, int] = defaultdict(int)
+            for x in mine:
+                assert x.decision is not None
+                counts[x.decision.get_outcome_display()] += 1
+            tally = "，".join(f"{label} {n} 条" for label, n in counts.items())
+            notify(
+                [mine[0].author],
+                key=f"consult:{c.pk}:report",
+                title=f"《{c.title}》采纳情况已公布",
+                body=f"您提出的 {len(mine)} 条意见：{tally}。",
+                link=link,
+                now=now,
+            )
+    return c

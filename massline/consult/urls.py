@@ -1,0 +1,19 @@
+"""征求意见: the list, a draft with its comments, the 采纳情况 report, the organiser's pages."""
+
+from django.urls import path
+
+from massline.consult import views
+
+app_name = "consult"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("new/", views.start, name="start"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/comment/", views.comment, name="comment"),
+    path("<int:pk>/support/<int:comment_id>/", views.support, name="support"),
+    path("<int:pk>/report/", views.report, name="report"),
+    path("<int:pk>/manage/", views.manage, name="manage"),
+    path("<int:pk>/manage/comments.xlsx", views.comments_xlsx, name="comments_xlsx"),
+    path("<int:pk>/manage/<slug:action>/", views.manage_action, name="manage_action"),
+]

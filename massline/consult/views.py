@@ -1,0 +1,317 @@
+"""Pages of 征求意见. Thin views: read the request, call a service or selector, render.
+Who may do what is `policy`; every rule and message is the services'."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from massline.consult import drafts, exports, selectors, services
+from massline.consult.forms import (
+    CommentForm,
+    ConsultationForm,
+    DecisionForm,
+    DomainForm,
+    ModerateForm,
+    ReportForm,
+    RevisionForm,
+)
+from massline.consult.models import Audience, Comment, CommentStatus, Consultation
+from massline.consult.policy import policy
+from massline.core.errors import DomainError, InvalidInput
+from massline.orgs.models import Org, OrgKind, Region
+
+PARTY_KINDS = (OrgKind.PARTY_COMMITTEE, OrgKind.PARTY_GENERAL_BRANCH, OrgKind.PARTY_BRANCH)
+
+
+def _login(request: HttpRequest) -> HttpResponse:
+    return redirect_to_login(request.get_full_path(), reverse("residents:login"))
+
+
+def _consultation(request: HttpRequest, pk: int) -> Consultation:
+    c = (
+        Consultation.objects.select_related("org", "region", "party_org", "created_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if c is None or not policy(request.user).can_read(c):
+        raise Http404(_("征求意见不存在。"))
+    return c
+
+
+def _managed(request: HttpRequest, pk: int) -> Consultation:
+    c = _consultation(request, pk)
+    if not policy(request.user).can_manage(c):
+        raise PermissionDenied(_("您不是本次征求意见的组织单位工作人员。"))
+    return c
+
+
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    order = {drafts.Phase.OPEN: 0, drafts.Phase.UPCOMING: 1}
+    found = [
+        (services.current_phase(c, now), c)
+        for c in selectors.consultations(request.user).order_by("-opens_at", "-id")[:100]
+    ]
+    found.sort(key=lambda pair: order.get(pair[0], 2))
+    rows = [{"c": c, "phase": p, "phase_label": drafts.PHASE_LABELS[p]} for p, c in found]
+    return render(
+        request,
+        "consult/index.html",
+        {"rows": rows, "can_start": policy(request.user).is_manager},
+    )
+
+
+def _detail(
+    request: HttpRequest,
+    c: Consultation,
+    *,
+    form: CommentForm | None = None,
+    failed_at: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    view = selectors.draft_view(request.user, c)
+    return render(
+        request,
+        "consult/detail.html",
+        {
+            "view": view,
+            "c": c,
+            "open": view.phase == drafts.Phase.OPEN,
+            "form": form or CommentForm(),
+            "failed_at": failed_at,
+            "manages": policy(request.user).can_manage(c),
+        },
+        status=status,
+    )
+
+
+@require_GET
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, _consultation(request, pk))
+
+
+@require_POST
+def comment(request: HttpRequest, pk: int) -> HttpResponse:
+    c = _consultation(request, pk)
+    if not request.user.is_authenticated:
+        return _login(request)
+    form = CommentForm(request.POST)
+    raw = request.POST.get("paragraph", "")
+    anchor = f"p-{raw}" if raw.isdigit() else "whole"
+    try:
+        made = services.add_comment(
+            request.user,
+            c.pk,
+            body=form.value("body"),
+            paragraph_id=int(raw) if raw.isdigit() and len(raw) < 10 else None,
+        )
+    except DomainError as exc:
+        form.fail(exc)
+        return _detail(request, c, form=form, failed_at=anchor, status=exc.status)
+    if made.status == CommentStatus.PENDING:
+        messages.success(request, _("意见已提交，审核通过后公开。"))
+    else:
+        messages.success(request, _("意见已发表，感谢您的参与。"))
+    return redirect(reverse("consult:detail", args=[c.pk]) + f"#{anchor}")
+
+
+@require_POST
+def support(request: HttpRequest, pk: int, comment_id: int) -> HttpResponse:
+    c = _consultation(request, pk)
+    if not request.user.is_authenticated:
+        return _login(request)
+    try:
+        made = services.support_comment(request.user, comment_id, consultation_id=c.pk)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return _detail(request, c, status=exc.status)
+    messages.success(request, _("已支持这条意见。"))
+    anchor = f"p-{made.paragraph_id}" if made.paragraph_id else "whole"
+    return redirect(reverse("consult:detail", args=[c.pk]) + f"#{anchor}")
+
+
+@require_GET
+def report(request: HttpRequest, pk: int) -> HttpResponse:
+    c = _consultation(request, pk)
+    if c.report_published_at is None and not policy(request.user).can_manage(c):
+        raise Http404(_("采纳情况尚未公布。"))
+    return render(
+        request,
+        "consult/report.html",
+        {"r": selectors.report_view(request.user, c), "c": c},
+    )
+
+
+# --- the organising unit's pages ------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def start(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return _login(request)
+    rules = policy(request.user)
+    orgs = {str(o.pk): o for o in rules.managed_orgs()}
+    if not orgs:
+        raise PermissionDenied(_("您没有发起征求意见的权限。"))
+    form = ConsultationForm(request.POST or None)
+    form.choose("org", [(k, o.name) for k, o in orgs.items()])
+    parties = Org.objects.filter(kind__in=PARTY_KINDS, is_active=True).order_by("path")
+    form.choose("party_org", [("", "—")] + [(str(o.pk), o.name) for o in parties[:500]])
+    status = 200
+    if request.method == "POST":
+        try:
+            org = orgs.get(form.value("org"))
+            if org is None:
+                raise InvalidInput("请选择发起单位。", field="org")
+            region = None
+            if form.value("audience") == Audience.RESIDENTS and form.value("region"):
+                region = Region.objects.filter(code=form.value("region")).first()
+                if region is None:
+                    raise InvalidInput("没有这个区划代码。", field="region")
+            party = (
+                parties.filter(pk=form.value("party_org")).first()
+                if form.value("party_org").isdigit()
+                else None
+            )
+            c = services.create_consultation(
+                request.user,
+                org=org,
+                title=form.value("title"),
+                summary=form.value("summary"),
+                text=form.value("text"),
+                first_day=form.day("first_day"),
+                last_day=form.day("last_day"),
+                audience=form.value("audience"),
+                region=region,
+                party_org=party,
+                premoderate=bool(request.POST.get("premoderate")),
+            )
+        except DomainError as exc:
+            form.fail(exc)
+            status = exc.status
+        else:
+            messages.success(request, _("征求意见已发布。"))
+            return redirect("consult:detail", pk=c.pk)
+    return render(request, "consult/start.html", {"form": form}, status=status)
+
+
+def _manage_page(
+    request: HttpRequest, c: Consultation, status: int = 200, **forms: DomainForm
+) -> HttpResponse:
+    labels = selectors.paragraph_labels(c)
+    comments: list[Comment] = list(
+        c.comments.select_related("author", "decision", "moderated_by").order_by("id")
+    )
+    for x in comments:
+        setattr(x, "where", labels.get(x.paragraph_id, "") if x.paragraph_id else _("全文"))  # noqa: B010
+    state = services.current_phase(c)
+    latest = selectors.latest_revision(c)
+    return render(
+        request,
+        "consult/manage.html",
+        {
+            "c": c,
+            "phase": state,
+            "phase_label": drafts.PHASE_LABELS[state],
+            "closed": state == drafts.Phase.CLOSED,
+            "pending": [x for x in comments if x.status == CommentStatus.PENDING],
+            "undecided": [
+                x for x in comments if x.status == CommentStatus.PUBLISHED and not x.decision_id
+            ],
+            "comments": comments,
+            "decisions": list(c.decisions.order_by("id")),
+            "latest": latest,
+            "texts": list(latest.texts.order_by("position")),
+            "moderate_form": forms.get("moderate_form") or ModerateForm(),
+            "decision_form": forms.get("decision_form") or DecisionForm(),
+            "report_form": forms.get("report_form") or ReportForm(),
+            "revision_form": forms.get("revision_form") or RevisionForm(),
+        },
+        status=status,
+    )
+
+
+@require_GET
+def manage(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return _login(request)
+    return _manage_page(request, _managed(request, pk))
+
+
+@require_POST
+def manage_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return _login(request)
+    c = _managed(request, pk)
+    user = request.user
+    post = request.POST
+    forms_by_action = {
+        "moderate": ("moderate_form", ModerateForm),
+        "decide": ("decision_form", DecisionForm),
+        "report": ("report_form", ReportForm),
+        "revise": ("revision_form", RevisionForm),
+    }
+    if action not in forms_by_action:
+        raise Http404
+    name, cls = forms_by_action[action]
+    form = cls(post)
+    try:
+        if action == "moderate":
+            raw = post.get("comment", "")
+            if not raw.isdigit():
+                raise InvalidInput("请选择意见。", field="comment")
+            services.moderate(
+                user, int(raw), publish=post.get("publish") == "1", reason=form.value("reason")
+            )
+            done = _("审核结果已记录。")
+        elif action == "decide":
+            ids = [int(v) for v in post.getlist("comment_ids") if v.isdigit() and len(v) < 10]
+            services.decide(
+                user,
+                c.pk,
+                comment_ids=ids,
+                title=form.value("title"),
+                outcome=form.value("outcome"),
+                reason=form.value("reason"),
+            )
+            done = _("采纳情况已记录。")
+        elif action == "report":
+            services.publish_report(user, c.pk, summary=form.value("summary"))
+            messages.success(request, _("采纳情况已公布，提出意见的群众已收到通知。"))
+            return redirect("consult:report", pk=c.pk)
+        else:
+            texts: dict[int, str] = {}
+            for key in post:
+                if key.startswith("p-") and key[2:].isdigit() and len(key) < 14:
+                    texts[int(key[2:])] = post.get(key) or ""
+            services.revise(
+                user, c.pk, texts=texts, added=form.value("added"), note=form.value("note")
+            )
+            done = _("修订稿已保存。")
+    except DomainError as exc:
+        form.fail(exc)
+        return _manage_page(request, c, status=exc.status, **{name: form})
+    messages.success(request, done)
+    return redirect("consult:manage", pk=c.pk)
+
+
+@require_GET
+def comments_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return _login(request)
+    c = _managed(request, pk)
+    response = HttpResponse(
+        exports.comments_workbook(c),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="consultation-{c.pk}-comments.xlsx"'
+    return response
