@@ -87,6 +87,7 @@ def create_consultation(
     region: Region | None = None,
     party_org: Org | None = None,
     premoderate: bool = False,
+    now: datetime | None = None,
 ) -> Consultation:
     """Publish a draft for comment: its text split into articles and paragraphs (revision 1)
     and a window from the first to the last day, inclusive, on the Asia/Shanghai clock."""
@@ -106,6 +107,7 @@ def create_consultation(
     if audience == Audience.PARTY and party_org is None:
         raise InvalidInput("面向党员征求意见须选择党组织。", field="party_org")
     opens_at, closes_at = drafts.window(first_day, last_day)
+    now = now or timezone.now()
     with transaction.atomic():
         c = Consultation.objects.create(
             org=org,
@@ -118,8 +120,11 @@ def create_consultation(
             closes_at=closes_at,
             premoderate=premoderate,
             created_by=actor,
+            created_at=now,
         )
-        revision = Revision.objects.create(consultation=c, number=1, created_by=actor)
+        revision = Revision.objects.create(
+            consultation=c, number=1, created_by=actor, created_at=now
+        )
         paragraphs = Paragraph.objects.bulk_create(Paragraph(consultation=c) for _ in pieces)
         _write_texts(revision, list(zip(paragraphs, pieces, strict=True)))
         audit("consult.created", actor, c, title=title, paragraphs=len(pieces))
@@ -127,7 +132,13 @@ def create_consultation(
 
 
 def revise(
-    actor, consultation_id: int, *, texts: dict[int, str], added: str = "", note: str = ""
+    actor,
+    consultation_id: int,
+    *,
+    texts: dict[int, str],
+    added: str = "",
+    note: str = "",
+    now: datetime | None = None,
 ) -> Revision:
     """A new revision: each paragraph of the latest one reworded (an empty text drops it),
     new paragraphs appended; comments stay on their paragraphs."""
@@ -149,7 +160,11 @@ def revise(
             raise InvalidInput("修订稿至少要有一段。", field="added")
         fresh = Paragraph.objects.bulk_create(Paragraph(consultation=c) for _ in extra)
         revision = Revision.objects.create(
-            consultation=c, number=latest.number + 1, note=note, created_by=actor
+            consultation=c,
+            number=latest.number + 1,
+            note=note,
+            created_by=actor,
+            created_at=now or timezone.now(),
         )
         _write_texts(revision, kept + list(zip(fresh, extra, strict=True)))
         audit("consult.revised", actor, c, revision=revision.number, note=note)

@@ -1,0 +1,344 @@
+"""The demo's consultations in 黄冈: one closed with its 采纳情况 and a revised text, one open to
+the public, one open to 黄州区's registered residents, one for a party branch's members.
+
+Everything goes through the services, dated in the demo's past, so the pages, audit trail and
+notices look as they would after real use."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from massline.consult import services
+from massline.consult.models import Comment, Consultation
+from massline.orgs.models import Membership, Org, Role
+
+OLD_COMPOUNDS = "\n".join(
+    [
+        "第一条 为推进我市城镇老旧小区改造，尊重居民意愿，保障居民的知情权、参与权和监督权，"
+        "结合本市实际，制定本规则。",
+        "第二条 本规则适用于黄州区、团风县、麻城市等地纳入年度改造计划的2000年底前建"
+        "成的城镇老旧小区。",
+        "第三条 改造项目实行“居民提需求、社区议方案、部门审设计、群众评效果”的工作流程。",
+        "社区居民委员会应当在项目启动前，通过入户走访、问卷和议事会等方式征集居民改造需求。",
+        "第四条 改造方案须经小区三分之二以上户数的居民同意后方可报批。",
+        "第五条 改造期间，施工单位应当在小区公示栏公布施工内容、工期和投诉电话，"
+        "每日施工时间为7时至12时、14时至20时。",
+        "第六条 改造完成后，由街道办事处组织居民代表参与竣工验收，验收意见向全体居民公示"
+        "不少于7日。",
+        "第七条 本规则自印发之日起施行。",
+    ]
+)
+
+OLD_COMPOUNDS_COMMENTS: list[dict[str, Any]] = [
+    {
+        "para": 4,
+        "who": 0,
+        "body": "三分之二同意的门槛太高了，我们小区好多房子是出租的，房东根本联系不上，"
+        "这样改造永远过不了。建议按实际居住户数计算。",
+        "supports": 14,
+    },
+    {
+        "para": 4,
+        "who": 3,
+        "body": "同意楼上的意见。另外建议允许线上表决，用微信小程序或者政务平台投票，"
+        "在外地打工的业主也能参加。",
+        "supports": 9,
+    },
+    {
+        "para": 5,
+        "who": 5,
+        "body": "中午12点到14点不施工很好，但是晚上8点还在打电钻太晚了，小区里老人多，"
+        "建议改成18点收工。",
+        "supports": 11,
+    },
+    {
+        "para": 5,
+        "who": 7,
+        "body": "投诉电话最好写明是哪个部门的，上次隔壁小区改造贴的电话一直没人接。",
+        "supports": 6,
+    },
+    {
+        "para": 3,
+        "who": 9,
+        "body": "征集需求的时候请把加装电梯、增设充电桩单列出来，这两个是我们赤壁街道"
+        "老小区最迫切的事。",
+        "supports": 17,
+    },
+    {
+        "para": 6,
+        "who": 11,
+        "body": "验收一定要有居民代表签字，之前有的项目验收只有施工方和街道，"
+        "下水道改完一下雨还是堵。",
+        "supports": 8,
+    },
+    {
+        "para": None,
+        "who": 13,
+        "body": "希望改造后明确物业管理怎么办，没有物业的老小区改完两三年又会变回原样。",
+        "supports": 12,
+    },
+    {
+        "para": 1,
+        "who": 15,
+        "body": "建议把2005年前建成、配套设施差的小区也纳入，我们东湖街道有几个"
+        "2003年的小区情况比2000年的还差。",
+        "supports": 5,
+    },
+]
+
+OLD_COMPOUNDS_DECISIONS = [
+    {
+        "comments": [0, 1],
+        "title": "改造方案的同意门槛和表决方式",
+        "outcome": "partly",
+        "reason": "同意门槛依据《湖北省城镇老旧小区改造工作导则》，仍按户数三分之二计算；"
+        "采纳线上表决的建议，第四条增加“可通过政务服务平台进行线上表决”。",
+    },
+    {
+        "comments": [2],
+        "title": "缩短每日施工时间",
+        "outcome": "adopted",
+        "reason": "第五条每日施工时间改为7时至12时、14时至18时。",
+    },
+    {
+        "comments": [3],
+        "title": "公示投诉电话的责任部门",
+        "outcome": "adopted",
+        "reason": "第五条增加公示街道办事处和区住建局的监督电话。",
+    },
+    {
+        "comments": [4],
+        "title": "加装电梯和充电桩单列征集",
+        "outcome": "adopted",
+        "reason": "第三条明确加装电梯、增设电动自行车充电设施作为必征事项。",
+    },
+    {
+        "comments": [5],
+        "title": "居民代表参与验收并签字",
+        "outcome": "adopted",
+        "reason": "第六条增加“验收意见须经居民代表签字确认”。",
+    },
+    {
+        "comments": [6],
+        "title": "改造后的长效管理",
+        "outcome": "partly",
+        "reason": "长效管理另行制定专门办法；本规则新增第七条，要求改造方案同时明确后续管理方式。",
+    },
+    {
+        "comments": [7],
+        "title": "扩大纳入改造的建成年限",
+        "outcome": "not_adopted",
+        "reason": "纳入范围按国家和省的政策确定为2000年底前建成的小区；"
+        "2000年后建成、设施老化的小区可申请纳入市级完整社区建设项目。",
+    },
+]
+
+OLD_COMPOUNDS_REVISED = {
+    3: "社区居民委员会应当在项目启动前，通过入户走访、问卷和议事会等方式征集居民改造需求，"
+    "加装电梯、增设电动自行车充电设施应当单独征询。",
+    4: "第四条 改造方案须经小区三分之二以上户数的居民同意后方可报批；居民可通过政务服务平台"
+    "进行线上表决。",
+    5: "第五条 改造期间，施工单位应当在小区公示栏公布施工内容、工期以及街道办事处和区住建局的"
+    "监督电话，每日施工时间为7时至12时、14时至18时。",
+    6: "第六条 改造完成后，由街道办事处组织居民代表参与竣工验收，验收意见须经居民代表签字确认，"
+    "并向全体居民公示不少于7日。",
+}
+
+E_BIKES = """第一条 为加强城区电动自行车停放充电管理，预防和减少火灾事故，制定本办法。
+第二条 禁止在住宅楼的门厅、楼梯间、共用走道、安全出口等公共区域停放电动自行车或者为其充电。
+禁止携带电动自行车或者其蓄电池进入电梯轿厢。
+第三条 新建住宅小区应当按照不低于户数一比一的比例配建电动自行车集中停放场所和充电设施。
+既有住宅小区由街道办事处、社区居民委员会组织业主、物业服务企业因地制宜设置集中充电设施。
+第四条 集中充电设施的收费标准应当公示，每度电价格不得高于当地居民电价的两倍。
+第五条 物业服务企业发现违规停放、充电的，应当劝阻；劝阻无效的，报告消防救援机构处理。
+第六条 本办法自2027年3月1日起施行。"""
+
+E_BIKE_COMMENTS = [
+    (4, 2, "老小区哪有地方建充电棚？我们小区连停车位都没有。建议允许在楼栋附近空地建小型充电柜。"),
+    (5, 8, "两倍电价还是贵，现在有的充电桩充一次要两三块，建议按居民电价加服务费，服务费设上限。"),
+    (2, 10, "电梯里装阻车识别系统很有用，建议写进去，要求有电梯的小区都装。"),
+    (None, 12, "办法很及时！去年西湖街道那起电动车火灾太吓人了，希望尽快施行。"),
+    (6, 16, "光劝阻没用，建议明确物业可以采取什么措施，比如拍照报社区。"),
+]
+
+PARKING = """黄州区遗爱湖公园周边停车优化方案（征求意见稿）
+一、在遗爱湖公园东门、清淮楼、东坡外滩三处新增临时停车泊位约420个，节假日开放。
+二、东门至宝塔路段实行单侧停车，每日7时至22时限时2小时，超时按标准收费。
+三、周边小区居民凭电子通行证享受夜间（20时至次日8时）免费停车。
+四、周末和法定节假日开通公园至火车站、黄冈中学的免费接驳公交。
+五、方案试行半年后，根据居民意见评估调整。"""
+
+PARKING_COMMENTS = [
+    (2, 4, "宝塔路早上7点就开始收费太早了，附近居民出门买菜都要交钱，建议从9点开始。"),
+    (3, 6, "夜间免费停车很好，但是电子通行证在哪里办？希望能在网上直接办，不要跑社区。"),
+    (4, 14, "接驳公交能不能增加到东湖街道的站点？老人去公园锻炼不方便。"),
+]
+
+BRANCH = """余家湾第一支部2027年主题党日活动安排（征求意见稿）
+一、每月第一个星期五下午开展主题党日活动，原则上不少于两小时。
+二、一季度以“学习贯彻全会精神”为主题，组织集中学习和研讨。
+三、二季度结合“我为群众办实事”，组织党员到余家湾社区开展志愿服务。
+四、三季度组织参观黄麻起义和鄂豫皖苏区首府革命博物馆。
+五、四季度开展党员民主评议。"""
+
+
+def _day(now: datetime, days: int):
+    return timezone.localtime(now - timedelta(days=days)).date()
+
+
+def _at(now: datetime, days: float, hour: int) -> datetime:
+    local = timezone.localtime(now - timedelta(days=days))
+    return local.replace(hour=hour, minute=int(days * 37) % 60, second=0, microsecond=0)
+
+
+def _paragraph_ids(c: Consultation) -> list[int]:
+    revision = c.revisions.order_by("-number").first()
+    assert revision is not None
+    return [t.paragraph_id for t in revision.texts.order_by("position")]
+
+
+def _support(comment: Comment, people: list, n: int, when: datetime) -> None:
+    for person in people:
+        if n <= 0:
+            break
+        if person.pk == comment.author_id:
+            continue
+        services.support_comment(person, comment.pk, now=when)
+        n -= 1
+
+
+def load(*, orgs: dict[str, Org], users: dict[str, Any], residents: list, now: datetime) -> int:
+    """Create the demo consultations (after removing earlier ones); returns how many."""
+    Comment.objects.all().delete()
+    Consultation.objects.all().delete()
+    housing = users["handler_city_zhujian"]
+    district = users["leader_huangzhou"]
+    secretary = users["secretary_yujiawan"]
+    huangzhou = orgs["county_gov:421102"]
+    for r in residents[:40]:
+        Membership.objects.get_or_create(user=r, org=huangzhou, role=Role.RESIDENT)
+        for memo in ("_massline_memberships", "_massline_consult_policy"):
+            r.__dict__.pop(memo, None)  # read before the membership existed
+
+    closed = services.create_consultation(
+        housing,
+        org=orgs["city_dept:住建"],
+        title="黄冈市城镇老旧小区改造居民议事规则（征求意见稿）",
+        summary="为把老旧小区改造这件好事办好、办实，市住建局起草了居民议事规则，"
+        "现向社会公开征求意见。意见请针对具体条款提出，我们将逐条研究并公布采纳情况。",
+        text=OLD_COMPOUNDS,
+        first_day=_day(now, 45),
+        last_day=_day(now, 31),
+        now=_at(now, 46, 16),
+    )
+    ids = _paragraph_ids(closed)
+    made = []
+    for i, spec in enumerate(OLD_COMPOUNDS_COMMENTS):
+        made.append(
+            services.add_comment(
+                residents[spec["who"]],
+                closed.pk,
+                body=spec["body"],
+                paragraph_id=ids[spec["para"]] if spec["para"] is not None else None,
+                now=_at(now, 44 - i * 1.5, 9 + i % 10),
+            )
+        )
+    for i, (spec, comment) in enumerate(zip(OLD_COMPOUNDS_COMMENTS, made, strict=True)):
+        _support(comment, residents[20:], spec["supports"], _at(now, 32 - i * 0.1, 20))
+    for i, d in enumerate(OLD_COMPOUNDS_DECISIONS):
+        services.decide(
+            housing,
+            closed.pk,
+            comment_ids=[made[k].pk for k in d["comments"]],
+            title=d["title"],
+            outcome=d["outcome"],
+            reason=d["reason"],
+            now=_at(now, 24 - i * 0.3, 10),
+        )
+    services.revise(
+        housing,
+        closed.pk,
+        texts={ids[k]: text for k, text in OLD_COMPOUNDS_REVISED.items()},
+        added="第七条 改造方案应当同时明确改造后的物业管理或者居民自治管理方式。\n"
+        "第八条 本规则自印发之日起施行。",
+        note="根据征求意见情况修改第三条至第六条，增加长效管理条款。",
+        now=_at(now, 20, 15),
+    )
+    services.revise(
+        housing,
+        closed.pk,
+        texts={ids[7]: ""},
+        note="施行条款移至第八条。",
+        now=_at(now, 20, 16),
+    )
+    services.publish_report(
+        housing,
+        closed.pk,
+        summary="征求意见期间共收到有效意见8条，涉及5个条款和全文。经逐条研究，采纳4条，部分采纳3条，"
+        "未采纳1条，采纳情况及理由如下。感谢广大市民的参与！",
+        now=_at(now, 18, 10),
+    )
+
+    bikes = services.create_consultation(
+        users["leader_city"],
+        org=orgs["city_gov"],
+        title="黄冈市城区电动自行车停放充电管理办法（征求意见稿）",
+        summary="电动自行车进楼入户、飞线充电是火灾的主要隐患。市政府起草了本办法，"
+        "征求意见截止后将公布采纳情况。",
+        text=E_BIKES,
+        first_day=_day(now, 6),
+        last_day=_day(now, -24),
+        now=_at(now, 7, 17),
+    )
+    ids = _paragraph_ids(bikes)
+    for i, (para, who, body) in enumerate(E_BIKE_COMMENTS):
+        comment = services.add_comment(
+            residents[who],
+            bikes.pk,
+            body=body,
+            paragraph_id=ids[para] if para is not None else None,
+            now=_at(now, 5 - i, 8 + i * 2),
+        )
+        _support(comment, residents[25:], 7 - i, _at(now, 1, 21))
+
+    parking = services.create_consultation(
+        district,
+        org=huangzhou,
+        title="黄州区遗爱湖公园周边停车优化方案（征求意见稿）",
+        summary="本方案仅面向黄州区实名登记居民征求意见，先审后发。",
+        text=PARKING,
+        first_day=_day(now, 3),
+        last_day=_day(now, -11),
+        audience="residents",
+        region=huangzhou.region,
+        premoderate=True,
+        now=_at(now, 4, 11),
+    )
+    ids = _paragraph_ids(parking)
+    for i, (para, who, body) in enumerate(PARKING_COMMENTS):
+        comment = services.add_comment(
+            residents[who],
+            parking.pk,
+            body=body,
+            paragraph_id=ids[para],
+            now=_at(now, 2 - i * 0.5, 19),
+        )
+        if i < 2:
+            services.moderate(district, comment.pk, publish=True, now=_at(now, 1 - i * 0.3, 9))
+
+    services.create_consultation(
+        secretary,
+        org=orgs["party:余家湾第一支部"],
+        title="余家湾第一支部2027年主题党日活动安排（征求意见稿）",
+        summary="请支部党员对明年主题党日安排提出意见。",
+        text=BRANCH,
+        first_day=_day(now, 2),
+        last_day=_day(now, -12),
+        audience="party",
+        party_org=orgs["party:余家湾第一支部"],
+        now=_at(now, 2, 9),
+    )
+    return Consultation.objects.count()

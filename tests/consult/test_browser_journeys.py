@@ -1,0 +1,86 @@
+"""征求意见 in a real Chromium on a phone: a resident comments on one paragraph, and once the
+window has closed and the org has answered, follows the notice to the 采纳情况 report."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from massline.consult import services
+from massline.consult.models import Comment, Consultation
+from tests.browser.conftest import (  # noqa: F401 — the browser tests' fixtures, shared
+    axe,
+    browser,
+    login,
+    open_page,
+    phone,
+    pytest_runtest_makereport,
+    snap,
+)
+from tests.consult.conftest import paragraphs
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def no_sideways_scroll(page) -> None:
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"], f"{page.url} scrolls sideways"
+
+
+def test_a_resident_comments_on_a_paragraph_and_later_reads_the_adoption_report(
+    phone, login, axe, snap, world, draft
+):
+    today = timezone.localdate()
+    c = draft(first_day=today - timedelta(days=1), last_day=today + timedelta(days=7))
+    leash = paragraphs(c)[3]
+    login(phone, world.people.resident)
+    phone.goto("/consult/")
+    axe(phone)
+    phone.get_by_role("link", name="黄冈市城区养犬管理办法（征求意见稿）").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text(
+        "黄冈市城区养犬管理办法（征求意见稿）"
+    )
+    no_sideways_scroll(phone)
+    axe(phone)
+    paragraph = phone.locator(f"#p-{leash}")
+    paragraph.get_by_text("意见 0 条").click()
+    paragraph.get_by_label("对本段的意见").fill("犬链一点五米太短，大型犬不方便，建议放宽到两米。")
+    snap(phone, "comment on a paragraph")
+    axe(phone)
+    paragraph.get_by_role("button", name="提交意见").click()
+    expect(phone.get_by_text("意见已发表，感谢您的参与。")).to_be_visible()
+    expect(phone).to_have_url(re.compile(rf"#p-{leash}$"))
+    paragraph = phone.locator(f"#p-{leash}")
+    paragraph.get_by_text("意见 1 条").click()
+    expect(paragraph.get_by_text("犬链一点五米太短")).to_be_visible()
+    expect(paragraph.get_by_text("张**")).to_be_visible()
+    no_sideways_scroll(phone)
+
+    comment = Comment.objects.get(consultation=c)
+    Consultation.objects.filter(pk=c.pk).update(closes_at=timezone.now() - timedelta(minutes=1))
+    services.decide(
+        world.officer, c.pk, comment_ids=[comment.pk], title="放宽犬链长度",
+        outcome="adopted", reason="犬链长度改为不超过二米。",
+    )  # fmt: skip
+    services.revise(
+        world.officer,
+        c.pk,
+        texts={leash: "第三条 携犬出户应当束犬链，犬链长度不超过二米。"},
+        note="采纳群众关于犬链长度的意见。",
+    )
+    services.publish_report(world.officer, c.pk, summary="共收到意见1条，已采纳。")
+
+    phone.goto("/")
+    phone.get_by_role("link", name=re.compile("通知")).click()
+    axe(phone)
+    phone.get_by_role("link", name=re.compile("采纳情况已公布")).click()
+    expect(phone.get_by_role("heading", level=1)).to_contain_text("意见采纳情况")
+    row = phone.locator(".compare__row.change-changed")
+    expect(row).to_contain_text("不超过一点五米")
+    expect(row).to_contain_text("不超过二米")
+    expect(phone.locator(".decision")).to_contain_text("采纳")
+    snap(phone, "adoption report")
+    no_sideways_scroll(phone)
+    axe(phone)

@@ -1,0 +1,47 @@
+"""The demo's consultations: one closed with its 采纳情况 public, open ones to comment on."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import transaction
+from django.test import Client, override_settings
+
+from massline.consult.models import CommentStatus, Consultation
+from massline.demo.loader import load_demo
+
+NOW = datetime(2026, 11, 20, 16, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    with django_db_blocker.unblock(), transaction.atomic(), fast:
+        yield load_demo(seed=7, count=40, now=NOW)
+        transaction.set_rollback(True)
+
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_has_a_closed_consultation_whose_every_comment_was_answered(demo):
+    closed = Consultation.objects.get(report_published_at__isnull=False)
+    published = closed.comments.filter(status=CommentStatus.PUBLISHED)
+    assert published.count() >= 8
+    assert not published.filter(decision__isnull=True).exists()
+    assert {d.outcome for d in closed.decisions.all()} == {"adopted", "partly", "not_adopted"}
+    assert closed.revisions.count() >= 2
+    page = Client().get(f"/consult/{closed.pk}/report/").content.decode()
+    assert "已修改" in page and "新增" in page and "删除" in page
+
+
+def test_the_demo_has_open_consultations_for_the_public_residents_and_a_party_branch(demo):
+    audiences = set(
+        Consultation.objects.filter(opens_at__lte=NOW, closes_at__gt=NOW).values_list(
+            "audience", flat=True
+        )
+    )
+    assert audiences == {"public", "residents", "party"}
+    listing = Client().get("/consult/").content.decode()
+    assert "电动自行车停放充电管理办法" in listing
+    assert "主题党日活动安排" not in listing
