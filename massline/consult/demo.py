@@ -89,7 +89,7 @@ OLD_COMPOUNDS_COMMENTS: list[dict[str, Any]] = [
     },
 ]
 
-OLD_COMPOUNDS_DECISIONS = [
+OLD_COMPOUNDS_DECISIONS: list[dict[str, Any]] = [
     {
         "comments": [0, 1],
         "title": "改造方案的同意门槛和表决方式",

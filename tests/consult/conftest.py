@@ -9,6 +9,15 @@ from django.test import Client
 
 from massline.consult import services
 from massline.orgs.models import Membership, Role
+from tests.browser.conftest import (  # noqa: F401 — the browser tests' fixtures, shared
+    axe,
+    browser,
+    login,
+    open_page,
+    phone,
+    pytest_runtest_makereport,
+    snap,
+)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

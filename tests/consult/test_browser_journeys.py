@@ -10,15 +10,6 @@ from playwright.sync_api import expect
 
 from massline.consult import services
 from massline.consult.models import Comment, Consultation
-from tests.browser.conftest import (  # noqa: F401 — the browser tests' fixtures, shared
-    axe,
-    browser,
-    login,
-    open_page,
-    phone,
-    pytest_runtest_makereport,
-    snap,
-)
 from tests.consult.conftest import paragraphs
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
