@@ -5,6 +5,8 @@ its own wording of them (`ParagraphText`), so a comment made on revision 1 stays
 its paragraph when revision 2 rewords, moves or drops it.
 """
 
+from datetime import time, timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -56,6 +58,16 @@ class Consultation(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def closes_label(self) -> str:
+        """When the window closes, as a reader says it: a window ending at midnight ends at
+        24:00 of its last day (Beijing time)."""
+        local = timezone.localtime(self.closes_at)
+        if local.time() == time.min:
+            last = local.date() - timedelta(days=1)
+            return f"{last.year}年{last.month}月{last.day}日 24:00"
+        return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
 
 
 class Revision(models.Model):

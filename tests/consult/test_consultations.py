@@ -32,6 +32,7 @@ def test_a_comment_sent_at_2359_beijing_time_on_the_last_day_counts_and_one_at_m
     c = draft()
     first = paragraphs(c)[1]
     client = as_user(world.people.resident)
+    assert "2026年12月15日 24:00" in client.get(f"/consult/{c.pk}/").content.decode()
     with time_machine.travel(at(2026, 12, 15, 23, 59, 30), tick=False):
         res = post_comment(client, c, "建议登记可以在手机上办理。", first)
         assert res.status_code == 302
