@@ -218,3 +218,127 @@ class Support(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.comment_id}"
+
+
+# --- 网上调研 --------------------------------------------------------------------------------
+
+
+class Survey(models.Model):
+    org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="surveys")
+    title = models.CharField("标题", max_length=200)
+    intro = models.TextField("说明", blank=True)
+    audience = models.CharField(
+        "调查对象", max_length=12, choices=Audience.choices, default=Audience.PUBLIC
+    )
+    region = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name="居民所在地区",
+    )  # fmt: skip
+    party_org = models.ForeignKey(
+        Org, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name="党组织",
+    )  # fmt: skip
+    opens_at = models.DateTimeField("开始时间")
+    closes_at = models.DateTimeField("截止时间")
+    quota = models.PositiveIntegerField("样本上限", null=True, blank=True)
+    results_public = models.BooleanField("公开调查结果", default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "网上调研"
+        verbose_name_plural = "网上调研"
+        ordering = ["-opens_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closes_at__gt=models.F("opens_at")),
+                name="survey_closes_after_opening",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    closes_label = Consultation.closes_label
+
+
+class QuestionKind(models.TextChoices):
+    SINGLE = "single", "单选"
+    MULTIPLE = "multiple", "多选"
+    RATING = "rating", "评分"
+    MATRIX = "matrix", "矩阵"
+    RANKING = "ranking", "排序"
+    TEXT = "text", "填空"
+    REGION = "region", "地区"
+
+
+class Question(models.Model):
+    """One question. `show_if` ({"question": position, "options": [index, …]}) shows it only
+    when that earlier question's answer holds one of the options; `skip` ({option index:
+    position}) on a single-choice question jumps past the questions before that position."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField("题号")
+    kind = models.CharField("题型", max_length=10, choices=QuestionKind.choices)
+    text = models.CharField("题目", max_length=300)
+    required = models.BooleanField("必答", default=True)
+    options = models.JSONField("选项", default=list, blank=True)
+    rows = models.JSONField("矩阵行", default=list, blank=True)
+    scale = models.PositiveSmallIntegerField("评分满分", default=5)
+    show_if = models.JSONField("显示条件", default=dict, blank=True)
+    skip = models.JSONField("跳题", default=dict, blank=True)
+    quotas = models.JSONField("选项配额", default=dict, blank=True, help_text="{选项序号: 人数}")
+
+    class Meta:
+        verbose_name = "题目"
+        verbose_name_plural = "题目"
+        ordering = ["survey", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "position"], name="question_position_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.text}"
+
+
+class Response(models.Model):
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
+    respondent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="survey_responses"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "答卷"
+        verbose_name_plural = "答卷"
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "respondent"], name="one_response_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id}/{self.pk}"
+
+
+class Answer(models.Model):
+    """One piece of an answer: a chosen option, a matrix row's option, an option's rank, a
+    rating, a text or a region; a multiple choice is one row per option."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    choice = models.PositiveSmallIntegerField(null=True, blank=True)
+    row = models.PositiveSmallIntegerField(null=True, blank=True)
+    number = models.PositiveSmallIntegerField(null=True, blank=True)
+    text = models.TextField(blank=True)
+    region = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "答案"
+        verbose_name_plural = "答案"
+        indexes = [models.Index(fields=["question", "choice"])]
+
+    def __str__(self) -> str:
+        return f"{self.question_id}: {self.choice or self.number or self.text[:20]}"

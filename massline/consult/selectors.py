@@ -7,17 +7,22 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
+from massline.analysis.keywords import KeywordExtractor
 from massline.consult import drafts
 from massline.consult.models import (
+    Answer,
     Comment,
     CommentStatus,
     Consultation,
     Decision,
     ParagraphText,
+    Question,
+    QuestionKind,
     Revision,
+    Survey,
 )
 from massline.consult.policy import policy
 from massline.core.masking import mask_personal_data
@@ -207,3 +212,135 @@ def paragraph_labels(c: Consultation) -> dict[int, str]:
             where = f"{t.article}第{count[t.article]}段" if t.article else f"第{t.position}段"
             labels[t.paragraph_id] = where
     return labels
+
+
+# --- 网上调研 --------------------------------------------------------------------------------
+
+
+def surveys_for(viewer) -> QuerySet[Survey]:
+    qs = Survey.objects.select_related("org").annotate(n_responses=Count("responses"))
+    return policy(viewer).readable(qs)
+
+
+@dataclass
+class Tally:
+    label: str
+    count: int
+    share: float
+
+
+@dataclass
+class QuestionResult:
+    question: Question
+    answered: int
+    tallies: list[Tally] = field(default_factory=list)
+    matrix: list[tuple[str, list[Tally]]] = field(default_factory=list)
+    mean: float | None = None
+    ranks: list[tuple[str, float, int]] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+    themes: list[tuple[str, int]] = field(default_factory=list)
+
+    def chart(self) -> dict[str, object]:
+        q = self.question
+        if q.kind == QuestionKind.MATRIX:
+            return {
+                "kind": "stack",
+                "rows": [label for label, _ in self.matrix],
+                "options": q.options,
+                "values": [[t.count for t in tallies] for _, tallies in self.matrix],
+            }
+        if q.kind == QuestionKind.RANKING:
+            return {
+                "kind": "bar",
+                "labels": [label for label, _, _ in self.ranks],
+                "values": [mean for _, mean, _ in self.ranks],
+                "axis": "平均名次",
+            }
+        return {
+            "kind": "bar",
+            "labels": [t.label for t in self.tallies],
+            "values": [t.count for t in self.tallies],
+            "axis": "人数",
+        }
+
+
+def _share(n: int, of: int) -> float:
+    return n / of if of else 0.0
+
+
+def _themes(texts: list[str], k: int = 8) -> list[tuple[str, int]]:
+    """The words most answers use (TF-IDF of the analysis engine), each with how many
+    answers use it."""
+    extractor = KeywordExtractor()
+    terms = [set(extractor.add(t)) for t in texts]
+    top = extractor.period_keywords(texts, k=k)
+    return [(word, sum(word in t for t in terms)) for word, _ in top]
+
+
+def survey_results(viewer, survey: Survey) -> tuple[int, list[QuestionResult]]:
+    """(respondents, each question's figures): counts and shares of every option, a matrix's
+    counts per row, a rating's mean, a ranking's mean places, free texts (masked for the
+    public) with their recurring words."""
+    original = policy(viewer).sees_original(survey)
+    total = survey.responses.count()
+    out = []
+    for q in survey.questions.order_by("position"):
+        answers = Answer.objects.filter(question=q)
+        answered = answers.values("response").distinct().count()
+        r = QuestionResult(q, answered)
+        if q.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
+            counts = dict(answers.values_list("choice").annotate(n=Count("id")))
+            r.tallies = [
+                Tally(label, counts.get(i, 0), _share(counts.get(i, 0), answered))
+                for i, label in enumerate(q.options)
+            ]
+        elif q.kind == QuestionKind.RATING:
+            counts = dict(answers.values_list("number").annotate(n=Count("id")))
+            r.tallies = [
+                Tally(f"{n} 分", counts.get(n, 0), _share(counts.get(n, 0), answered))
+                for n in range(1, q.scale + 1)
+            ]
+            if answered:
+                r.mean = sum(n * c for n, c in counts.items()) / answered
+        elif q.kind == QuestionKind.MATRIX:
+            cells = {
+                (row, choice): n
+                for row, choice, n in answers.values_list("row", "choice").annotate(n=Count("id"))
+            }
+            r.matrix = [
+                (
+                    row_label,
+                    [
+                        Tally(opt, cells.get((i, j), 0), _share(cells.get((i, j), 0), answered))
+                        for j, opt in enumerate(q.options)
+                    ],
+                )
+                for i, row_label in enumerate(q.rows)
+            ]
+        elif q.kind == QuestionKind.RANKING:
+            means = {
+                choice: (total_rank, n, firsts)
+                for choice, total_rank, n, firsts in answers.values_list("choice").annotate(
+                    s=Sum("number"), n=Count("id"), f=Count("id", filter=Q(number=1))
+                )
+            }
+            r.ranks = sorted(
+                (
+                    (label, means[i][0] / means[i][1], means[i][2])
+                    for i, label in enumerate(q.options)
+                    if i in means
+                ),
+                key=lambda item: item[1],
+            )
+        elif q.kind == QuestionKind.REGION:
+            counts = dict(
+                answers.values_list("region__name").annotate(n=Count("id")).order_by("-n")[:30]
+            )
+            r.tallies = [Tally(name, n, _share(n, answered)) for name, n in counts.items()]
+            r.tallies.sort(key=lambda t: (-t.count, t.label))
+        else:
+            texts = list(answers.order_by("-id").values_list("text", flat=True)[:200])
+            r.texts = texts if original else [mask_personal_data(t) for t in texts]
+            r.themes = _themes(r.texts) if r.texts else []
+        out.append(r)
+    return total, out

@@ -4,15 +4,18 @@ changes, appends an audit event and raises its notices (sent once the transactio
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import date, datetime
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from massline.consult import drafts
+from massline.consult import drafts, surveys
 from massline.consult.models import (
+    Answer,
     Audience,
     Comment,
     CommentStatus,
@@ -21,8 +24,12 @@ from massline.consult.models import (
     Outcome,
     Paragraph,
     ParagraphText,
+    Question,
+    QuestionKind,
+    Response,
     Revision,
     Support,
+    Survey,
 )
 from massline.consult.policy import policy
 from massline.core.audit import audit
@@ -397,3 +404,204 @@ def publish_report(
                 now=now,
             )
     return c
+
+
+# --- 网上调研 --------------------------------------------------------------------------------
+
+CHOICE_KINDS = ("single", "multiple", "matrix", "ranking")
+
+
+def _question(spec: dict[str, Any], position: int, earlier: dict[int, Question]) -> Question:
+    where = f"第 {position} 题"
+    kind = spec.get("kind", "")
+    if kind not in QuestionKind.values:
+        raise InvalidInput(f"{where}：题型未知。", field="questions")
+    text = _text(spec.get("text", ""), "questions", f"{where}的题目", 300)
+    options = [str(o).strip() for o in spec.get("options", []) if str(o).strip()]
+    rows = [str(r).strip() for r in spec.get("rows", []) if str(r).strip()]
+    if kind in CHOICE_KINDS and len(options) < 2:
+        raise InvalidInput(f"{where}：至少要有两个选项。", field="questions")
+    if kind == "matrix" and not rows:
+        raise InvalidInput(f"{where}：矩阵题至少要有一行。", field="questions")
+    scale = int(spec.get("scale", 5))
+    if kind == "rating" and not 2 <= scale <= 10:
+        raise InvalidInput(f"{where}：评分满分须在 2 到 10 之间。", field="questions")
+    show_if = spec.get("show_if") or {}
+    if show_if:
+        target = earlier.get(int(show_if.get("question", 0)))
+        picked = [int(o) for o in show_if.get("options", [])]
+        if (
+            target is None
+            or target.kind not in ("single", "multiple")
+            or not picked
+            or any(not 0 <= o < len(target.options) for o in picked)
+        ):
+            raise InvalidInput(
+                f"{where}：显示条件须指向前面的单选或多选题的选项。", field="questions"
+            )
+    skip = {str(k): int(v) for k, v in (spec.get("skip") or {}).items()}
+    if skip and (
+        kind != "single"
+        or any(not 0 <= int(k) < len(options) or v <= position + 1 for k, v in skip.items())
+    ):
+        raise InvalidInput(f"{where}：跳题只能从单选题的选项跳到后面隔开的题。", field="questions")
+    quotas = {str(k): int(v) for k, v in (spec.get("quotas") or {}).items()}
+    if quotas and (
+        kind not in ("single", "multiple")
+        or any(not 0 <= int(k) < len(options) or v < 1 for k, v in quotas.items())
+    ):
+        raise InvalidInput(f"{where}：配额只能设在单选或多选题的选项上。", field="questions")
+    return Question(
+        position=position, kind=kind, text=text, required=bool(spec.get("required", True)),
+        options=options, rows=rows, scale=scale, show_if=show_if, skip=skip, quotas=quotas,
+    )  # fmt: skip
+
+
+def create_survey(
+    actor,
+    *,
+    org: Org,
+    title: str,
+    questions: list[dict[str, Any]],
+    first_day: date,
+    last_day: date,
+    intro: str = "",
+    audience: str = Audience.PUBLIC,
+    region: Region | None = None,
+    party_org: Org | None = None,
+    quota: int | None = None,
+    results_public: bool = True,
+    now: datetime | None = None,
+) -> Survey:
+    """A survey with its questions, open from the first to the last day (Beijing time)."""
+    if org not in policy(actor).managed_orgs():
+        raise NotAllowed("您不能以该单位名义发起调研。", field="org")
+    title = _text(title, "title", "标题", 200)
+    intro = _text(intro, "intro", "说明", 5000, required=False)
+    if last_day < first_day:
+        raise InvalidInput("截止日期不能早于开始日期。", field="last_day")
+    if audience == Audience.RESIDENTS and region is None:
+        raise InvalidInput("面向居民的调研须选择地区。", field="region")
+    if audience == Audience.PARTY and party_org is None:
+        raise InvalidInput("面向党员的调研须选择党组织。", field="party_org")
+    if not questions:
+        raise InvalidInput("调研至少要有一道题。", field="questions")
+    if quota is not None and quota < 1:
+        raise InvalidInput("样本上限须为正整数。", field="quota")
+    built: dict[int, Question] = {}
+    for position, spec in enumerate(questions, start=1):
+        built[position] = _question(spec, position, built)
+    if any(target > len(built) + 1 for q in built.values() for target in q.skip.values()):
+        raise InvalidInput("跳题的目标题号超出了题目数。", field="questions")
+    opens_at, closes_at = drafts.window(first_day, last_day)
+    with transaction.atomic():
+        survey = Survey.objects.create(
+            org=org, title=title, intro=intro, audience=audience,
+            region=region if audience == Audience.RESIDENTS else None,
+            party_org=party_org if audience == Audience.PARTY else None,
+            opens_at=opens_at, closes_at=closes_at, quota=quota, results_public=results_public,
+            created_by=actor, created_at=now or timezone.now(),
+        )  # fmt: skip
+        for q in built.values():
+            q.survey = survey
+        Question.objects.bulk_create(built.values())
+        audit("survey.created", actor, survey, title=title, questions=len(built))
+    return survey
+
+
+def _pieces(q: Question, value: Any, regions: dict[str, Region]) -> list[Answer]:
+    if q.kind == "multiple":
+        return [Answer(question=q, choice=v) for v in value]
+    if q.kind == "single":
+        return [Answer(question=q, choice=value)]
+    if q.kind == "rating":
+        return [Answer(question=q, number=value)]
+    if q.kind == "matrix":
+        return [Answer(question=q, row=r, choice=o) for r, o in value.items()]
+    if q.kind == "ranking":
+        return [Answer(question=q, choice=o, number=rank) for rank, o in enumerate(value, 1)]
+    if q.kind == "region":
+        return [Answer(question=q, region=regions[value])]
+    return [Answer(question=q, text=value)]
+
+
+def submit_response(
+    actor, survey_id: int, data: Mapping[str, list[str]], *, now: datetime | None = None
+) -> Response:
+    """One answer sheet per person, however many submissions race: the survey row is locked
+    while the quotas are counted and a unique constraint stands behind the lock. A sheet with
+    errors raises SurveyErrors with every question's message."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        survey = (
+            Survey.objects.select_for_update(of=("self",))
+            .select_related("org", "region", "party_org")
+            .filter(pk=survey_id)
+            .first()
+        )
+        if survey is None:
+            raise NotFound("调研不存在。")
+        why = policy(actor).why_not_take_part(survey)
+        if why:
+            raise NotAllowed(why)
+        state = drafts.phase(survey.opens_at, survey.closes_at, False, now)
+        if state != drafts.Phase.OPEN:
+            raise IllegalTransition(
+                f"本次调研{drafts.PHASE_LABELS[state]}，不能再提交答卷。", state=state
+            )
+        if Response.objects.filter(survey=survey, respondent=actor).exists():
+            raise IllegalTransition("您已提交过本次调研的答卷，每人限答一次。", state="answered")
+        if survey.quota is not None and survey.responses.count() >= survey.quota:
+            raise IllegalTransition("本次调研样本已满，感谢您的关注。", state="full")
+        questions = list(survey.questions.order_by("position"))
+        regions = {r.code: r for r in region_choices(survey)}
+        answers, errors = surveys.parse(questions, data, set(regions))
+        if errors:
+            raise SurveyErrors(errors)
+        for q in questions:
+            picked = answers.get(q.position)
+            if not q.quotas or picked is None:
+                continue
+            for option in picked if isinstance(picked, list) else [picked]:
+                limit = q.quotas.get(str(option))
+                if limit is not None and q.answers.filter(choice=option).count() >= limit:
+                    raise SurveyErrors(
+                        {q.position: f"第 {q.position} 题：“{q.options[option]}”的名额已满。"},
+                        code="quota_full",
+                    )
+        try:
+            with transaction.atomic():
+                response = Response.objects.create(survey=survey, respondent=actor, created_at=now)
+        except IntegrityError:
+            raise IllegalTransition(
+                "您已提交过本次调研的答卷，每人限答一次。", state="answered"
+            ) from None
+        pieces = []
+        for q in questions:
+            if q.position in answers:
+                for piece in _pieces(q, answers[q.position], regions):
+                    piece.response = response
+                    pieces.append(piece)
+        Answer.objects.bulk_create(pieces)
+        audit("survey.answered", actor, response, survey=survey.pk)
+    return response
+
+
+class SurveyErrors(InvalidInput):
+    """Errors at several questions: `errors` maps position → message."""
+
+    def __init__(self, errors: dict[int, str], code: str | None = None):
+        first = min(errors)
+        super().__init__(errors[first], field=f"q{first}", code=code)
+        self.errors = errors
+
+
+def region_choices(survey: Survey) -> list[Region]:
+    """The places a region question offers: the towns and streets (and counties) under the
+    survey's area, or under its org's."""
+    root = survey.region or survey.org.region
+    return list(
+        Region.objects.filter(path__startswith=root.path, level__gt=root.level)
+        .filter(level__lte=root.level + 2)
+        .order_by("path")[:600]
+    )

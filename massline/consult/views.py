@@ -3,6 +3,8 @@ Who may do what is `policy`; every rule and message is the services'."""
 
 from __future__ import annotations
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -23,7 +25,14 @@ from massline.consult.forms import (
     ReportForm,
     RevisionForm,
 )
-from massline.consult.models import Audience, Comment, CommentStatus, Consultation
+from massline.consult.models import (
+    Audience,
+    Comment,
+    CommentStatus,
+    Consultation,
+    Response,
+    Survey,
+)
 from massline.consult.policy import policy
 from massline.core.errors import DomainError, InvalidInput
 from massline.orgs.models import Org, OrgKind, Region
@@ -314,4 +323,140 @@ def comments_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f'attachment; filename="consultation-{c.pk}-comments.xlsx"'
+    return response
+
+
+# --- 网上调研 --------------------------------------------------------------------------------
+
+
+def _survey(request: HttpRequest, pk: int) -> Survey:
+    s = Survey.objects.select_related("org", "region", "party_org").filter(pk=pk).first()
+    if s is None or not policy(request.user).can_read(s):
+        raise Http404(_("调研不存在。"))
+    return s
+
+
+@require_GET
+def survey_index(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    rows = [
+        {"s": s, "phase": (p := drafts.phase(s.opens_at, s.closes_at, False, now)),
+         "phase_label": drafts.PHASE_LABELS[p]}
+        for s in selectors.surveys_for(request.user).order_by("-opens_at", "-id")[:100]
+    ]  # fmt: skip
+    return render(request, "consult/survey_index.html", {"rows": rows})
+
+
+def _sheet(survey: Survey, data, errors: dict[int, str]) -> list[dict]:
+    """Each question with what was typed and its error, for the answer sheet."""
+    regions = services.region_choices(survey) if survey.questions.filter(kind="region") else []
+    out = []
+    for q in survey.questions.order_by("position"):
+        name = f"q{q.position}"
+        out.append(
+            {
+                "q": q,
+                "name": name,
+                "error": errors.get(q.position, ""),
+                "values": data.getlist(name) if data else [],
+                "options": list(enumerate(q.options)),
+                "scale": list(range(1, q.scale + 1)),
+                "rows": [
+                    (i, label, data.get(f"{name}-r{i}", "") if data else "")
+                    for i, label in enumerate(q.rows)
+                ],
+                "ranks": [
+                    (i, label, data.get(f"{name}-o{i}", "") if data else "")
+                    for i, label in enumerate(q.options)
+                ],
+                "places": regions if q.kind == "region" else [],
+                "show_if": json.dumps(q.show_if) if q.show_if else "",
+                "skip": json.dumps(q.skip) if q.skip else "",
+            }
+        )
+    return out
+
+
+@require_http_methods(["GET", "POST"])
+def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    survey = _survey(request, pk)
+    rules = policy(request.user)
+    now = timezone.now()
+    state = drafts.phase(survey.opens_at, survey.closes_at, False, now)
+    answered = (
+        request.user.is_authenticated
+        and Response.objects.filter(survey=survey, respondent=request.user).exists()
+    )
+    errors: dict[int, str] = {}
+    notice = ""
+    status = 200
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return _login(request)
+        data = {k: request.POST.getlist(k) for k in request.POST}
+        try:
+            services.submit_response(request.user, survey.pk, data)
+        except services.SurveyErrors as exc:
+            errors, status = exc.errors, exc.status
+            notice = _("答卷有 %(n)d 处需要修改，请看各题下方的提示。") % {"n": len(errors)}
+        except DomainError as exc:
+            notice, status = exc.message, exc.status
+        else:
+            messages.success(request, _("答卷已提交，感谢您的参与！"))
+            if survey.results_public or rules.can_manage(survey):
+                return redirect("consult:survey_results", pk=survey.pk)
+            return redirect("consult:survey_index")
+    return render(
+        request,
+        "consult/survey.html",
+        {
+            "s": survey,
+            "phase": state,
+            "phase_label": drafts.PHASE_LABELS[state],
+            "open": state == drafts.Phase.OPEN,
+            "answered": answered,
+            "why_not": rules.why_not_take_part(survey),
+            "sheet": _sheet(survey, request.POST if request.method == "POST" else None, errors),
+            "notice": notice,
+            "manages": rules.can_manage(survey),
+        },
+        status=status,
+    )
+
+
+def _results_allowed(request: HttpRequest, survey: Survey) -> None:
+    if not survey.results_public and not policy(request.user).can_manage(survey):
+        raise PermissionDenied(_("本次调研的结果不公开。"))
+
+
+@require_GET
+def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
+    survey = _survey(request, pk)
+    _results_allowed(request, survey)
+    total, results = selectors.survey_results(request.user, survey)
+    return render(
+        request,
+        "consult/survey_results.html",
+        {
+            "s": survey,
+            "total": total,
+            "results": results,
+            "charts": {str(r.question.position): r.chart() for r in results},
+            "manages": policy(request.user).can_manage(survey),
+        },
+    )
+
+
+@require_GET
+def survey_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return _login(request)
+    survey = _survey(request, pk)
+    if not policy(request.user).can_manage(survey):
+        raise PermissionDenied(_("只有组织单位可以导出答卷。"))
+    response = HttpResponse(
+        exports.survey_workbook(request.user, survey),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="survey-{survey.pk}.xlsx"'
     return response
