@@ -6,13 +6,14 @@ notices look as they would after real use."""
 
 from __future__ import annotations
 
+import random
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
 
-from massline.consult import services
-from massline.consult.models import Comment, Consultation
+from massline.consult import services, surveys
+from massline.consult.models import Comment, Consultation, Survey
 from massline.orgs.models import Membership, Org, Role
 
 OLD_COMPOUNDS = "\n".join(
@@ -185,6 +186,70 @@ BRANCH = """余家湾第一支部2027年主题党日活动安排（征求意见�
 五、四季度开展党员民主评议。"""
 
 
+PARKING_SURVEY = """单选：您家是否有小汽车？
+- 有
+- 没有 [跳到第5题]
+单选：您平时主要把车停在哪里？
+- 小区内固定车位
+- 小区内临时停放
+- 路边停车位
+- 公共停车场
+多选：您停车遇到的主要困难有哪些？
+- 车位不够
+- 收费太贵
+- 离家太远
+- 乱停车占道
+- 晚上找不到车位
+评分(满分5)：您对所住小区停车秩序的满意程度
+矩阵：您对以下措施的态度
+行：机关单位停车场错时向居民开放 / 老旧小区挖潜增设车位 / 路边停车分时段收费
+- 支持
+- 无所谓
+- 反对
+排序：您认为下列做法哪个最该优先？
+- 新建公共停车场
+- 共享停车
+- 规范停车收费
+- 加强违停执法
+地区：您住在哪个区县或街道？
+填空(选答)：您对改善城区停车还有什么建议？
+"""
+
+PARKING_IDEAS = [
+    "赤壁街道老小区晚上七点以后根本没有车位，希望附近的学校操场晚上能开放停车。",
+    "建议在东门路口建立体停车楼，现在路边停满了，公交车都过不去。",
+    "收费标准要公开，有的停车场一小时收五块，比武汉还贵。",
+    "希望新建小区按一户一个车位配建，不要把车位卖得那么贵。",
+    "机关大院晚上空着，开放出来能解决不少问题，支持错时停车。",
+    "电动车也需要停车的地方，不要只考虑小汽车。",
+    "宝塔路一到周末就堵，违停的车太多，希望加强执法。",
+    "可以做一个手机上查空车位的小程序，少绕路。",
+    "医院周边停车最难，看病的老人下车还要走很远。",
+    "老旧小区改造的时候请把停车一起规划进去。",
+    "建议共享停车先在东湖街道试点。",
+    "路边停车收费时段太长了，晚上十点以后应该免费。",
+]
+
+
+def _survey_answers(rng: random.Random, ideas: list[str], regions: list[str]) -> dict:
+    has_car = rng.random() < 0.72
+    data: dict[str, list[str]] = {"q1": ["0" if has_car else "1"]}
+    if has_car:
+        data["q2"] = [str(rng.choices(range(4), weights=[3, 4, 5, 2])[0])]
+        hard = rng.sample(range(5), rng.choice([1, 2, 2, 3]))
+        data["q3"] = [str(h) for h in sorted(hard)]
+        data["q4"] = [str(rng.choices(range(1, 6), weights=[3, 5, 6, 4, 2])[0])]
+    for row, weights in enumerate(([7, 2, 1], [8, 1, 1], [3, 3, 4])):
+        data[f"q5-r{row}"] = [str(rng.choices(range(3), weights=weights)[0])]
+    order = sorted(range(4), key=lambda i: rng.random() * (1.6, 1.2, 2.0, 1.4)[i])
+    for rank, option in enumerate(order, start=1):
+        data[f"q6-o{option}"] = [str(rank)]
+    data["q7"] = [rng.choice(regions)]
+    if ideas and rng.random() < 0.45:
+        data["q8"] = [ideas.pop()]
+    return data
+
+
 def _day(now: datetime, days: int):
     return timezone.localtime(now - timedelta(days=days)).date()
 
@@ -212,6 +277,7 @@ def _support(comment: Comment, people: list, n: int, when: datetime) -> None:
 
 def load(*, orgs: dict[str, Org], users: dict[str, Any], residents: list, now: datetime) -> int:
     """Create the demo consultations (after removing earlier ones); returns how many."""
+    Survey.objects.all().delete()
     Comment.objects.all().delete()
     Consultation.objects.all().delete()
     housing = users["handler_city_zhujian"]
@@ -341,4 +407,30 @@ def load(*, orgs: dict[str, Org], users: dict[str, Any], residents: list, now: d
         party_org=orgs["party:余家湾第一支部"],
         now=_at(now, 2, 9),
     )
+    _parking_survey(users["leader_city"], orgs["city_gov"], residents, now)
     return Consultation.objects.count()
+
+
+def _parking_survey(leader, org: Org, residents: list, now: datetime) -> None:
+    survey = services.create_survey(
+        leader,
+        org=org,
+        title="黄冈城区居民停车状况网上调研",
+        intro="为编制城区停车设施专项规划，市政府开展本次调研。问卷约需3分钟，实名参与、每人一次，"
+        "调查结果实时公开。",
+        questions=surveys.parse_outline(PARKING_SURVEY),
+        first_day=_day(now, 12),
+        last_day=_day(now, -10),
+        now=_at(now, 13, 15),
+    )
+    rng = random.Random(19)
+    towns = [r.code for r in services.region_choices(survey) if r.code.startswith("421102")]
+    ideas = list(PARKING_IDEAS)
+    rng.shuffle(ideas)
+    for i, person in enumerate(residents[2:48]):
+        services.submit_response(
+            person,
+            survey.pk,
+            _survey_answers(rng, ideas, towns or [r.code for r in services.region_choices(survey)]),
+            now=_at(now, 11 - i * 0.22, 8 + i % 13),
+        )

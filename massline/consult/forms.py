@@ -128,3 +128,52 @@ class RevisionForm(DomainForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
+
+
+OUTLINE_HELP = _(
+    "每道题先写题型和题目，如“单选：您的年龄段”；题型有单选、多选、评分(满分5)、矩阵、排序、"
+    "填空、地区，不必答的题写“填空(选答)：”。选项每行一个，以“- ”开头，可加“[跳到第4题]”"
+    "“[限200人]”；矩阵的行写“行：甲 / 乙”；只在某个回答后出现的题加一行"
+    "“显示条件：第2题选“深夜””。"
+)
+
+
+class SurveyForm(DomainForm):
+    org = forms.ChoiceField(label=_("发起单位"), widget=forms.Select(attrs=_req()))
+    title = forms.CharField(
+        label=_("标题"), widget=forms.TextInput(attrs=_req(maxlength=200)), required=False
+    )
+    intro = forms.CharField(
+        label=_("说明"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    outline = forms.CharField(
+        label=_("题目"),
+        help_text=OUTLINE_HELP,
+        widget=forms.Textarea(attrs=_req(rows=16)),
+        required=False,
+    )
+    first_day = forms.DateField(
+        label=_("开始日期"), widget=forms.DateInput(attrs=_req(type="date")), required=False
+    )
+    last_day = forms.DateField(
+        label=_("截止日期"),
+        help_text=_("北京时间，截止日 24 时前提交的答卷有效。"),
+        widget=forms.DateInput(attrs=_req(type="date")),
+        required=False,
+    )
+    audience = forms.ChoiceField(
+        label=_("调查对象"), choices=Audience.choices, widget=forms.Select(attrs=_req())
+    )
+    region = forms.CharField(
+        label=_("居民所在地区（区划代码）"),
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 12}),
+    )
+    party_org = forms.ChoiceField(label=_("党组织"), required=False, choices=[("", "—")])
+    quota = forms.CharField(
+        label=_("样本上限（份）"),
+        required=False,
+        help_text=_("留空为不限。"),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 7}),
+    )
+    results_public = forms.BooleanField(label=_("公开调查结果"), required=False, initial=True)

@@ -7,6 +7,7 @@ position. Form fields are named `q<position>`, `q<position>-r<row>` (matrix) and
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
@@ -153,3 +154,83 @@ def parse(
             continue
         answers[q.position] = value
     return answers, errors
+
+
+KINDS = {"单选": "single", "多选": "multiple", "评分": "rating", "矩阵": "matrix",
+         "排序": "ranking", "填空": "text", "地区": "region"}  # fmt: skip
+_HEAD = re.compile(r"^(单选|多选|评分|矩阵|排序|填空|地区)(?:[(（](.*?)[)）])?[:：]\s*(.+)$")
+_OPTION = re.compile(r"^[-－·•]\s*(.+?)\s*((?:[\[【][^\]】]*[\]】]\s*)*)$")
+_MARK = re.compile(r"[\[【]\s*(跳到第\s*(\d+)\s*题|限\s*(\d+)\s*人)\s*[\]】]")
+_ROWS = re.compile(r"^行[:：]\s*(.+)$")
+_SHOW = re.compile(
+    r"^显示条件[:：]\s*第\s*(\d+)\s*题选[“\"](.+?)[”\"](?:\s*或[“\"](.+?)[”\"])*\s*$"
+)
+
+
+class OutlineError(ValueError):
+    def __init__(self, line_no: int, message: str):
+        super().__init__(f"第 {line_no} 行：{message}")
+
+
+def parse_outline(text: str) -> list[dict[str, Any]]:
+    """Questions from the plain outline an office types (one question a block):
+
+    单选：您是否在黄冈城区养犬？
+    - 是
+    - 否 [跳到第4题]
+    评分(满分5)：您对小区养犬秩序的满意程度
+    矩阵：您对以下措施的态度
+    行：强制拴绳 / 限制大型犬
+    - 支持
+    填空(选答)：深夜遛狗的原因是什么？
+    显示条件：第2题选“深夜”
+    - 35岁以下 [限200人]
+    """
+    specs: list[dict[str, Any]] = []
+    for no, raw in enumerate(text.replace("\r\n", "\n").split("\n"), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        head = _HEAD.match(line)
+        if head:
+            kind, extra, title = KINDS[head.group(1)], head.group(2) or "", head.group(3)
+            spec: dict[str, Any] = {"kind": kind, "text": title.strip(), "options": [], "rows": []}
+            if "选答" in extra:
+                spec["required"] = False
+            scale = re.search(r"满分\s*(\d+)", extra)
+            if scale:
+                spec["scale"] = int(scale.group(1))
+            specs.append(spec)
+            continue
+        if not specs:
+            raise OutlineError(no, "先写题型和题目，如“单选：您的年龄段”。")
+        current = specs[-1]
+        option = _OPTION.match(line)
+        rows = _ROWS.match(line)
+        show = _SHOW.match(line)
+        if option:
+            index = len(current["options"])
+            current["options"].append(option.group(1))
+            for mark in _MARK.finditer(option.group(2) or ""):
+                if mark.group(2):
+                    current.setdefault("skip", {})[str(index)] = int(mark.group(2))
+                else:
+                    current.setdefault("quotas", {})[str(index)] = int(mark.group(3))
+        elif rows:
+            current["rows"] = [r.strip() for r in re.split(r"[/／、]", rows.group(1)) if r.strip()]
+        elif show:
+            target_no = int(show.group(1))
+            wanted = re.findall(r"[“\"](.+?)[”\"]", line)
+            if not 1 <= target_no <= len(specs) - 1:
+                raise OutlineError(no, "显示条件只能引用前面的题。")
+            target = specs[target_no - 1]
+            missing = [w for w in wanted if w not in target["options"]]
+            if missing:
+                raise OutlineError(no, f"第 {target_no} 题没有选项“{missing[0]}”。")
+            current["show_if"] = {
+                "question": target_no,
+                "options": [target["options"].index(w) for w in wanted],
+            }
+        else:
+            raise OutlineError(no, "看不懂这一行：选项以“- ”开头，矩阵的行以“行：”开头。")
+    return specs

@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/manage/comments.xlsx", views.comments_xlsx, name="comments_xlsx"),
     path("<int:pk>/manage/<slug:action>/", views.manage_action, name="manage_action"),
     path("surveys/", views.survey_index, name="survey_index"),
+    path("surveys/new/", views.survey_start, name="survey_start"),
     path("surveys/<int:pk>/", views.survey_detail, name="survey"),
     path("surveys/<int:pk>/results/", views.survey_results, name="survey_results"),
     path("surveys/<int:pk>/results.xlsx", views.survey_xlsx, name="survey_xlsx"),

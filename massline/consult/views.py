@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from massline.consult import drafts, exports, selectors, services
+from massline.consult import drafts, exports, selectors, services, surveys
 from massline.consult.forms import (
     CommentForm,
     ConsultationForm,
@@ -24,6 +24,7 @@ from massline.consult.forms import (
     ModerateForm,
     ReportForm,
     RevisionForm,
+    SurveyForm,
 )
 from massline.consult.models import (
     Audience,
@@ -213,6 +214,18 @@ def start(request: HttpRequest) -> HttpResponse:
     return render(request, "consult/start.html", {"form": form}, status=status)
 
 
+def _audience(form: DomainForm, parties) -> tuple[Region | None, Org | None]:
+    """The area or party organisation that the form's audience names."""
+    region = None
+    if form.value("audience") == Audience.RESIDENTS and form.value("region"):
+        region = Region.objects.filter(code=form.value("region")).first()
+        if region is None:
+            raise InvalidInput("没有这个区划代码。", field="region")
+    raw = form.value("party_org")
+    party = parties.filter(pk=raw).first() if raw.isdigit() and len(raw) < 10 else None
+    return region, party
+
+
 def _manage_page(
     request: HttpRequest, c: Consultation, status: int = 200, **forms: DomainForm
 ) -> HttpResponse:
@@ -344,7 +357,11 @@ def survey_index(request: HttpRequest) -> HttpResponse:
          "phase_label": drafts.PHASE_LABELS[p]}
         for s in selectors.surveys_for(request.user).order_by("-opens_at", "-id")[:100]
     ]  # fmt: skip
-    return render(request, "consult/survey_index.html", {"rows": rows})
+    return render(
+        request,
+        "consult/survey_index.html",
+        {"rows": rows, "can_start": policy(request.user).is_manager},
+    )
 
 
 def _sheet(survey: Survey, data, errors: dict[int, str]) -> list[dict]:
@@ -460,3 +477,51 @@ def survey_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="survey-{survey.pk}.xlsx"'
     return response
+
+
+@require_http_methods(["GET", "POST"])
+def survey_start(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return _login(request)
+    orgs = {str(o.pk): o for o in policy(request.user).managed_orgs()}
+    if not orgs:
+        raise PermissionDenied(_("您没有发起调研的权限。"))
+    form = SurveyForm(request.POST or None, initial={"results_public": True})
+    form.choose("org", [(k, o.name) for k, o in orgs.items()])
+    parties = Org.objects.filter(kind__in=PARTY_KINDS, is_active=True).order_by("path")
+    form.choose("party_org", [("", "—")] + [(str(o.pk), o.name) for o in parties[:500]])
+    status = 200
+    if request.method == "POST":
+        try:
+            org = orgs.get(form.value("org"))
+            if org is None:
+                raise InvalidInput("请选择发起单位。", field="org")
+            region, party = _audience(form, parties)
+            try:
+                questions = surveys.parse_outline(form.value("outline"))
+            except surveys.OutlineError as exc:
+                raise InvalidInput(str(exc), field="outline") from None
+            quota = form.value("quota")
+            if quota and not (quota.isdigit() and len(quota) < 8):
+                raise InvalidInput("样本上限须为正整数。", field="quota")
+            s = services.create_survey(
+                request.user,
+                org=org,
+                title=form.value("title"),
+                intro=form.value("intro"),
+                questions=questions,
+                first_day=form.day("first_day"),
+                last_day=form.day("last_day"),
+                audience=form.value("audience"),
+                region=region,
+                party_org=party,
+                quota=int(quota) if quota else None,
+                results_public=bool(request.POST.get("results_public")),
+            )
+        except DomainError as exc:
+            form.fail(exc)
+            status = exc.status
+        else:
+            messages.success(request, _("调研已发布。"))
+            return redirect("consult:survey", pk=s.pk)
+    return render(request, "consult/survey_start.html", {"form": form}, status=status)

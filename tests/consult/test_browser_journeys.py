@@ -75,3 +75,52 @@ def test_a_resident_comments_on_a_paragraph_and_later_reads_the_adoption_report(
     snap(phone, "adoption report")
     no_sideways_scroll(phone)
     axe(phone)
+
+
+def test_a_resident_answers_a_survey_on_a_phone(phone, login, axe, snap, world, orgs):
+    today = timezone.localdate()
+    s = services.create_survey(
+        world.officer,
+        org=orgs.city_housing,
+        title="黄冈城区文明养犬情况调查",
+        first_day=today - timedelta(days=1),
+        last_day=today + timedelta(days=10),
+        questions=[
+            {"kind": "single", "text": "您是否养犬？", "options": ["是", "否"], "skip": {"1": 3}},
+            {"kind": "multiple", "text": "您遛狗的时段", "options": ["早上", "傍晚", "深夜"]},
+            {
+                "kind": "matrix",
+                "text": "您对以下措施的态度",
+                "rows": ["强制拴绳", "限制大型犬"],
+                "options": ["支持", "中立", "反对"],
+            },
+            {"kind": "rating", "text": "您对小区养犬秩序的满意程度", "scale": 5},
+            {"kind": "region", "text": "您居住在哪里？"},
+        ],
+    )
+    login(phone, world.people.resident)
+    phone.goto(f"/consult/surveys/{s.pk}/")
+    axe(phone)
+    walks = phone.locator("#q2")
+    expect(walks).to_be_visible()
+    phone.get_by_label("否").check()
+    expect(walks).to_be_hidden()
+    phone.get_by_label("是").check()
+    expect(walks).to_be_visible()
+    walks.get_by_label("傍晚").check()
+    leash = phone.get_by_role("group", name="强制拴绳")
+    leash.get_by_label("支持").check()
+    phone.get_by_role("group", name="限制大型犬").get_by_label("中立").check()
+    phone.locator("#q4").get_by_label("4").check()
+    phone.locator("#q5").locator("select").select_option(label="　东湖街道")
+    no_sideways_scroll(phone)
+    snap(phone, "survey filled in")
+    axe(phone)
+    phone.get_by_role("button", name="提交答卷").click()
+    expect(phone.get_by_text("答卷已提交，感谢您的参与！")).to_be_visible()
+    expect(phone.get_by_role("heading", level=1)).to_contain_text("调查结果")
+    expect(phone.locator("#r4")).to_contain_text("4.00")
+    expect(phone.locator("#r1 svg").first).to_be_visible()
+    no_sideways_scroll(phone)
+    snap(phone, "results")
+    axe(phone)

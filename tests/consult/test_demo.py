@@ -45,3 +45,12 @@ def test_the_demo_has_open_consultations_for_the_public_residents_and_a_party_br
     listing = Client().get("/consult/").content.decode()
     assert "电动自行车停放充电管理办法" in listing
     assert "主题党日活动安排" not in listing
+
+
+def test_the_demo_has_a_survey_with_answers_and_public_results(demo):
+    from massline.consult.models import Survey
+
+    survey = Survey.objects.get()
+    assert survey.responses.count() >= 40
+    page = Client().get(f"/consult/surveys/{survey.pk}/results/").content.decode()
+    assert "共 46 份答卷" in page and "高频词" in page

@@ -242,3 +242,61 @@ def test_a_survey_with_a_bad_question_is_refused_with_its_number(world, survey):
         survey(questions=[QUESTIONS[0], {"kind": "single", "text": "只有一个", "options": ["a"]}])
     with pytest.raises(InvalidInput, match="第 1 题：显示条件"):
         survey(questions=[{**QUESTIONS[5], "show_if": {"question": 3, "options": [0]}}])
+
+
+OUTLINE = """单选：您是否在黄冈城区养犬？
+- 是
+- 否 [跳到第4题]
+多选：您遛狗通常在哪些时段？
+- 早上
+- 深夜
+填空(选答)：深夜遛狗的原因是什么？
+显示条件：第2题选“深夜”
+矩阵：您对以下措施的态度
+行：强制拴绳 / 限制大型犬
+- 支持
+- 反对
+评分(满分10)：您对小区养犬秩序的满意程度
+单选：您的年龄段
+- 35岁以下 [限200人]
+- 35岁及以上
+"""
+
+
+def test_an_outline_typed_by_the_office_becomes_questions_with_their_logic():
+    specs = surveys.parse_outline(OUTLINE)
+    assert [s["kind"] for s in specs] == [
+        "single", "multiple", "text", "matrix", "rating", "single",
+    ]  # fmt: skip
+    assert specs[0]["skip"] == {"1": 4}
+    assert specs[2]["required"] is False
+    assert specs[2]["show_if"] == {"question": 2, "options": [1]}
+    assert specs[3]["rows"] == ["强制拴绳", "限制大型犬"]
+    assert specs[4]["scale"] == 10
+    assert specs[5]["quotas"] == {"0": 200}
+    with pytest.raises(surveys.OutlineError, match="第 5 行：第 1 题没有选项“深夜”"):
+        surveys.parse_outline("单选：甲\n- 是\n- 否\n填空：乙\n显示条件：第1题选“深夜”")
+    with pytest.raises(surveys.OutlineError, match="第 2 行：显示条件只能引用前面的题。"):
+        surveys.parse_outline("单选：甲\n显示条件：第1题选“是”")
+
+
+def test_an_office_publishes_a_survey_from_its_outline(world, as_user, orgs):
+    officer = as_user(world.officer)
+    form = {
+        "org": str(orgs.city_housing.pk),
+        "title": "黄冈城区文明养犬情况调查",
+        "outline": OUTLINE + "哪一行都不是\n",
+        "first_day": "2026-12-01",
+        "last_day": "2026-12-20",
+        "audience": "public",
+        "results_public": "on",
+    }
+    bad = officer.post("/consult/surveys/new/", form)
+    assert bad.status_code == 422
+    assert "第 17 行：看不懂这一行" in bad.content.decode()
+    res = officer.post("/consult/surveys/new/", {**form, "outline": OUTLINE})
+    assert res.status_code == 302
+    with time_machine.travel(at(2026, 12, 5), tick=False):
+        page = as_user(world.people.resident).get(res["Location"]).content.decode()
+    assert "您对以下措施的态度" in page and 'data-skip="{&quot;1&quot;: 4}"' in page
+    assert as_user(world.people.resident).get("/consult/surveys/new/").status_code == 403
