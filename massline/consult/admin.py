@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from massline.consult.models import Comment, Consultation, Decision, Revision
+from massline.consult.models import (
+    Comment,
+    Consultation,
+    Decision,
+    Question,
+    Response,
+    Revision,
+    Survey,
+)
 
 
 class RevisionInline(admin.TabularInline):
@@ -23,6 +31,7 @@ class ConsultationAdmin(admin.ModelAdmin):
 class CommentAdmin(admin.ModelAdmin):
     list_display = ["consultation", "author", "status", "supports", "created_at"]
     list_filter = ["status"]
+    search_fields = ["body"]
     raw_id_fields = ["consultation", "paragraph", "revision", "author", "moderated_by", "decision"]
 
 
@@ -30,4 +39,47 @@ class CommentAdmin(admin.ModelAdmin):
 class DecisionAdmin(admin.ModelAdmin):
     list_display = ["title", "consultation", "outcome", "decided_at"]
     list_filter = ["outcome"]
+    search_fields = ["title"]
     raw_id_fields = ["consultation", "decided_by"]
+
+
+class QuestionInline(admin.TabularInline):
+    model = Question
+    extra = 0
+    fields = [
+        "position",
+        "kind",
+        "text",
+        "required",
+        "options",
+        "rows",
+        "scale",
+        "show_if",
+        "skip",
+        "quotas",
+    ]
+
+
+@admin.register(Survey)
+class SurveyAdmin(admin.ModelAdmin):
+    list_display = ["title", "org", "audience", "opens_at", "closes_at", "quota", "results_public"]
+    list_filter = ["audience", "results_public"]
+    search_fields = ["title"]
+    raw_id_fields = ["org", "region", "party_org", "created_by"]
+    inlines = [QuestionInline]
+
+
+@admin.register(Response)
+class ResponseAdmin(admin.ModelAdmin):
+    """Answer sheets are read, never edited: the one-answer rule and the figures rest on them."""
+
+    list_display = ["survey", "created_at"]
+    list_filter = ["survey"]
+    search_fields = ["survey__title"]
+    readonly_fields = ["survey", "respondent", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
