@@ -408,6 +408,7 @@ def load(*, orgs: dict[str, Org], users: dict[str, Any], residents: list, now: d
         now=_at(now, 2, 9),
     )
     _parking_survey(users["leader_city"], orgs["city_gov"], residents, now)
+    _publications(users, orgs, residents, now)
     return Consultation.objects.count()
 
 
@@ -434,3 +435,127 @@ def _parking_survey(leader, org: Org, residents: list, now: datetime) -> None:
             _survey_answers(rng, ideas, towns or [r.code for r in services.region_choices(survey)]),
             now=_at(now, 11 - i * 0.22, 8 + i % 13),
         )
+
+
+CATEGORIES = ["住房城建", "交通出行", "教育", "医疗卫生", "社会保障", "生态环境", "文化旅游"]
+
+ELEVATORS = """第一条 为改善既有住宅居住条件，方便老年人、残疾人出行，制定本办法。
+第二条 本办法适用于本市城区范围内已建成投入使用、未设电梯的四层及以上住宅。
+第三条 加装电梯应当经本单元房屋专有部分面积占比三分之二以上且人数占比三分之二以上的业主同意。
+第四条 市、区财政对加装电梯项目每台给予15万元补助；业主可以提取本人及配偶的住房公积金用于加装电梯。
+第五条 加装电梯项目实行并联审批，住建、自然资源和规划、市场监管部门应当在10个工作日内办结。
+第六条 本办法自2026年12月1日起施行，有效期5年。"""
+
+ELEVATOR_READING = """一、为什么出台《办法》？
+我市城区2000年前建成的多层住宅约1.2万栋，60岁以上居民占比超过三成，“爬楼难”是12345热线的高频诉求。
+二、哪些住宅可以加装？
+城区范围内已建成投入使用、没有电梯的四层及以上住宅，都可以申请。
+三、需要多少业主同意？
+“双三分之二”：本单元专有部分面积占比三分之二以上、人数占比三分之二以上的业主同意即可，不再要求全体同意。
+四、政府补多少钱？
+每台补助15万元，业主还可以提取住房公积金。以一个六层单元为例，扣除补助后每户平均出资约3万元。
+五、审批要多久？
+住建、自规、市场监管三部门并联审批，10个工作日内办结。"""
+
+INSURANCE = """第一条 为健全城乡居民基本医疗保险制度，制定本办法。
+第二条 2027年度城乡居民医保个人缴费标准为每人每年400元，缴费期为2026年9月1日至12月31日。
+第三条 参保居民在一级医疗机构住院，政策范围内费用报销比例为90%；二级为80%；三级为65%。
+第四条 门诊慢特病患者在定点医疗机构发生的政策范围内费用，年度支付限额为5000元。"""
+
+INSURANCE_READING = """2027年度居民医保缴费标准为每人每年400元，比上年提高20元。
+在乡镇卫生院住院报销90%，市级医院报销65%，鼓励“小病在基层”。
+缴费可以通过“鄂汇办”APP、微信“湖北医保服务平台”或村（社区）代缴，截止时间为12月31日。"""
+
+
+def _publications(users: dict[str, Any], orgs: dict[str, Org], residents: list, now) -> None:
+    from massline.consult.models import Category, Publication
+
+    Publication.objects.filter(interprets__isnull=False).delete()
+    Publication.objects.all().delete()
+    Category.objects.all().delete()
+    cats = {
+        name: Category.objects.create(name=name, position=i)
+        for i, name in enumerate(CATEGORIES, start=1)
+    }
+    city = users["leader_city"]
+    housing = users["handler_city_zhujian"]
+    pub = services.publish
+    elevators = pub(
+        housing, org=orgs["city_dept:住建"], kind="policy", category=cats["住房城建"],
+        title="黄冈市城区既有住宅加装电梯实施办法", doc_number="黄政规〔2026〕8号",
+        body=ELEVATORS, now=_at(now, 21, 9),
+    )  # fmt: skip
+    reading = pub(
+        housing, org=orgs["city_dept:住建"], kind="interpretation", category=cats["住房城建"],
+        title="五问五答：读懂《黄冈市城区既有住宅加装电梯实施办法》", body=ELEVATOR_READING,
+        interprets=elevators, now=_at(now, 20, 15),
+    )  # fmt: skip
+    asked = services.ask(
+        residents[6], reading.pk, body="我家是老单位宿舍，产权已经分户了，还能申请补助吗？",
+        now=_at(now, 17, 20),
+    )  # fmt: skip
+    services.answer_inquiry(
+        housing, asked.pk,
+        answer="可以。已办理分户产权的房改房属于本办法所称住宅，符合“双三分之二”同意条件即可申请，"
+        "补助标准相同。",
+        now=_at(now, 16, 10),
+    )  # fmt: skip
+    asked = services.ask(
+        residents[9], elevators.pk, body="一楼住户不同意、担心采光，怎么协调？",
+        now=_at(now, 12, 21),
+    )  # fmt: skip
+    services.answer_inquiry(
+        housing, asked.pk,
+        answer="社区将组织听证协商；设计单位须出具采光影响评估，对低层住户可以通过出资比例调节给予补偿。",
+        now=_at(now, 10, 11),
+    )  # fmt: skip
+    services.ask(
+        residents[12], elevators.pk, body="提取公积金加装电梯需要准备哪些材料？",
+        now=_at(now, 1, 19),
+    )  # fmt: skip
+    insurance = pub(
+        city, org=orgs["city_dept:医保"], kind="policy", category=cats["社会保障"],
+        title="黄冈市2027年度城乡居民基本医疗保险实施办法", doc_number="黄医保发〔2026〕12号",
+        body=INSURANCE, now=_at(now, 40, 10),
+    )  # fmt: skip
+    pub(
+        city, org=orgs["city_dept:医保"], kind="interpretation", category=cats["医疗卫生"],
+        title="2027年度城乡居民医保缴费，这些变化要知道", body=INSURANCE_READING,
+        interprets=insurance, now=_at(now, 39, 16),
+    )  # fmt: skip
+    pub(
+        city, org=orgs["city_dept:交通运输"], kind="announcement", category=cats["交通出行"],
+        title="关于2027年元旦期间城区部分路段临时交通管制的通告",
+        body="2026年12月31日20时至2027年1月1日2时，东坡大道（宝塔路至西湖路段）、遗爱湖东门广场周边"
+        "道路实行临时交通管制，禁止机动车通行。请市民提前规划出行路线，乘坐公共交通。",
+        now=_at(now, 2, 9),
+    )  # fmt: skip
+    pub(
+        city, org=orgs["city_dept:教育"], kind="announcement", category=cats["教育"],
+        title="关于做好2027年春季学期城区中小学转学工作的通知",
+        body="2027年春季学期转学申请受理时间为2027年1月10日至1月20日，家长可通过“黄冈教育”"
+        "公众号在线申请，无需到校提交纸质材料。",
+        now=_at(now, 5, 10),
+    )  # fmt: skip
+    pub(
+        city, org=orgs["city_dept:生态环境"], kind="announcement", category=cats["生态环境"],
+        title="黄冈市2026年11月城区环境空气质量状况",
+        body="11月城区空气质量优良天数27天，优良率90.0%，PM2.5平均浓度为34微克/立方米，同比下降5.6%。",
+        now=_at(now, 3, 16),
+    )  # fmt: skip
+    pub(
+        city, org=orgs["city_gov"], kind="refutation", category=cats["交通出行"],
+        title="“黄冈城区明年起电动自行车全面禁行”系谣言",
+        rumour="有短视频称，黄冈城区自2027年1月1日起全面禁止电动自行车上路，未上牌车辆一律扣车。",
+        body="经核实，该说法不实。我市从未出台电动自行车禁行规定。正在征求意见的《黄冈市城区电动自行车"
+        "停放充电管理办法》规范的是停放和充电，不涉及禁行。请广大市民不信谣、不传谣。",
+        now=_at(now, 4, 18),
+    )  # fmt: skip
+    pub(
+        city, org=orgs["city_dept:文旅"], kind="refutation", category=cats["文化旅游"],
+        title="遗爱湖公园将收门票？不实！",
+        rumour="网传遗爱湖公园明年起改造为景区，进园须购买门票30元。",
+        body="遗爱湖公园是免费开放的城市公园，没有收费计划。东坡外滩改造期间部分区域临时围挡，"
+        "其余区域正常开放。",
+        now=_at(now, 8, 11),
+    )  # fmt: skip

@@ -9,7 +9,7 @@ from django import forms
 from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
-from massline.consult.models import Audience, Outcome
+from massline.consult.models import Audience, Outcome, PublicationKind
 from massline.core.errors import DomainError, InvalidInput
 
 
@@ -177,3 +177,46 @@ class SurveyForm(DomainForm):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 7}),
     )
     results_public = forms.BooleanField(label=_("公开调查结果"), required=False, initial=True)
+
+
+class PublicationForm(DomainForm):
+    org = forms.ChoiceField(label=_("发布单位"), widget=forms.Select(attrs=_req()))
+    kind = forms.ChoiceField(
+        label=_("类别"), choices=PublicationKind.choices, widget=forms.Select(attrs=_req())
+    )
+    category = forms.ChoiceField(label=_("分类"), required=False)
+    title = forms.CharField(
+        label=_("标题"), widget=forms.TextInput(attrs=_req(maxlength=200)), required=False
+    )
+    doc_number = forms.CharField(
+        label=_("文号"),
+        required=False,
+        widget=forms.TextInput(attrs={"maxlength": 60}),
+        help_text=_("政策文件填写，如 黄政规〔2026〕3号。"),
+    )
+    interprets = forms.ChoiceField(
+        label=_("所解读的政策文件"), required=False, help_text=_("政策解读必填。")
+    )
+    rumour = forms.CharField(
+        label=_("谣言内容"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("辟谣必填：网上流传的说法。"),
+    )
+    body = forms.CharField(
+        label=_("正文"), widget=forms.Textarea(attrs=_req(rows=14)), required=False
+    )
+
+
+class InquiryForm(DomainForm):
+    body = forms.CharField(
+        label=_("我要提问"),
+        widget=forms.Textarea(attrs=_req(rows=3, maxlength=1000)),
+        required=False,
+    )
+
+
+class AnswerForm(DomainForm):
+    answer = forms.CharField(
+        label=_("答复"), widget=forms.Textarea(attrs=_req(rows=3)), required=False
+    )

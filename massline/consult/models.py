@@ -342,3 +342,80 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question_id}: {self.choice or self.number or self.text[:20]}"
+
+
+# --- 信息发布 / 解读回应 / 辟谣 --------------------------------------------------------------
+
+
+class PublicationKind(models.TextChoices):
+    ANNOUNCEMENT = "announcement", "通知公告"
+    POLICY = "policy", "政策文件"
+    INTERPRETATION = "interpretation", "政策解读"
+    REFUTATION = "refutation", "辟谣"
+
+
+class Category(models.Model):
+    """A subject the public browses by (住房城建, 交通出行 …), across kinds."""
+
+    name = models.CharField("名称", max_length=40, unique=True)
+    position = models.PositiveSmallIntegerField("顺序", default=0)
+
+    class Meta:
+        verbose_name = "信息分类"
+        verbose_name_plural = "信息分类"
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Publication(models.Model):
+    org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="publications")
+    kind = models.CharField("类别", max_length=16, choices=PublicationKind.choices)
+    category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.PROTECT, related_name="publications",
+        verbose_name="分类",
+    )  # fmt: skip
+    title = models.CharField("标题", max_length=200)
+    doc_number = models.CharField("文号", max_length=60, blank=True)
+    body = models.TextField("正文")
+    rumour = models.TextField("谣言内容", blank=True, help_text="辟谣：网上流传的说法")
+    interprets = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="interpretations",
+        verbose_name="所解读的文件",
+    )  # fmt: skip
+    published_at = models.DateTimeField("发布时间", default=timezone.now, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "信息发布"
+        verbose_name_plural = "信息发布"
+        ordering = ["-published_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Inquiry(models.Model):
+    """A question a reader asks under a publication; public once the org has answered."""
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="inquiries")
+    asker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField("问题")
+    created_at = models.DateTimeField(default=timezone.now)
+    answer = models.TextField("答复", blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "咨询"
+        verbose_name_plural = "咨询"
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.body[:40]

@@ -18,7 +18,10 @@ from massline.consult.models import (
     CommentStatus,
     Consultation,
     Decision,
+    Inquiry,
     ParagraphText,
+    Publication,
+    PublicationKind,
     Question,
     QuestionKind,
     Revision,
@@ -344,3 +347,56 @@ def survey_results(viewer, survey: Survey) -> tuple[int, list[QuestionResult]]:
             r.themes = _themes(r.texts) if r.texts else []
         out.append(r)
     return total, out
+
+
+# --- 信息发布 / 解读回应 / 辟谣 --------------------------------------------------------------
+
+
+def publications(
+    *, kind: str = "", category: int | None = None, q: str = ""
+) -> QuerySet[Publication]:
+    qs = Publication.objects.select_related("org", "category", "interprets")
+    if kind in PublicationKind.values:
+        qs = qs.filter(kind=kind)
+    if category is not None:
+        qs = qs.filter(category_id=category)
+    for word in q.split()[:5]:
+        qs = qs.filter(
+            Q(title__icontains=word)
+            | Q(body__icontains=word)
+            | Q(rumour__icontains=word)
+            | Q(doc_number__icontains=word)
+        )
+    return qs.filter(published_at__lte=timezone.now()).order_by("-published_at", "-id")
+
+
+@dataclass
+class InquiryShown:
+    inquiry: Inquiry
+    asker: str
+    body: str
+    mine: bool
+
+
+def inquiries(viewer, pub: Publication) -> list[InquiryShown]:
+    """Answered questions for everyone; unanswered ones only to their asker and the org."""
+    manages = policy(viewer).can_manage(pub)
+    qs = pub.inquiries.select_related("asker").order_by("created_at", "id")
+    if not manages:
+        cond = Q(answered_at__isnull=False)
+        if viewer.is_authenticated:
+            cond |= Q(asker=viewer)
+        qs = qs.filter(cond)
+    out = []
+    for i in qs:
+        name = i.asker.display_name
+        names = [i.asker.real_name] if i.asker.real_name else []
+        out.append(
+            InquiryShown(
+                inquiry=i,
+                asker=name if manages else mask_personal_data(name, [name]),
+                body=i.body if manages else mask_personal_data(i.body, names),
+                mine=viewer.is_authenticated and i.asker_id == viewer.pk,
+            )
+        )
+    return out

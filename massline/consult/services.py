@@ -17,13 +17,17 @@ from massline.consult import drafts, surveys
 from massline.consult.models import (
     Answer,
     Audience,
+    Category,
     Comment,
     CommentStatus,
     Consultation,
     Decision,
+    Inquiry,
     Outcome,
     Paragraph,
     ParagraphText,
+    Publication,
+    PublicationKind,
     Question,
     QuestionKind,
     Response,
@@ -34,8 +38,10 @@ from massline.consult.models import (
 from massline.consult.policy import policy
 from massline.core.audit import audit
 from massline.core.errors import IllegalTransition, InvalidInput, NotAllowed, NotFound
+from massline.core.masking import mask_personal_data
 from massline.notices.services import notify
-from massline.orgs.models import Org, Region
+from massline.orgs.models import Org, Region, Role
+from massline.orgs.staff import members
 
 COMMENT_MAX = 2000
 
@@ -605,3 +611,109 @@ def region_choices(survey: Survey) -> list[Region]:
         .filter(level__lte=root.level + 2)
         .order_by("path")[:600]
     )
+
+
+# --- 信息发布 / 解读回应 / 辟谣 --------------------------------------------------------------
+
+INQUIRY_MAX = 1000
+
+
+def publish(
+    actor,
+    *,
+    org: Org,
+    kind: str,
+    title: str,
+    body: str,
+    category: Category | None = None,
+    doc_number: str = "",
+    rumour: str = "",
+    interprets: Publication | None = None,
+    now: datetime | None = None,
+) -> Publication:
+    """An announcement, a policy document, an interpretation of one (linked to it) or a
+    refutation of a rumour (which states the rumour it refutes)."""
+    if org not in policy(actor).managed_orgs():
+        raise NotAllowed("您不能以该单位名义发布信息。", field="org")
+    if kind not in PublicationKind.values:
+        raise InvalidInput("请选择信息类别。", field="kind")
+    title = _text(title, "title", "标题", 200)
+    body = _text(body, "body", "正文", 50_000)
+    doc_number = _text(doc_number, "doc_number", "文号", 60, required=False)
+    rumour = _text(rumour, "rumour", "谣言内容", 2000, required=kind == PublicationKind.REFUTATION)
+    if kind == PublicationKind.INTERPRETATION:
+        if interprets is None or interprets.kind != PublicationKind.POLICY:
+            raise InvalidInput("政策解读须选择所解读的政策文件。", field="interprets")
+    else:
+        interprets = None
+    with transaction.atomic():
+        pub = Publication.objects.create(
+            org=org, kind=kind, category=category, title=title, body=body, doc_number=doc_number,
+            rumour=rumour if kind == PublicationKind.REFUTATION else "", interprets=interprets,
+            published_at=now or timezone.now(), created_by=actor,
+        )  # fmt: skip
+        audit("publication.published", actor, pub, kind=kind, title=title)
+    return pub
+
+
+def ask(actor, publication_id: int, *, body: str, now: datetime | None = None) -> Inquiry:
+    """A reader's question under a publication; the publishing org's staff are told."""
+    now = now or timezone.now()
+    if not actor.is_authenticated:
+        raise NotAllowed("请先登录后提问。")
+    if not actor.phone_verified_at:
+        raise NotAllowed("提问须先完成手机号实名验证。")
+    body = _text(body, "body", "问题", INQUIRY_MAX)
+    with transaction.atomic():
+        pub = (
+            Publication.objects.select_for_update(of=("self",))
+            .select_related("org")
+            .filter(pk=publication_id)
+            .first()
+        )
+        if pub is None:
+            raise NotFound("信息不存在。")
+        inquiry = Inquiry.objects.create(publication=pub, asker=actor, body=body, created_at=now)
+        audit("publication.asked", actor, inquiry, publication=pub.pk)
+        staff = members(pub.org, Role.HANDLER) + members(pub.org, Role.LEADER)
+        notify(
+            staff,
+            key=f"publication:inquiry:{inquiry.pk}",
+            title=f"《{pub.title}》收到群众提问",
+            body=mask_personal_data(body, [actor.real_name] if actor.real_name else []),
+            link=reverse("news:detail", args=[pub.pk]) + f"#i-{inquiry.pk}",
+            now=now,
+        )
+    return inquiry
+
+
+def answer_inquiry(actor, inquiry_id: int, *, answer: str, now: datetime | None = None) -> Inquiry:
+    """The org's answer, public under the publication from now on; the asker is told."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        inquiry = (
+            Inquiry.objects.select_for_update(of=("self",))
+            .select_related("publication__org", "asker")
+            .filter(pk=inquiry_id)
+            .first()
+        )
+        if inquiry is None:
+            raise NotFound("提问不存在。")
+        pub = inquiry.publication
+        if not policy(actor).can_manage(pub):
+            raise NotAllowed("只有发布单位可以答复。")
+        if inquiry.answered_at is not None:
+            raise IllegalTransition("该问题已答复。", state="answered")
+        inquiry.answer = _text(answer, "answer", "答复", 5000)
+        inquiry.answered_by, inquiry.answered_at = actor, now
+        inquiry.save(update_fields=["answer", "answered_by", "answered_at"])
+        audit("publication.answered", actor, inquiry, publication=pub.pk)
+        notify(
+            [inquiry.asker],
+            key=f"publication:inquiry:{inquiry.pk}:answered",
+            title=f"您在《{pub.title}》下的提问已答复",
+            body=inquiry.answer[:200],
+            link=reverse("news:detail", args=[pub.pk]) + f"#i-{inquiry.pk}",
+            now=now,
+        )
+    return inquiry

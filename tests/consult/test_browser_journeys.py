@@ -124,3 +124,38 @@ def test_a_resident_answers_a_survey_on_a_phone(phone, login, axe, snap, world, 
     no_sideways_scroll(phone)
     snap(phone, "results")
     axe(phone)
+
+
+def test_a_resident_reads_an_interpretation_and_asks_under_the_document(
+    phone, login, axe, snap, world, orgs
+):
+    document = services.publish(
+        world.officer,
+        org=orgs.city_housing,
+        kind="policy",
+        title="黄冈市城区既有住宅加装电梯实施办法",
+        doc_number="黄政规〔2026〕8号",
+        body="第一条 为改善既有住宅居住条件，制定本办法。\n第四条 每台补助15万元。",
+    )
+    services.publish(
+        world.officer,
+        org=orgs.city_housing,
+        kind="interpretation",
+        title="五问五答：读懂加装电梯实施办法",
+        body="每台补助15万元，业主还可以提取住房公积金。",
+        interprets=document,
+    )
+    login(phone, world.people.resident)
+    phone.goto("/news/?kind=interpretation")
+    axe(phone)
+    phone.get_by_role("link", name="五问五答：读懂加装电梯实施办法").click()
+    axe(phone)
+    phone.get_by_role("link", name="黄冈市城区既有住宅加装电梯实施办法").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("黄冈市城区既有住宅加装电梯实施办法")
+    phone.get_by_label("我要提问").fill("提取公积金加装电梯需要准备哪些材料？")
+    snap(phone, "asking")
+    phone.get_by_role("button", name="提交问题").click()
+    expect(phone.get_by_text("问题已提交，发布单位答复后公开。")).to_be_visible()
+    expect(phone.locator(".inquiry")).to_contain_text("待答复")
+    no_sideways_scroll(phone)
+    axe(phone)

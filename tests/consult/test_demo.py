@@ -54,3 +54,13 @@ def test_the_demo_has_a_survey_with_answers_and_public_results(demo):
     assert survey.responses.count() >= 40
     page = Client().get(f"/consult/surveys/{survey.pk}/results/").content.decode()
     assert "共 46 份答卷" in page and "高频词" in page
+
+
+def test_the_demo_has_announcements_documents_with_interpretations_and_refutations(demo):
+    from massline.consult.models import Publication
+
+    kinds = set(Publication.objects.values_list("kind", flat=True))
+    assert kinds == {"announcement", "policy", "interpretation", "refutation"}
+    assert not Publication.objects.filter(kind="policy", interpretations__isnull=True).exists()
+    page = Client().get("/news/").content.decode()
+    assert "加装电梯" in page and "系谣言" in page
