@@ -1,9 +1,14 @@
 from django.contrib import admin
 
 from massline.consult.models import (
+    Category,
     Comment,
     Consultation,
     Decision,
+    Inquiry,
+    Interview,
+    InterviewQuestion,
+    Publication,
     Question,
     Response,
     Revision,
@@ -83,3 +88,39 @@ class ResponseAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "position"]
+    search_fields = ["name"]
+
+
+@admin.register(Publication)
+class PublicationAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "category", "org", "published_at"]
+    list_filter = ["kind", "category"]
+    search_fields = ["title", "doc_number"]
+    raw_id_fields = ["org", "interprets", "created_by"]
+
+
+@admin.register(Inquiry)
+class InquiryAdmin(admin.ModelAdmin):
+    list_display = ["publication", "created_at", "answered_at"]
+    search_fields = ["body"]
+    raw_id_fields = ["publication", "asker", "answered_by"]
+
+
+@admin.register(Interview)
+class InterviewAdmin(admin.ModelAdmin):
+    list_display = ["title", "org", "guests", "starts_at", "ends_at"]
+    search_fields = ["title", "guests"]
+    raw_id_fields = ["org", "created_by"]
+
+
+@admin.register(InterviewQuestion)
+class InterviewQuestionAdmin(admin.ModelAdmin):
+    list_display = ["interview", "status", "created_at", "answered_at", "appeal_tracking_no"]
+    list_filter = ["status"]
+    search_fields = ["body"]
+    raw_id_fields = ["interview", "asker", "picked_by", "answered_by"]

@@ -409,6 +409,7 @@ def load(*, orgs: dict[str, Org], users: dict[str, Any], residents: list, now: d
     )
     _parking_survey(users["leader_city"], orgs["city_gov"], residents, now)
     _publications(users, orgs, residents, now)
+    _interviews(users, orgs, residents, now)
     return Consultation.objects.count()
 
 
@@ -559,3 +560,81 @@ def _publications(users: dict[str, Any], orgs: dict[str, Org], residents: list, 
         "其余区域正常开放。",
         now=_at(now, 8, 11),
     )  # fmt: skip
+
+
+ARCHIVED_QA = [
+    (
+        3,
+        "黄州区哪些小区列入了明年的老旧小区改造计划？在哪里能查到？",
+        "2027年计划改造黄州区老旧小区46个，名单已在市住建局网站和各街道公示栏公布，"
+        "本周内也会在“信息发布”栏目发布。",
+    ),
+    (
+        5,
+        "改造的时候能不能顺便把雨污分流做了？我们赤壁街道的小区一下大雨就淹。",
+        "可以，雨污分流是这次改造的必改项目。赤壁街道的6个小区排水管网改造已纳入一期，"
+        "明年汛期前完工。",
+    ),
+    (
+        8,
+        "加装电梯一楼住户不同意，协商不下来怎么办？",
+        "社区会组织听证协商，设计单位出具采光、噪音影响评估。低层住户可以少出资或不出资，"
+        "我们也会请人民调解员参与。",
+    ),
+    (
+        11,
+        "改造以后停车位会增加吗？",
+        "会结合小区空间挖潜增设停车位和电动自行车充电棚，具体方案在设计阶段征求居民意见。",
+    ),
+    (
+        14,
+        "施工期间老人出行不方便，有什么安排？",
+        "施工单位要分段施工，保留安全通道，每个小区设施工联络员，电话公示在单元门口。",
+    ),
+    (
+        17,
+        "改造完了以后没人管，过两年又破了怎么办？",
+        "改造方案要同时明确物业管理方式，没有物业的小区由街道引入专业物业或组织居民自治管理。",
+    ),
+]
+UNANSWERED = [
+    (20, "我家是2002年的房子，不在改造范围，能不能申请？"),
+    (23, "东湖街道考棚街的小区什么时候改？"),
+]
+
+
+def _interviews(users: dict[str, Any], orgs: dict[str, Org], residents: list, now) -> None:
+    from massline.consult.models import Interview
+
+    Interview.objects.all().delete()
+    housing = users["handler_city_zhujian"]
+    org = orgs["city_dept:住建"]
+    start = _at(now, 9, 15)
+    archived = services.schedule_interview(
+        housing, org=org, title="老旧小区改造，居民关心的事",
+        guests="黄冈市住房和城乡建设局局长、副局长", starts_at=start,
+        ends_at=start + timedelta(minutes=90),
+        intro="市住建局负责人走进网上群众路线，就老旧小区改造、加装电梯、雨污分流等问题在线回答网友提问。",
+        now=_at(now, 16, 10),
+    )  # fmt: skip
+    for n, (who, body, answer) in enumerate(ARCHIVED_QA):
+        asked = services.ask_interview(
+            residents[who], archived.pk, body=body, now=start - timedelta(hours=30 - n * 3)
+        )
+        services.moderate_question(housing, asked.pk, pick=True)
+        services.answer_question(
+            housing, asked.pk, answer=answer, now=start + timedelta(minutes=6 + n * 13)
+        )
+    for n, (who, body) in enumerate(UNANSWERED):
+        services.ask_interview(
+            residents[who], archived.pk, body=body, now=start + timedelta(minutes=40 + n * 20)
+        )
+    soon = _at(now, -3, 10)
+    upcoming = services.schedule_interview(
+        users["leader_city"], org=orgs["city_dept:医保"], title="2027年度居民医保缴费与报销政策",
+        guests="黄冈市医疗保障局局长", starts_at=soon, ends_at=soon + timedelta(hours=1),
+        intro="欢迎提前提问，访谈当天在线回答。", now=_at(now, 2, 9),
+    )  # fmt: skip
+    services.ask_interview(
+        residents[27], upcoming.pk, body="在外地打工，医保能在务工地报销吗？", now=_at(now, 1, 20)
+    )

@@ -220,3 +220,29 @@ class AnswerForm(DomainForm):
     answer = forms.CharField(
         label=_("答复"), widget=forms.Textarea(attrs=_req(rows=3)), required=False
     )
+
+
+class InterviewForm(DomainForm):
+    org = forms.ChoiceField(label=_("主办单位"), widget=forms.Select(attrs=_req()))
+    title = forms.CharField(
+        label=_("主题"), widget=forms.TextInput(attrs=_req(maxlength=200)), required=False
+    )
+    guests = forms.CharField(
+        label=_("访谈嘉宾"),
+        help_text=_("如 黄冈市住房和城乡建设局局长 王某某"),
+        widget=forms.TextInput(attrs=_req(maxlength=200)),
+        required=False,
+    )
+    intro = forms.CharField(
+        label=_("简介"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    starts_at = forms.CharField(
+        label=_("开始时间"),
+        widget=forms.DateTimeInput(attrs=_req(type="datetime-local")),
+        required=False,
+    )
+    ends_at = forms.CharField(
+        label=_("结束时间"),
+        widget=forms.DateTimeInput(attrs=_req(type="datetime-local")),
+        required=False,
+    )

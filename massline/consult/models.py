@@ -419,3 +419,72 @@ class Inquiry(models.Model):
 
     def __str__(self) -> str:
         return self.body[:40]
+
+
+# --- 在线访谈 --------------------------------------------------------------------------------
+
+
+class Interview(models.Model):
+    """A leader answers residents' questions live at a set time; the page stays as the
+    transcript afterwards."""
+
+    org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="interviews")
+    title = models.CharField("主题", max_length=200)
+    guests = models.CharField("访谈嘉宾", max_length=200)
+    intro = models.TextField("简介", blank=True)
+    starts_at = models.DateTimeField("开始时间")
+    ends_at = models.DateTimeField("结束时间")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "在线访谈"
+        verbose_name_plural = "在线访谈"
+        ordering = ["-starts_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="interview_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class QuestionStatus(models.TextChoices):
+    SUBMITTED = "submitted", "待选"
+    PICKED = "picked", "已选"
+    ANSWERED = "answered", "已回答"
+    HIDDEN = "hidden", "未选用"
+
+
+class InterviewQuestion(models.Model):
+    interview = models.ForeignKey(Interview, on_delete=models.CASCADE, related_name="questions")
+    asker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField("问题")
+    created_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(
+        "状态", max_length=10, choices=QuestionStatus.choices, default=QuestionStatus.SUBMITTED
+    )
+    picked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    answer = models.TextField("回答", blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    answered_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    appeal_tracking_no = models.CharField("转为诉求", max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = "访谈提问"
+        verbose_name_plural = "访谈提问"
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.body[:40]

@@ -19,11 +19,14 @@ from massline.consult.models import (
     Consultation,
     Decision,
     Inquiry,
+    Interview,
+    InterviewQuestion,
     ParagraphText,
     Publication,
     PublicationKind,
     Question,
     QuestionKind,
+    QuestionStatus,
     Revision,
     Survey,
 )
@@ -400,3 +403,57 @@ def inquiries(viewer, pub: Publication) -> list[InquiryShown]:
             )
         )
     return out
+
+
+# --- 在线访谈 --------------------------------------------------------------------------------
+
+
+@dataclass
+class AskedShown:
+    question: InterviewQuestion
+    asker: str
+    body: str
+    mine: bool
+
+
+def _asked(viewer, qs, original: bool) -> list[AskedShown]:
+    out = []
+    for q in qs:
+        name = q.asker.display_name
+        names = [q.asker.real_name] if q.asker.real_name else []
+        out.append(
+            AskedShown(
+                question=q,
+                asker=name if original else mask_personal_data(name, [name]),
+                body=q.body if original else mask_personal_data(q.body, names),
+                mine=viewer.is_authenticated and q.asker_id == viewer.pk,
+            )
+        )
+    return out
+
+
+def transcript(viewer, interview: Interview) -> dict[str, list[AskedShown]]:
+    """answered (in the order answered: the transcript), picked (waiting for the guest) and
+    the viewer's own questions that were not picked (yet)."""
+    original = policy(viewer).can_manage(interview)
+    qs = interview.questions.select_related("asker")
+    answered = qs.filter(status=QuestionStatus.ANSWERED).order_by("answered_at", "id")
+    picked = qs.filter(status=QuestionStatus.PICKED).order_by("created_at", "id")
+    mine = (
+        qs.filter(asker=viewer, status__in=[QuestionStatus.SUBMITTED, QuestionStatus.HIDDEN])
+        if viewer.is_authenticated
+        else qs.none()
+    )
+    return {
+        "answered": _asked(viewer, answered, original),
+        "picked": _asked(viewer, picked, original),
+        "mine": _asked(viewer, mine.order_by("created_at", "id"), original),
+    }
+
+
+def host_queue(interview: Interview) -> list[InterviewQuestion]:
+    return list(
+        interview.questions.select_related("asker")
+        .exclude(status=QuestionStatus.ANSWERED)
+        .order_by("status", "created_at", "id")
+    )

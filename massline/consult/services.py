@@ -12,7 +12,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from pydantic import ValidationError
 
+from massline.appeals.actions import AppealIn
+from massline.appeals.models import Kind
+from massline.appeals.services import submit_appeal
 from massline.consult import drafts, surveys
 from massline.consult.models import (
     Answer,
@@ -23,6 +27,8 @@ from massline.consult.models import (
     Consultation,
     Decision,
     Inquiry,
+    Interview,
+    InterviewQuestion,
     Outcome,
     Paragraph,
     ParagraphText,
@@ -30,6 +36,7 @@ from massline.consult.models import (
     PublicationKind,
     Question,
     QuestionKind,
+    QuestionStatus,
     Response,
     Revision,
     Support,
@@ -717,3 +724,163 @@ def answer_inquiry(actor, inquiry_id: int, *, answer: str, now: datetime | None 
             now=now,
         )
     return inquiry
+
+
+# --- 在线访谈 --------------------------------------------------------------------------------
+
+INTERVIEW_PHASES = {
+    drafts.Phase.UPCOMING: "预告",
+    drafts.Phase.OPEN: "直播中",
+    drafts.Phase.CLOSED: "已结束",
+}
+
+
+def interview_phase(interview: Interview, now: datetime | None = None) -> drafts.Phase:
+    return drafts.phase(interview.starts_at, interview.ends_at, False, now or timezone.now())
+
+
+def schedule_interview(
+    actor,
+    *,
+    org: Org,
+    title: str,
+    guests: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    intro: str = "",
+    now: datetime | None = None,
+) -> Interview:
+    if org not in policy(actor).managed_orgs():
+        raise NotAllowed("您不能以该单位名义安排访谈。", field="org")
+    title = _text(title, "title", "主题", 200)
+    guests = _text(guests, "guests", "访谈嘉宾", 200)
+    intro = _text(intro, "intro", "简介", 5000, required=False)
+    if ends_at <= starts_at:
+        raise InvalidInput("结束时间须晚于开始时间。", field="ends_at")
+    with transaction.atomic():
+        interview = Interview.objects.create(
+            org=org, title=title, guests=guests, intro=intro, starts_at=starts_at,
+            ends_at=ends_at, created_by=actor, created_at=now or timezone.now(),
+        )  # fmt: skip
+        audit("interview.scheduled", actor, interview, title=title)
+    return interview
+
+
+def ask_interview(
+    actor, interview_id: int, *, body: str, now: datetime | None = None
+) -> InterviewQuestion:
+    """A question sent before the interview or while it runs."""
+    now = now or timezone.now()
+    if not actor.is_authenticated:
+        raise NotAllowed("请先登录后提问。")
+    if not actor.phone_verified_at:
+        raise NotAllowed("提问须先完成手机号实名验证。")
+    body = _text(body, "body", "问题", INQUIRY_MAX)
+    with transaction.atomic():
+        interview = Interview.objects.select_for_update().filter(pk=interview_id).first()
+        if interview is None:
+            raise NotFound("访谈不存在。")
+        if interview_phase(interview, now) == drafts.Phase.CLOSED:
+            raise IllegalTransition("访谈已结束，不能再提问。", state="closed")
+        question = InterviewQuestion.objects.create(
+            interview=interview, asker=actor, body=body, created_at=now
+        )
+        audit("interview.asked", actor, question, interview=interview.pk)
+    return question
+
+
+def _locked_question(question_id: int) -> InterviewQuestion:
+    found = (
+        InterviewQuestion.objects.select_for_update(of=("self",))
+        .select_related("interview__org", "interview__org__region", "asker")
+        .filter(pk=question_id)
+        .first()
+    )
+    if found is None:
+        raise NotFound("提问不存在。")
+    return found
+
+
+def moderate_question(actor, question_id: int, *, pick: bool) -> InterviewQuestion:
+    """A moderator picks a question for the guest, or leaves it out."""
+    with transaction.atomic():
+        q = _locked_question(question_id)
+        if not policy(actor).can_manage(q.interview):
+            raise NotAllowed("只有主办单位可以选题。")
+        if q.status == QuestionStatus.ANSWERED:
+            raise IllegalTransition("该问题已回答。", state=q.status)
+        before = q.status
+        q.status = QuestionStatus.PICKED if pick else QuestionStatus.HIDDEN
+        q.picked_by = actor if pick else None
+        q.save(update_fields=["status", "picked_by"])
+        audit("interview.moderated", actor, q, before=before, after=q.status)
+    return q
+
+
+def answer_question(
+    actor, question_id: int, *, answer: str, now: datetime | None = None
+) -> InterviewQuestion:
+    """The guest's answer, shown at once on the live page (and in the transcript after)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        q = _locked_question(question_id)
+        interview = q.interview
+        if not policy(actor).can_manage(interview):
+            raise NotAllowed("只有主办单位可以回答。")
+        state = interview_phase(interview, now)
+        if state != drafts.Phase.OPEN:
+            raise IllegalTransition(
+                f"访谈{INTERVIEW_PHASES[state]}，此时不能发布回答。", state=state
+            )
+        if q.status == QuestionStatus.ANSWERED:
+            raise IllegalTransition("该问题已回答。", state=q.status)
+        q.answer = _text(answer, "answer", "回答", 5000)
+        q.status, q.answered_by, q.answered_at = QuestionStatus.ANSWERED, actor, now
+        q.save(update_fields=["answer", "status", "answered_by", "answered_at"])
+        audit("interview.answered", actor, q, interview=interview.pk)
+        notify(
+            [q.asker],
+            key=f"interview:question:{q.pk}:answered",
+            title=f"您在访谈《{interview.title}》中的提问已获回答",
+            body=q.answer[:200],
+            link=reverse("consult:interview", args=[interview.pk]) + f"#iq-{q.pk}",
+            now=now,
+        )
+    return q
+
+
+def question_to_appeal(actor, question_id: int, *, now: datetime | None = None):
+    """The asker's unanswered question, once the interview is over, becomes their own 咨询
+    appeal through the appeals intake, to the hub of the organising unit's place."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        q = _locked_question(question_id)
+        interview = q.interview
+        if q.asker_id != actor.pk:
+            raise NotAllowed("只有提问人可以把问题转为诉求。")
+        if interview_phase(interview, now) != drafts.Phase.CLOSED:
+            raise IllegalTransition("访谈结束后，未获回答的问题才能转为诉求。", state="open")
+        if q.status == QuestionStatus.ANSWERED:
+            raise IllegalTransition("该问题已获回答。", state=q.status)
+        if q.appeal_tracking_no:
+            raise IllegalTransition(f"该问题已转为诉求 {q.appeal_tracking_no}。", state="converted")
+        try:
+            data = AppealIn(
+                kind=Kind.CONSULTATION,
+                title=f"访谈提问：{q.body[:40]}",
+                body=f"{q.body}\n\n（在线访谈《{interview.title}》中提出，访谈中未获回答。）",
+                region_code=interview.org.region.code,
+                category_id=None,
+                location="",
+                contact_name="",
+                contact_phone="",
+            )
+        except ValidationError as exc:
+            raise InvalidInput(
+                f"问题无法转为诉求：{exc.errors()[0]['msg']}", field="body"
+            ) from None
+        appeal, _ = submit_appeal(actor, data, now=now)
+        q.appeal_tracking_no = appeal.tracking_no
+        q.save(update_fields=["appeal_tracking_no"])
+        audit("interview.to_appeal", actor, q, tracking_no=appeal.tracking_no)
+    return appeal

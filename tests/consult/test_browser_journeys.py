@@ -159,3 +159,36 @@ def test_a_resident_reads_an_interpretation_and_asks_under_the_document(
     expect(phone.locator(".inquiry")).to_contain_text("待答复")
     no_sideways_scroll(phone)
     axe(phone)
+
+
+def test_a_leader_answers_an_interview_question_live_while_a_resident_watches(
+    open_page, axe, snap, world, orgs
+):
+    now = timezone.now()
+    interview = services.schedule_interview(
+        world.officer,
+        org=orgs.city_housing,
+        title="老旧小区改造，居民关心的事",
+        guests="黄冈市住房和城乡建设局局长 何法规",
+        starts_at=now - timedelta(minutes=10),
+        ends_at=now + timedelta(hours=1),
+    )
+    resident = open_page("phone", world.people.resident)
+    resident.goto(f"/consult/interviews/{interview.pk}/")
+    axe(resident)
+    resident.get_by_label("我要提问").fill("我们小区加装电梯，一楼不同意怎么办？")
+    resident.get_by_role("button", name="提交问题").click()
+    expect(resident.get_by_text("问题已提交，主持人选用后由嘉宾回答。")).to_be_visible()
+
+    leader = open_page("desktop", world.officer)
+    leader.goto(f"/consult/interviews/{interview.pk}/host/")
+    axe(leader)
+    leader.get_by_role("button", name="选用", exact=True).click()
+    expect(resident.locator("#live")).to_contain_text("已选问题，等待回答")
+    leader.get_by_label("嘉宾回答").fill("社区会组织协商，设计单位出具采光评估，低层住户可少出资。")
+    leader.get_by_role("button", name="发布回答").click()
+    expect(resident.locator("#live .qa")).to_contain_text("低层住户可少出资")
+    expect(resident.locator("#live .qa")).to_contain_text("何法规")
+    snap(resident, "answer arrived live")
+    no_sideways_scroll(resident)
+    axe(resident)

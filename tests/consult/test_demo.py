@@ -64,3 +64,11 @@ def test_the_demo_has_announcements_documents_with_interpretations_and_refutatio
     assert not Publication.objects.filter(kind="policy", interpretations__isnull=True).exists()
     page = Client().get("/news/").content.decode()
     assert "加装电梯" in page and "系谣言" in page
+
+
+def test_the_demo_has_an_archived_interview_with_its_transcript(demo):
+    from massline.consult.models import Interview
+
+    archived = Interview.objects.get(ends_at__lt=NOW)
+    page = Client().get(f"/consult/interviews/{archived.pk}/").content.decode()
+    assert "访谈实录" in page and page.count('class="qa"') == 6
