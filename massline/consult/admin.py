@@ -8,6 +8,7 @@ from massline.consult.models import (
     Inquiry,
     Interview,
     InterviewQuestion,
+    Milestone,
     Publication,
     Question,
     Response,
@@ -124,3 +125,10 @@ class InterviewQuestionAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["body"]
     raw_id_fields = ["interview", "asker", "picked_by", "answered_by"]
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(admin.ModelAdmin):
+    list_display = ["title", "consultation", "due_on", "done_on"]
+    search_fields = ["title"]
+    raw_id_fields = ["consultation", "decision", "created_by"]

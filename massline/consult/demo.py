@@ -348,6 +348,35 @@ def load(*, orgs: dict[str, Org], users: dict[str, Any], residents: list, now: d
         now=_at(now, 18, 10),
     )
 
+    decisions = {d.title: d for d in closed.decisions.all()}
+    plan = [
+        (
+            "缩短每日施工时间",
+            "向各施工单位印发施工时间调整通知",
+            15,
+            12,
+            "已印发《关于调整老旧小区改造施工作业时间的通知》（黄建办〔2026〕41号）。",
+        ),
+        (
+            "居民代表参与验收并签字",
+            "修订竣工验收表，增加居民代表签字栏",
+            12,
+            9,
+            "新版验收表已在赤壁街道、东湖街道6个在建项目使用。",
+        ),
+        ("加装电梯和充电桩单列征集", "2027年度项目需求征集表单列加装电梯和充电设施", -20, None, ""),
+        ("改造方案的同意门槛和表决方式", "政务服务平台上线线上表决功能", -45, None, ""),
+    ]
+    for title, step, due, done, evidence in plan:
+        m = services.add_milestone(
+            housing, closed.pk, decision_id=decisions[title].pk, title=step,
+            due_on=_day(now, due), now=_at(now, 17, 11),
+        )  # fmt: skip
+        if done is not None:
+            services.complete_milestone(
+                housing, m.pk, done_on=_day(now, done), evidence=evidence, now=_at(now, done, 17)
+            )
+
     bikes = services.create_consultation(
         users["leader_city"],
         org=orgs["city_gov"],

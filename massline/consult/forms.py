@@ -246,3 +246,28 @@ class InterviewForm(DomainForm):
         widget=forms.DateTimeInput(attrs=_req(type="datetime-local")),
         required=False,
     )
+
+
+class MilestoneForm(DomainForm):
+    decision = forms.ChoiceField(label=_("采纳事项"), widget=forms.Select(attrs=_req()))
+    title = forms.CharField(
+        label=_("落实节点"),
+        help_text=_("如：修订稿报市政府常务会议审议"),
+        widget=forms.TextInput(attrs=_req(maxlength=200)),
+        required=False,
+    )
+    due_on = forms.DateField(
+        label=_("计划完成日期"), widget=forms.DateInput(attrs=_req(type="date")), required=False
+    )
+
+
+class CompleteForm(DomainForm):
+    done_on = forms.DateField(
+        label=_("完成日期"), widget=forms.DateInput(attrs=_req(type="date")), required=False
+    )
+    evidence = forms.CharField(
+        label=_("完成情况"),
+        help_text=_("写明做了什么、文件或通知的名称和文号。"),
+        widget=forms.Textarea(attrs=_req(rows=2)),
+        required=False,
+    )

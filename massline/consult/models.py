@@ -220,6 +220,33 @@ class Support(models.Model):
         return f"{self.user_id} → {self.comment_id}"
 
 
+class Milestone(models.Model):
+    """A step in carrying out what a consultation adopted: due by a date, done with evidence."""
+
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, related_name="milestones"
+    )
+    decision = models.ForeignKey(
+        Decision, on_delete=models.CASCADE, related_name="milestones", verbose_name="采纳事项"
+    )
+    title = models.CharField("节点", max_length=200)
+    due_on = models.DateField("计划完成日期")
+    done_on = models.DateField("完成日期", null=True, blank=True)
+    evidence = models.TextField("完成情况", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "落实节点"
+        verbose_name_plural = "落实节点"
+        ordering = ["due_on", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
 # --- 网上调研 --------------------------------------------------------------------------------
 
 

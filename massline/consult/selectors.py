@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
@@ -218,6 +218,48 @@ def paragraph_labels(c: Consultation) -> dict[int, str]:
             where = f"{t.article}第{count[t.article]}段" if t.article else f"第{t.position}段"
             labels[t.paragraph_id] = where
     return labels
+
+
+@dataclass
+class Step:
+    when: date
+    title: str
+    detail: str = ""
+    done: bool = True
+    late: bool = False
+
+
+def progress(c: Consultation, today: date | None = None) -> tuple[list[Step], int, int]:
+    """The whole public timeline, proposal → decision → execution, oldest first, and how
+    many of the execution steps are done of how many."""
+    today = today or timezone.localdate()
+    steps = [Step(timezone.localtime(c.opens_at).date(), "发布征求意见稿", c.title)]
+    closes = timezone.localtime(c.closes_at - timedelta(microseconds=1)).date()
+    n = c.comments.filter(status=CommentStatus.PUBLISHED).count()
+    steps.append(Step(closes, "征求意见截止", f"收到意见 {n} 条", done=closes < today))
+    if c.report_published_at:
+        steps.append(
+            Step(timezone.localtime(c.report_published_at).date(), "公布采纳情况", c.report_summary)
+        )
+    for r in c.revisions.filter(number__gt=1).order_by("number"):
+        steps.append(Step(timezone.localtime(r.created_at).date(), f"形成第{r.number}稿", r.note))
+    milestones = list(c.milestones.select_related("decision").order_by("due_on", "id"))
+    for m in milestones:
+        where = f"（{m.decision.title}）"
+        if m.done_on:
+            steps.append(Step(m.done_on, f"落实：{m.title}", m.evidence + where))
+        else:
+            steps.append(
+                Step(
+                    m.due_on,
+                    f"计划：{m.title}",
+                    f"计划完成{where}",
+                    done=False,
+                    late=m.due_on < today,
+                )
+            )
+    steps.sort(key=lambda s: (s.when, not s.done))
+    return steps, sum(m.done_on is not None for m in milestones), len(milestones)
 
 
 # --- 网上调研 --------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from massline.consult.models import (
     Inquiry,
     Interview,
     InterviewQuestion,
+    Milestone,
     Outcome,
     Paragraph,
     ParagraphText,
@@ -417,6 +418,68 @@ def publish_report(
                 now=now,
             )
     return c
+
+
+def add_milestone(
+    actor,
+    consultation_id: int,
+    *,
+    decision_id: int,
+    title: str,
+    due_on: date,
+    now: datetime | None = None,
+) -> Milestone:
+    """A step that carries out an adopted (or partly adopted) item of the report."""
+    with transaction.atomic():
+        c = _locked(consultation_id)
+        _must_manage(actor, c)
+        if c.report_published_at is None:
+            raise IllegalTransition("采纳情况公布后才能安排落实节点。", state=current_phase(c))
+        decision = c.decisions.filter(pk=decision_id).first()
+        if decision is None or decision.outcome == Outcome.NOT_ADOPTED:
+            raise InvalidInput("请选择采纳或部分采纳的事项。", field="decision")
+        milestone = Milestone.objects.create(
+            consultation=c, decision=decision, title=_text(title, "title", "节点", 200),
+            due_on=due_on, created_by=actor, created_at=now or timezone.now(),
+        )  # fmt: skip
+        audit("consult.milestone_added", actor, milestone, consultation=c.pk)
+    return milestone
+
+
+def complete_milestone(
+    actor, milestone_id: int, *, done_on: date, evidence: str, now: datetime | None = None
+) -> Milestone:
+    """A step done, with what shows it; the people whose comments it carries out are told."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        m = (
+            Milestone.objects.select_for_update(of=("self",))
+            .select_related("consultation__org", "decision")
+            .filter(pk=milestone_id)
+            .first()
+        )
+        if m is None:
+            raise NotFound("落实节点不存在。")
+        c = m.consultation
+        _must_manage(actor, c)
+        if m.done_on is not None:
+            raise IllegalTransition("该节点已完成。", state="done")
+        if done_on > timezone.localdate(now):
+            raise InvalidInput("完成日期不能晚于今天。", field="done_on")
+        m.evidence = _text(evidence, "evidence", "完成情况", 2000)
+        m.done_on = done_on
+        m.save(update_fields=["evidence", "done_on"])
+        audit("consult.milestone_done", actor, m, consultation=c.pk)
+        authors = {x.author for x in m.decision.comments.select_related("author")}
+        notify(
+            authors,
+            key=f"consult:milestone:{m.pk}:done",
+            title=f"您对《{c.title}》的意见已落实：{m.title}",
+            body=m.evidence[:200],
+            link=reverse("consult:progress", args=[c.pk]),
+            now=now,
+        )
+    return m
 
 
 # --- 网上调研 --------------------------------------------------------------------------------

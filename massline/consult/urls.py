@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/comment/", views.comment, name="comment"),
     path("<int:pk>/support/<int:comment_id>/", views.support, name="support"),
     path("<int:pk>/report/", views.report, name="report"),
+    path("<int:pk>/progress/", views.progress, name="progress"),
     path("<int:pk>/manage/", views.manage, name="manage"),
     path("<int:pk>/manage/comments.xlsx", views.comments_xlsx, name="comments_xlsx"),
     path("<int:pk>/manage/<slug:action>/", views.manage_action, name="manage_action"),

@@ -18,9 +18,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from massline.consult import drafts, exports, selectors, services, surveys
 from massline.consult.forms import (
     CommentForm,
+    CompleteForm,
     ConsultationForm,
     DecisionForm,
     DomainForm,
+    MilestoneForm,
     ModerateForm,
     ReportForm,
     RevisionForm,
@@ -31,6 +33,7 @@ from massline.consult.models import (
     Comment,
     CommentStatus,
     Consultation,
+    Outcome,
     Response,
     Survey,
 )
@@ -227,7 +230,11 @@ def _audience(form: DomainForm, parties) -> tuple[Region | None, Org | None]:
 
 
 def _manage_page(
-    request: HttpRequest, c: Consultation, status: int = 200, **forms: DomainForm
+    request: HttpRequest,
+    c: Consultation,
+    status: int = 200,
+    failed_milestone: int | None = None,
+    **forms: DomainForm,
 ) -> HttpResponse:
     labels = selectors.paragraph_labels(c)
     comments: list[Comment] = list(
@@ -237,6 +244,12 @@ def _manage_page(
         setattr(x, "where", labels.get(x.paragraph_id, "") if x.paragraph_id else _("全文"))  # noqa: B010
     state = services.current_phase(c)
     latest = selectors.latest_revision(c)
+    milestone_form = forms.get("milestone_form") or MilestoneForm()
+    milestone_form.choose(
+        "decision",
+        [(str(d.pk), f"{d.get_outcome_display()}：{d.title}")
+         for d in c.decisions.exclude(outcome=Outcome.NOT_ADOPTED).order_by("id")],
+    )  # fmt: skip
     return render(
         request,
         "consult/manage.html",
@@ -257,6 +270,10 @@ def _manage_page(
             "decision_form": forms.get("decision_form") or DecisionForm(),
             "report_form": forms.get("report_form") or ReportForm(),
             "revision_form": forms.get("revision_form") or RevisionForm(),
+            "milestone_form": milestone_form,
+            "complete_form": forms.get("complete_form") or CompleteForm(),
+            "failed_milestone": failed_milestone,
+            "milestones": list(c.milestones.select_related("decision").order_by("due_on", "id")),
         },
         status=status,
     )
@@ -281,6 +298,8 @@ def manage_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         "decide": ("decision_form", DecisionForm),
         "report": ("report_form", ReportForm),
         "revise": ("revision_form", RevisionForm),
+        "milestone": ("milestone_form", MilestoneForm),
+        "complete": ("complete_form", CompleteForm),
     }
     if action not in forms_by_action:
         raise Http404
@@ -306,6 +325,24 @@ def manage_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 reason=form.value("reason"),
             )
             done = _("采纳情况已记录。")
+        elif action == "milestone":
+            raw = form.value("decision")
+            services.add_milestone(
+                user,
+                c.pk,
+                decision_id=int(raw) if raw.isdigit() and len(raw) < 10 else 0,
+                title=form.value("title"),
+                due_on=form.day("due_on"),
+            )
+            done = _("落实节点已安排。")
+        elif action == "complete":
+            raw = post.get("milestone", "")
+            if not (raw.isdigit() and c.milestones.filter(pk=raw).exists()):
+                raise InvalidInput("请选择落实节点。", field="milestone")
+            services.complete_milestone(
+                user, int(raw), done_on=form.day("done_on"), evidence=form.value("evidence")
+            )
+            done = _("落实情况已公开，提出相关意见的群众已收到通知。")
         elif action == "report":
             services.publish_report(user, c.pk, summary=form.value("summary"))
             messages.success(request, _("采纳情况已公布，提出意见的群众已收到通知。"))
@@ -321,7 +358,9 @@ def manage_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             done = _("修订稿已保存。")
     except DomainError as exc:
         form.fail(exc)
-        return _manage_page(request, c, status=exc.status, **{name: form})
+        raw = post.get("milestone", "")
+        failed = int(raw) if action == "complete" and raw.isdigit() and len(raw) < 10 else None
+        return _manage_page(request, c, status=exc.status, failed_milestone=failed, **{name: form})
     messages.success(request, done)
     return redirect("consult:manage", pk=c.pk)
 
@@ -525,3 +564,16 @@ def survey_start(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("调研已发布。"))
             return redirect("consult:survey", pk=s.pk)
     return render(request, "consult/survey_start.html", {"form": form}, status=status)
+
+
+@require_GET
+def progress(request: HttpRequest, pk: int) -> HttpResponse:
+    c = _consultation(request, pk)
+    if c.report_published_at is None and not policy(request.user).can_manage(c):
+        raise Http404(_("采纳情况尚未公布。"))
+    steps, done, total = selectors.progress(c)
+    return render(
+        request,
+        "consult/progress.html",
+        {"c": c, "steps": steps, "done": done, "total": total},
+    )

@@ -344,3 +344,61 @@ def test_an_organiser_starts_a_consultation_and_a_bad_date_is_shown_at_its_field
     page = as_user().get(res["Location"]).content.decode()
     assert "为规范停车秩序" in page
     assert as_user(world.people.resident).get("/consult/new/").status_code == 403
+
+
+def test_what_was_adopted_is_tracked_to_its_execution_in_public(world, draft, as_user):
+    c, _, a, b, w = close_with_comments(world, draft, as_user)
+    with time_machine.travel(at(2026, 12, 18), tick=False):
+        adopted = services.decide(
+            world.officer, c.pk, comment_ids=[a.pk, b.pk], title="放宽犬链长度",
+            outcome="adopted", reason="改为不超过二米。",
+        )  # fmt: skip
+        refused = services.decide(
+            world.officer, c.pk, comment_ids=[w.pk], title="全面禁养",
+            outcome="not_adopted", reason="上位法未禁止。",
+        )  # fmt: skip
+        officer = as_user(world.officer)
+        early = officer.post(
+            f"/consult/{c.pk}/manage/milestone/",
+            {"decision": adopted.pk, "title": "修订稿报审", "due_on": "2027-01-15"},
+        )
+        assert early.status_code == 409
+        services.publish_report(world.officer, c.pk, summary="共收到意见3条。")
+        no = officer.post(
+            f"/consult/{c.pk}/manage/milestone/",
+            {"decision": refused.pk, "title": "x", "due_on": "2027-01-15"},
+        )
+        assert no.status_code == 422 and "请选择采纳或部分采纳的事项。" in no.content.decode()
+        for title, due in (
+            ("修订稿报市政府常务会议审议", "2027-01-15"),
+            ("正式印发施行", "2027-03-01"),
+        ):
+            officer.post(
+                f"/consult/{c.pk}/manage/milestone/",
+                {"decision": adopted.pk, "title": title, "due_on": due},
+            )
+    first = c.milestones.order_by("due_on").first()
+    with time_machine.travel(at(2027, 1, 20), tick=False):
+        officer = as_user(world.officer)  # a month on: a fresh session
+        bare = officer.post(
+            f"/consult/{c.pk}/manage/complete/", {"milestone": first.pk, "done_on": "2027-01-14"}
+        )
+        assert bare.status_code == 422 and "请填写完成情况。" in bare.content.decode()
+        officer.post(
+            f"/consult/{c.pk}/manage/complete/",
+            {
+                "milestone": first.pk,
+                "done_on": "2027-01-14",
+                "evidence": "经市政府第12次常务会议审议通过。",
+            },
+        )
+        page = as_user().get(f"/consult/{c.pk}/progress/").content.decode()
+    assert "已完成 1 / 2 个落实节点" in page
+    assert (
+        page.index("发布征求意见稿")
+        < page.index("公布采纳情况")
+        < page.index("落实：修订稿报市政府")
+    )
+    assert "计划：正式印发施行" in page and "经市政府第12次常务会议审议通过" in page
+    told = Notice.objects.filter(key=f"consult:milestone:{first.pk}:done")
+    assert {n.recipient for n in told} == {world.people.resident, world.people.neighbour}

@@ -33,6 +33,8 @@ def test_the_demo_has_a_closed_consultation_whose_every_comment_was_answered(dem
     assert closed.revisions.count() >= 2
     page = Client().get(f"/consult/{closed.pk}/report/").content.decode()
     assert "已修改" in page and "新增" in page and "删除" in page
+    progress = Client().get(f"/consult/{closed.pk}/progress/").content.decode()
+    assert "已完成 2 / 4 个落实节点" in progress
 
 
 def test_the_demo_has_open_consultations_for_the_public_residents_and_a_party_branch(demo):
