@@ -11,6 +11,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from massline.analysis.keywords import KeywordExtractor
+from massline.analysis.topics import TopicTracker
 from massline.consult import drafts
 from massline.consult.models import (
     Answer,
@@ -218,6 +219,24 @@ def paragraph_labels(c: Consultation) -> dict[int, str]:
             where = f"{t.article}第{count[t.article]}段" if t.article else f"第{t.position}段"
             labels[t.paragraph_id] = where
     return labels
+
+
+def comment_groups(comments: list[Comment]) -> list[tuple[list[str], list[Comment]]]:
+    """Comments grouped by what they are about (the analysis engine's streaming topics over
+    their words), largest group first, each with its keywords: a starting point for
+    answering similar comments together."""
+    if not comments:
+        return []
+    words = KeywordExtractor()
+    tracker = TopicTracker(threshold=0.15)
+    for c in comments:
+        tracker.add(c.pk, words.terms(c.body))
+    by_id = {c.pk: c for c in comments}
+    groups = [
+        (s.keywords[:4], [by_id[i] for i in s.ids if i in by_id]) for s in tracker.summaries()
+    ]
+    groups.sort(key=lambda g: (-len(g[1]), g[1][0].pk))
+    return groups
 
 
 @dataclass
@@ -498,4 +517,43 @@ def host_queue(interview: Interview) -> list[InterviewQuestion]:
         interview.questions.select_related("asker")
         .exclude(status=QuestionStatus.ANSWERED)
         .order_by("status", "created_at", "id")
+    )
+
+
+@dataclass
+class CrossTab:
+    rows: Question
+    cols: Question
+    counts: list[list[int]]
+    row_totals: list[int]
+    col_totals: list[int]
+    total: int
+
+
+def crosstab(survey: Survey, row_position: int, col_position: int) -> CrossTab | None:
+    """Respondents counted by their answers to two choice questions (a multiple choice counts
+    in every option picked); None unless both are choice questions of the survey."""
+    kinds = (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
+    found = {q.position: q for q in survey.questions.filter(kind__in=kinds)}
+    rows, cols = found.get(row_position), found.get(col_position)
+    if rows is None or cols is None or rows.pk == cols.pk:
+        return None
+    picked: dict[int, dict[int, set[int]]] = {rows.pk: {}, cols.pk: {}}
+    for response_id, question_id, choice in Answer.objects.filter(
+        question__in=[rows, cols]
+    ).values_list("response_id", "question_id", "choice"):
+        picked[question_id].setdefault(response_id, set()).add(choice)
+    counts = [[0] * len(cols.options) for _ in rows.options]
+    both = set(picked[rows.pk]) & set(picked[cols.pk])
+    for response_id in both:
+        for r in picked[rows.pk][response_id]:
+            for c in picked[cols.pk][response_id]:
+                counts[r][c] += 1
+    return CrossTab(
+        rows=rows,
+        cols=cols,
+        counts=counts,
+        row_totals=[sum(row) for row in counts],
+        col_totals=[sum(col) for col in zip(*counts, strict=True)] if counts else [],
+        total=len(both),
     )

@@ -259,9 +259,9 @@ def _manage_page(
             "phase_label": drafts.PHASE_LABELS[state],
             "closed": state == drafts.Phase.CLOSED,
             "pending": [x for x in comments if x.status == CommentStatus.PENDING],
-            "undecided": [
-                x for x in comments if x.status == CommentStatus.PUBLISHED and not x.decision_id
-            ],
+            "undecided": selectors.comment_groups(
+                [x for x in comments if x.status == CommentStatus.PUBLISHED and not x.decision_id]
+            ),
             "comments": comments,
             "decisions": list(c.decisions.order_by("id")),
             "latest": latest,
@@ -490,10 +490,19 @@ def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
     survey = _survey(request, pk)
     _results_allowed(request, survey)
     total, results = selectors.survey_results(request.user, survey)
+    choice = [r.question for r in results if r.question.kind in ("single", "multiple")]
+    by, against = request.GET.get("by", ""), request.GET.get("x", "")
+    cross = None
+    if by.isdigit() and against.isdigit() and len(by) < 4 and len(against) < 4:
+        cross = selectors.crosstab(survey, int(by), int(against))
     return render(
         request,
         "consult/survey_results.html",
         {
+            "choice_questions": choice,
+            "cross": cross,
+            "by": by,
+            "against": against,
             "s": survey,
             "total": total,
             "results": results,

@@ -402,3 +402,20 @@ def test_what_was_adopted_is_tracked_to_its_execution_in_public(world, draft, as
     assert "计划：正式印发施行" in page and "经市政府第12次常务会议审议通过" in page
     told = Notice.objects.filter(key=f"consult:milestone:{first.pk}:done")
     assert {n.recipient for n in told} == {world.people.resident, world.people.neighbour}
+
+
+def test_the_organiser_sees_similar_comments_grouped_with_their_keywords(world, draft, as_user):
+    c = draft()
+    bodies = [
+        "犬链一点五米太短，大型犬拴着走不开，建议犬链放宽到两米。",
+        "犬链长度一点五米不合理，大型犬犬链应该放宽。",
+        "建议城区设置更多拾便箱，狗粪便到处都是。",
+    ]
+    with time_machine.travel(at(2026, 12, 3), tick=False):
+        for body in bodies:
+            services.add_comment(world.people.resident, c.pk, body=body)
+    with time_machine.travel(at(2026, 12, 18), tick=False):
+        page = as_user(world.officer).get(f"/consult/{c.pk}/manage/").content.decode()
+    groups = page.split('class="comment-group"')[1:]
+    assert len(groups) == 2
+    assert "2 条" in groups[0] and "犬链" in groups[0] and "拾便箱" in groups[1]

@@ -300,3 +300,21 @@ def test_an_office_publishes_a_survey_from_its_outline(world, as_user, orgs):
         page = as_user(world.people.resident).get(res["Location"]).content.decode()
     assert "您对以下措施的态度" in page and 'data-skip="{&quot;1&quot;: 4}"' in page
     assert as_user(world.people.resident).get("/consult/surveys/new/").status_code == 403
+
+
+def test_a_cross_tab_counts_respondents_by_two_questions(world, survey, as_user):
+    s = survey()
+    with time_machine.travel(at(2026, 12, 5), tick=False):
+        answer(as_user(world.people.resident), s, FULL)
+        answer(as_user(world.people.neighbour), s, {**FULL, "q2": ["2", "3"]})
+    page = as_user().get(f"/consult/surveys/{s.pk}/results/", {"by": "1", "x": "2"})
+    html = page.content.decode()
+    table = html[html.index("第 1 题 × 第 2 题") :]
+    table = table[: table.index("</table>")]
+    cells = [c.split("<")[0] for c in table.split('<td class="num">')[1:]]
+    # 是: 早上 1, 中午 0, 傍晚 1, 深夜 2 → 4 ; 否: 0 … ; column totals
+    assert cells[:5] == ["1", "0", "1", "2", "4"]
+    assert cells[5:10] == ["0", "0", "0", "0", "0"]
+    assert "两题都作答的 2 人" in table
+    same = as_user().get(f"/consult/surveys/{s.pk}/results/", {"by": "1", "x": "1"})
+    assert "请选择两道不同的选择题。" in same.content.decode()
