@@ -231,7 +231,7 @@ def comment_groups(comments: list[Comment]) -> list[tuple[list[str], list[Commen
     tracker = TopicTracker(threshold=0.15)
     for c in comments:
         tracker.add(c.pk, words.terms(c.body))
-    by_id = {c.pk: c for c in comments}
+    by_id: dict[object, Comment] = {c.pk: c for c in comments}
     groups = [
         (s.keywords[:4], [by_id[i] for i in s.ids if i in by_id]) for s in tracker.summaries()
     ]
@@ -542,7 +542,8 @@ def crosstab(survey: Survey, row_position: int, col_position: int) -> CrossTab |
     for response_id, question_id, choice in Answer.objects.filter(
         question__in=[rows, cols]
     ).values_list("response_id", "question_id", "choice"):
-        picked[question_id].setdefault(response_id, set()).add(choice)
+        if choice is not None:
+            picked[question_id].setdefault(response_id, set()).add(choice)
     counts = [[0] * len(cols.options) for _ in rows.options]
     both = set(picked[rows.pk]) & set(picked[cols.pk])
     for response_id in both:
