@@ -419,3 +419,14 @@ def test_the_organiser_sees_similar_comments_grouped_with_their_keywords(world, 
     groups = page.split('class="comment-group"')[1:]
     assert len(groups) == 2
     assert "2 条" in groups[0] and "犬链" in groups[0] and "拾便箱" in groups[1]
+
+
+def test_the_pages_read_in_english_when_the_reader_chooses_it(world, draft, as_user):
+    c = draft()
+    client = as_user()
+    client.cookies["massline_language"] = "en"
+    page = client.get("/consult/").content.decode()
+    assert "Government departments and party organisations consult the public" in page
+    assert "0 comments" in page
+    detail = client.get(f"/consult/{c.pk}/").content.decode()
+    assert "Full text of the draft" in detail and "黄冈市城区养犬管理办法" in detail
