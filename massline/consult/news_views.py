@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -56,9 +57,12 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _publication(pk: int) -> Publication:
+def _publication(request: HttpRequest, pk: int) -> Publication:
+    """A publication; one dated in the future only for its own unit, until that time."""
     pub = Publication.objects.select_related("org", "category", "interprets").filter(pk=pk).first()
-    if pub is None:
+    if pub is None or (
+        pub.published_at > timezone.now() and not policy(request.user).can_manage(pub)
+    ):
         raise Http404(_("信息不存在。"))
     return pub
 
@@ -69,7 +73,11 @@ def _detail(request: HttpRequest, pub: Publication, status: int = 200, **forms) 
         "consult/news_detail.html",
         {
             "p": pub,
-            "interpretations": list(pub.interpretations.order_by("published_at")),
+            "interpretations": list(
+                pub.interpretations.filter(published_at__lte=timezone.now()).order_by(
+                    "published_at"
+                )
+            ),
             "inquiries": selectors.inquiries(request.user, pub),
             "manages": policy(request.user).can_manage(pub),
             "form": forms.get("form") or InquiryForm(),
@@ -82,12 +90,12 @@ def _detail(request: HttpRequest, pub: Publication, status: int = 200, **forms) 
 
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _detail(request, _publication(pk))
+    return _detail(request, _publication(request, pk))
 
 
 @require_POST
 def ask(request: HttpRequest, pk: int) -> HttpResponse:
-    pub = _publication(pk)
+    pub = _publication(request, pk)
     if not request.user.is_authenticated:
         return _login(request)
     form = InquiryForm(request.POST)
@@ -102,7 +110,7 @@ def ask(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def answer(request: HttpRequest, pk: int, inquiry_id: int) -> HttpResponse:
-    pub = _publication(pk)
+    pub = _publication(request, pk)
     if not request.user.is_authenticated:
         return _login(request)
     if not policy(request.user).can_manage(pub):

@@ -119,17 +119,17 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
         return _login(request)
     form = CommentForm(request.POST)
     raw = request.POST.get("paragraph", "")
-    anchor = f"p-{raw}" if raw.isdigit() else "whole"
+    anchor = f"p-{raw}" if raw.isdigit() and len(raw) < 10 else "whole"
     try:
+        if raw and anchor == "whole":
+            raise InvalidInput("该段落不在现行稿中。", field="paragraph")
         made = services.add_comment(
-            request.user,
-            c.pk,
-            body=form.value("body"),
-            paragraph_id=int(raw) if raw.isdigit() and len(raw) < 10 else None,
+            request.user, c.pk, body=form.value("body"), paragraph_id=int(raw) if raw else None
         )
     except DomainError as exc:
         form.fail(exc)
-        return _detail(request, c, form=form, failed_at=anchor, status=exc.status)
+        where = "whole" if exc.field == "paragraph" else anchor
+        return _detail(request, c, form=form, failed_at=where, status=exc.status)
     if made.status == CommentStatus.PENDING:
         messages.success(request, _("意见已提交，审核通过后公开。"))
     else:

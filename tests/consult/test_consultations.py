@@ -430,3 +430,14 @@ def test_the_pages_read_in_english_when_the_reader_chooses_it(world, draft, as_u
     assert "0 comments" in page
     detail = client.get(f"/consult/{c.pk}/").content.decode()
     assert "Full text of the draft" in detail and "黄冈市城区养犬管理办法" in detail
+
+
+def test_a_comment_on_a_paragraph_that_is_not_in_the_draft_is_refused(world, draft, as_user):
+    c = draft()
+    other = draft(title="另一份草案")
+    with time_machine.travel(at(2026, 12, 3), tick=False):
+        client = as_user(world.people.resident)
+        for bad in ("abc", str(paragraphs(other)[0])):
+            res = post_comment(client, c, "建议明确遛狗时段。", bad)
+            assert res.status_code == 422 and "该段落不在现行稿中。" in res.content.decode()
+    assert not Comment.objects.exists()

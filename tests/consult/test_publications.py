@@ -4,6 +4,7 @@ questions under a document answered by the org, a rumour and its refutation."""
 import xml.etree.ElementTree as ET
 
 import pytest
+import time_machine
 
 from massline.consult import services
 from massline.consult.models import Category, Inquiry
@@ -152,3 +153,16 @@ def test_an_office_publishes_a_refutation_and_the_missing_rumour_is_named(world,
     assert res.status_code == 302
     assert "明年全部拆迁" in as_user().get(res["Location"]).content.decode()
     assert as_user(world.people.resident).get("/news/new/").status_code == 403
+
+
+def test_a_publication_dated_ahead_stays_hidden_until_its_time(world, orgs, as_user):
+    pub = services.publish(
+        world.officer, org=orgs.city_housing, kind="announcement", title="元旦交通管制通告",
+        body="12月31日20时起东坡大道临时交通管制。", now=at(2026, 12, 30, 9),
+    )  # fmt: skip
+    with time_machine.travel(at(2026, 12, 29), tick=False):
+        assert as_user().get(f"/news/{pub.pk}/").status_code == 404
+        assert "元旦交通管制通告" not in as_user().get("/news/").content.decode()
+        assert as_user(world.officer).get(f"/news/{pub.pk}/").status_code == 200
+    with time_machine.travel(at(2026, 12, 30, 10), tick=False):
+        assert as_user().get(f"/news/{pub.pk}/").status_code == 200
