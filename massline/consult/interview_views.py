@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,14 +18,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from massline.consult import drafts, selectors, services
 from massline.consult.forms import AnswerForm, InquiryForm, InterviewForm
 from massline.consult.models import Interview
+from massline.consult.pages import login_redirect, offer_orgs, picked_org
 from massline.consult.policy import policy
 from massline.core.errors import DomainError, InvalidInput
 
 POLL_SECONDS = 3
-
-
-def _login(request: HttpRequest) -> HttpResponse:
-    return redirect_to_login(request.get_full_path(), reverse("residents:login"))
 
 
 def _interview(pk: int) -> Interview:
@@ -94,7 +90,7 @@ def live(request: HttpRequest, pk: int) -> HttpResponse:
 def ask(request: HttpRequest, pk: int) -> HttpResponse:
     interview = _interview(pk)
     if not request.user.is_authenticated:
-        return _login(request)
+        return login_redirect(request)
     form = InquiryForm(request.POST)
     try:
         services.ask_interview(request.user, interview.pk, body=form.value("body"))
@@ -109,7 +105,7 @@ def ask(request: HttpRequest, pk: int) -> HttpResponse:
 def to_appeal(request: HttpRequest, pk: int, question_id: int) -> HttpResponse:
     interview = _interview(pk)
     if not request.user.is_authenticated:
-        return _login(request)
+        return login_redirect(request)
     try:
         if not interview.questions.filter(pk=question_id).exists():
             raise Http404(_("提问不存在。"))
@@ -152,14 +148,14 @@ def _managed(request: HttpRequest, pk: int) -> Interview:
 @require_GET
 def host(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.is_authenticated:
-        return _login(request)
+        return login_redirect(request)
     return _host(request, _managed(request, pk))
 
 
 @require_POST
 def host_action(request: HttpRequest, pk: int, question_id: int, action: str) -> HttpResponse:
     if not request.user.is_authenticated:
-        return _login(request)
+        return login_redirect(request)
     interview = _managed(request, pk)
     if action not in ("pick", "hide", "answer"):
         raise Http404
@@ -190,18 +186,13 @@ def _moment(form: InterviewForm, name: str) -> datetime:
 @require_http_methods(["GET", "POST"])
 def start(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
-        return _login(request)
-    orgs = {str(o.pk): o for o in policy(request.user).managed_orgs()}
-    if not orgs:
-        raise PermissionDenied(_("您没有安排访谈的权限。"))
+        return login_redirect(request)
     form = InterviewForm(request.POST or None)
-    form.choose("org", [(k, o.name) for k, o in orgs.items()])
+    orgs = offer_orgs(request, form, _("您没有安排访谈的权限。"))
     status = 200
     if request.method == "POST":
         try:
-            org = orgs.get(form.value("org"))
-            if org is None:
-                raise InvalidInput("请选择主办单位。", field="org")
+            org = picked_org(form, orgs, "主办单位")
             interview = services.schedule_interview(
                 request.user,
                 org=org,
@@ -217,4 +208,5 @@ def start(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("访谈已发布预告。"))
             return redirect("consult:interview", pk=interview.pk)
-    return render(request, "consult/interview_start.html", {"form": form}, status=status)
+    page = {"form": form, "heading": _("安排访谈"), "submit": _("发布预告")}
+    return render(request, "consult/form_page.html", page, status=status)

@@ -5,7 +5,6 @@ publishing form. Thin views over `services`, `selectors` and `policy`."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -20,14 +19,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from massline.consult import selectors, services
 from massline.consult.forms import AnswerForm, InquiryForm, PublicationForm
 from massline.consult.models import Category, Publication, PublicationKind
+from massline.consult.pages import login_redirect, offer_orgs, picked_org
 from massline.consult.policy import policy
-from massline.core.errors import DomainError, InvalidInput
+from massline.core.errors import DomainError
 
 PAGE_SIZE = 20
-
-
-def _login(request: HttpRequest) -> HttpResponse:
-    return redirect_to_login(request.get_full_path(), reverse("residents:login"))
 
 
 def _int(raw: str | None) -> int | None:
@@ -97,7 +93,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def ask(request: HttpRequest, pk: int) -> HttpResponse:
     pub = _publication(request, pk)
     if not request.user.is_authenticated:
-        return _login(request)
+        return login_redirect(request)
     form = InquiryForm(request.POST)
     try:
         inquiry = services.ask(request.user, pub.pk, body=form.value("body"))
@@ -112,7 +108,7 @@ def ask(request: HttpRequest, pk: int) -> HttpResponse:
 def answer(request: HttpRequest, pk: int, inquiry_id: int) -> HttpResponse:
     pub = _publication(request, pk)
     if not request.user.is_authenticated:
-        return _login(request)
+        return login_redirect(request)
     if not policy(request.user).can_manage(pub):
         raise PermissionDenied(_("只有发布单位可以答复。"))
     form = AnswerForm(request.POST)
@@ -130,21 +126,16 @@ def answer(request: HttpRequest, pk: int, inquiry_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def start(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
-        return _login(request)
-    orgs = {str(o.pk): o for o in policy(request.user).managed_orgs()}
-    if not orgs:
-        raise PermissionDenied(_("您没有发布信息的权限。"))
+        return login_redirect(request)
     form = PublicationForm(request.POST or None)
-    form.choose("org", [(k, o.name) for k, o in orgs.items()])
+    orgs = offer_orgs(request, form, _("您没有发布信息的权限。"))
     form.choose("category", [("", "—")] + [(str(c.pk), c.name) for c in Category.objects.all()])
     documents = Publication.objects.filter(kind=PublicationKind.POLICY).order_by("-published_at")
     form.choose("interprets", [("", "—")] + [(str(d.pk), d.title) for d in documents[:200]])
     status = 200
     if request.method == "POST":
         try:
-            org = orgs.get(form.value("org"))
-            if org is None:
-                raise InvalidInput("请选择发布单位。", field="org")
+            org = picked_org(form, orgs, "发布单位")
             category = Category.objects.filter(pk=_int(form.value("category")) or 0).first()
             interprets = documents.filter(pk=_int(form.value("interprets")) or 0).first()
             pub = services.publish(
@@ -164,7 +155,8 @@ def start(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("信息已发布。"))
             return redirect("news:detail", pk=pub.pk)
-    return render(request, "consult/news_start.html", {"form": form}, status=status)
+    page = {"form": form, "heading": _("发布信息"), "submit": _("发布")}
+    return render(request, "consult/form_page.html", page, status=status)
 
 
 class LatestFeed(Feed):

@@ -63,6 +63,15 @@ def _text(value: str, field: str, label: str, limit: int, *, required: bool = Tr
     return value
 
 
+def _check_audience(audience: str, region: Region | None, party: Org | None, what: str) -> None:
+    if audience not in Audience.values:
+        raise InvalidInput("请选择参与对象。", field="audience")
+    if audience == Audience.RESIDENTS and region is None:
+        raise InvalidInput(f"面向居民的{what}须选择地区。", field="region")
+    if audience == Audience.PARTY and party is None:
+        raise InvalidInput(f"面向党员的{what}须选择党组织。", field="party_org")
+
+
 def _locked(consultation_id: int) -> Consultation:
     found = (
         Consultation.objects.select_for_update(of=("self",))
@@ -121,12 +130,7 @@ def create_consultation(
         raise InvalidInput(f"草案不能超过 {drafts.MAX_PARAGRAPHS} 段。", field="text")
     if last_day < first_day:
         raise InvalidInput("截止日期不能早于开始日期。", field="last_day")
-    if audience not in Audience.values:
-        raise InvalidInput("请选择征求对象。", field="audience")
-    if audience == Audience.RESIDENTS and region is None:
-        raise InvalidInput("面向居民征求意见须选择地区。", field="region")
-    if audience == Audience.PARTY and party_org is None:
-        raise InvalidInput("面向党员征求意见须选择党组织。", field="party_org")
+    _check_audience(audience, region, party_org, "征求意见")
     opens_at, closes_at = drafts.window(first_day, last_day)
     now = now or timezone.now()
     with transaction.atomic():
@@ -556,10 +560,7 @@ def create_survey(
     intro = _text(intro, "intro", "说明", 5000, required=False)
     if last_day < first_day:
         raise InvalidInput("截止日期不能早于开始日期。", field="last_day")
-    if audience == Audience.RESIDENTS and region is None:
-        raise InvalidInput("面向居民的调研须选择地区。", field="region")
-    if audience == Audience.PARTY and party_org is None:
-        raise InvalidInput("面向党员的调研须选择党组织。", field="party_org")
+    _check_audience(audience, region, party_org, "调研")
     if not questions:
         raise InvalidInput("调研至少要有一道题。", field="questions")
     if quota is not None and quota < 1:

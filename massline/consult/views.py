@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -37,15 +36,12 @@ from massline.consult.models import (
     Response,
     Survey,
 )
+from massline.consult.pages import login_redirect, offer_orgs, picked_org
 from massline.consult.policy import policy
 from massline.core.errors import DomainError, InvalidInput
 from massline.orgs.models import Org, OrgKind, Region
 
 PARTY_KINDS = (OrgKind.PARTY_COMMITTEE, OrgKind.PARTY_GENERAL_BRANCH, OrgKind.PARTY_BRANCH)
-
-
-def _login(request: HttpRequest) -> HttpResponse:
-    return redirect_to_login(request.get_full_path(), reverse("residents:login"))
 
 
 def _consultation(request: HttpRequest, pk: int) -> Consultation:
@@ -116,7 +112,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def comment(request: HttpRequest, pk: int) -> HttpResponse:
     c = _consultation(request, pk)
     if not request.user.is_authenticated:
-        return _login(request)
+        return login_redirect(request)
     form = CommentForm(request.POST)
     raw = request.POST.get("paragraph", "")
     anchor = f"p-{raw}" if raw.isdigit() and len(raw) < 10 else "whole"
@@ -141,7 +137,7 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
 def support(request: HttpRequest, pk: int, comment_id: int) -> HttpResponse:
     c = _consultation(request, pk)
     if not request.user.is_authenticated:
-        return _login(request)
+        return login_redirect(request)
     try:
         made = services.support_comment(request.user, comment_id, consultation_id=c.pk)
     except DomainError as exc:
@@ -170,31 +166,15 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def start(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
-        return _login(request)
-    rules = policy(request.user)
-    orgs = {str(o.pk): o for o in rules.managed_orgs()}
-    if not orgs:
-        raise PermissionDenied(_("您没有发起征求意见的权限。"))
+        return login_redirect(request)
     form = ConsultationForm(request.POST or None)
-    form.choose("org", [(k, o.name) for k, o in orgs.items()])
-    parties = Org.objects.filter(kind__in=PARTY_KINDS, is_active=True).order_by("path")
-    form.choose("party_org", [("", "—")] + [(str(o.pk), o.name) for o in parties[:500]])
+    orgs = offer_orgs(request, form, _("您没有发起征求意见的权限。"))
+    parties = _offer_parties(form)
     status = 200
     if request.method == "POST":
         try:
-            org = orgs.get(form.value("org"))
-            if org is None:
-                raise InvalidInput("请选择发起单位。", field="org")
-            region = None
-            if form.value("audience") == Audience.RESIDENTS and form.value("region"):
-                region = Region.objects.filter(code=form.value("region")).first()
-                if region is None:
-                    raise InvalidInput("没有这个区划代码。", field="region")
-            party = (
-                parties.filter(pk=form.value("party_org")).first()
-                if form.value("party_org").isdigit()
-                else None
-            )
+            org = picked_org(form, orgs, "发起单位")
+            region, party = _audience(form, parties)
             c = services.create_consultation(
                 request.user,
                 org=org,
@@ -214,7 +194,14 @@ def start(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("征求意见已发布。"))
             return redirect("consult:detail", pk=c.pk)
-    return render(request, "consult/start.html", {"form": form}, status=status)
+    page = {"form": form, "heading": _("发起征求意见"), "submit": _("发布")}
+    return render(request, "consult/form_page.html", page, status=status)
+
+
+def _offer_parties(form: DomainForm):
+    parties = Org.objects.filter(kind__in=PARTY_KINDS, is_active=True).order_by("path")
+    form.choose("party_org", [("", "—")] + [(str(o.pk), o.name) for o in parties[:500]])
+    return parties
 
 
 def _audience(form: DomainForm, parties) -> tuple[Region | None, Org | None]:
@@ -282,14 +269,14 @@ def _manage_page(
 @require_GET
 def manage(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.is_authenticated:
-        return _login(request)
+        return login_redirect(request)
     return _manage_page(request, _managed(request, pk))
 
 
 @require_POST
 def manage_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if not request.user.is_authenticated:
-        return _login(request)
+        return login_redirect(request)
     c = _managed(request, pk)
     user = request.user
     post = request.POST
@@ -368,7 +355,7 @@ def manage_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @require_GET
 def comments_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.is_authenticated:
-        return _login(request)
+        return login_redirect(request)
     c = _managed(request, pk)
     response = HttpResponse(
         exports.comments_workbook(c),
@@ -448,7 +435,7 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if not request.user.is_authenticated:
-            return _login(request)
+            return login_redirect(request)
         data = {k: request.POST.getlist(k) for k in request.POST}
         try:
             services.submit_response(request.user, survey.pk, data)
@@ -515,7 +502,7 @@ def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def survey_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.is_authenticated:
-        return _login(request)
+        return login_redirect(request)
     survey = _survey(request, pk)
     if not policy(request.user).can_manage(survey):
         raise PermissionDenied(_("只有组织单位可以导出答卷。"))
@@ -530,20 +517,14 @@ def survey_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def survey_start(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
-        return _login(request)
-    orgs = {str(o.pk): o for o in policy(request.user).managed_orgs()}
-    if not orgs:
-        raise PermissionDenied(_("您没有发起调研的权限。"))
+        return login_redirect(request)
     form = SurveyForm(request.POST or None, initial={"results_public": True})
-    form.choose("org", [(k, o.name) for k, o in orgs.items()])
-    parties = Org.objects.filter(kind__in=PARTY_KINDS, is_active=True).order_by("path")
-    form.choose("party_org", [("", "—")] + [(str(o.pk), o.name) for o in parties[:500]])
+    orgs = offer_orgs(request, form, _("您没有发起调研的权限。"))
+    parties = _offer_parties(form)
     status = 200
     if request.method == "POST":
         try:
-            org = orgs.get(form.value("org"))
-            if org is None:
-                raise InvalidInput("请选择发起单位。", field="org")
+            org = picked_org(form, orgs, "发起单位")
             region, party = _audience(form, parties)
             try:
                 questions = surveys.parse_outline(form.value("outline"))
@@ -572,7 +553,8 @@ def survey_start(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("调研已发布。"))
             return redirect("consult:survey", pk=s.pk)
-    return render(request, "consult/survey_start.html", {"form": form}, status=status)
+    page = {"form": form, "heading": _("发起调研"), "submit": _("发布")}
+    return render(request, "consult/form_page.html", page, status=status)
 
 
 @require_GET
