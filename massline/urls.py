@@ -21,6 +21,8 @@ urlpatterns = [
     path("office/assessment/", include("massline.assessment.urls")),
     path("office/", include("massline.office.urls")),
     path("notices/", include("massline.notices.urls")),
+    path("consult/", include("massline.consult.urls")),
+    path("news/", include("massline.consult.news_urls")),
     path("transparency/", assessment_views.transparency, name="transparency"),
     path("", include("massline.residents.urls")),
 ]

@@ -45,6 +45,7 @@ from massline.appeals.services import submit_appeal
 from massline.appeals.taxonomy import load_taxonomy
 from massline.assessment import reminders, rollup
 from massline.assessment.models import Cursor, LedgerStep, OrgMonth
+from massline.consult import demo as consult_demo
 from massline.core.calendar import get_calendar
 from massline.demo import texts as tx
 from massline.demo.scenarios import (
@@ -900,6 +901,7 @@ def load_demo(
         _sealed_report(people, orgs, now)
         rollup.rebuild(now)
         reminders.sweep(now - timedelta(minutes=1))
+        consult_demo.load(orgs=orgs, users=people.users, residents=people.residents, now=now)
         Delivery.objects.filter(status=Delivery.Status.PENDING).update(
             status=Delivery.Status.SKIPPED, error="演示数据的历史提醒，不外发"
         )
