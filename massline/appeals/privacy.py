@@ -2,6 +2,8 @@
 
 from collections.abc import Callable
 
+from django.db import models
+
 from massline.appeals.models import Appeal
 from massline.appeals.search import index_text
 from massline.core.masking import mask_personal_data
@@ -13,11 +15,31 @@ def names_of(appeal: Appeal) -> list[str]:
     return [n for n in (appeal.contact_name, getattr(submitter, "real_name", "")) if n]
 
 
+ORGS_OF_APPEAL = ("hub", "lead_org", "reply_org")
+
+
+def public_numbers_of(appeal: Appeal) -> list[str]:
+    """The registered public numbers of the orgs that handle the appeal (its hub, lead and
+    replying department), as far as they are loaded with it: staff write them into replies
+    so that residents can call back, and masking them helps nobody."""
+    numbers: list[str] = []
+    for name in ORGS_OF_APPEAL:
+        field = Appeal._meta.get_field(name)
+        assert isinstance(field, models.ForeignKey)
+        if getattr(appeal, field.attname) is None or not field.is_cached(appeal):
+            continue
+        org = getattr(appeal, name)
+        if org.public_phones:
+            numbers += org.public_numbers
+    return numbers
+
+
 def masker(appeal: Appeal, see_original: bool) -> Callable[[str], str]:
     if see_original:
         return lambda text: text
     names = names_of(appeal)
-    return lambda text: mask_personal_data(text, names)
+    keep = public_numbers_of(appeal)
+    return lambda text: mask_personal_data(text, names, keep)
 
 
 def index_appeal(appeal: Appeal) -> None:

@@ -146,10 +146,37 @@ def _mask_name(name: str) -> str:
     return name[:keep] + "".join(ch if ch in "·• " else "*" for ch in name[keep:])
 
 
-def mask_personal_data(text: str, names: Iterable[str] = ()) -> str:
-    """``text`` with phones, ID and bank cards, plates, e-mail, house numbers and names masked."""
+def _kept_number(digits: str) -> re.Pattern[str]:
+    """A registered number as it may be written: digits with dashes or spaces between them,
+    the area code in brackets, not part of a longer number."""
+    between = r"[\s\-－()（）]*"
+    return re.compile(r"(?<![0-9])" + between.join(re.escape(d) for d in digits) + r"(?![0-9])")
+
+
+def mask_personal_data(
+    text: str, names: Iterable[str] = (), keep_numbers: Iterable[str] = ()
+) -> str:
+    """``text`` with phones, ID and bank cards, plates, e-mail, house numbers and names masked.
+
+    ``keep_numbers``: phone numbers (as digits) that stay readable wherever they are written,
+    such as a department's registered public numbers, so that residents can call back."""
     if not text:
         return text
+    kept: list[str] = []
+
+    def hold(match: re.Match[str]) -> str:
+        kept.append(match.group(0))
+        return f"\ue000{chr(0xE100 + len(kept) - 1)}\ue001"
+
+    for digits in sorted({d for d in keep_numbers if len(d) >= 5}, key=len, reverse=True):
+        text = _kept_number(digits).sub(hold, text)
+    text = _mask(text, names)
+    for i, original in enumerate(kept):
+        text = text.replace(f"\ue000{chr(0xE100 + i)}\ue001", original)
+    return text
+
+
+def _mask(text: str, names: Iterable[str]) -> str:
     text = _EMAIL.sub(lambda m: f"{m.group(1)}***@{m.group(2)}", text)
     text = _ID_CARD.sub(_id_card, text)
     text = _BANK_CARD.sub(_bank_card, text)

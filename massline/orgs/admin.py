@@ -14,7 +14,16 @@ class RegionForm(forms.ModelForm):
 class OrgForm(forms.ModelForm):
     class Meta:
         model = Org
-        fields = ["name", "short_name", "kind", "level", "region", "parent", "is_active"]
+        fields = [
+            "name",
+            "short_name",
+            "kind",
+            "level",
+            "region",
+            "parent",
+            "public_phones",
+            "is_active",
+        ]
         labels = {"parent": "上级机构", "region": "所在区划"}
 
 

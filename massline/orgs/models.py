@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Value
@@ -69,6 +71,12 @@ class Org(models.Model):
     )
     path = models.CharField(max_length=255, db_index=True, editable=False)
     is_active = models.BooleanField("启用", default=True)
+    public_phones = models.CharField(
+        "公开联系电话",
+        max_length=200,
+        blank=True,
+        help_text="本单位对外公布的电话，多个用逗号或空格分开；答复等公开文字中的这些号码不打码。",
+    )
 
     class Meta:
         verbose_name = "机构"
@@ -101,6 +109,21 @@ class Org(models.Model):
 
     def subtree(self):
         return Org.objects.filter(path__startswith=self.path)
+
+    @property
+    def public_numbers(self) -> list[str]:
+        """The registered public numbers as digits (0713-8888826 → 07138888826)."""
+        found = []
+        for written in re.split(r"[,，;；、\s]+", self.public_phones):
+            digits = re.sub(r"\D", "", written)
+            if len(digits) < 5:
+                continue
+            found.append(digits)
+            if digits.startswith("0") and len(digits) >= 10:  # also without the area code
+                found.append(
+                    digits[3:] if digits[:3] in ("010",) or digits[1] == "2" else digits[4:]
+                )
+        return found
 
 
 class Role(models.TextChoices):

@@ -119,3 +119,26 @@ def test_every_text_a_staff_form_asks_for_says_who_reads_it(client, people, orgs
     assert "答复内容（公开）" in labels and "办理备注（仅内部）" in labels
     assert "退回理由（仅内部）" in labels
     assert FIELD_AUDIENCE[(A.REPLY, "text")] == Audience.PUBLIC
+
+
+def test_a_departments_registered_number_in_its_public_reply_stays_readable(api, people, orgs):
+    """Issue 16 item 9: "请致电0713-8****26" — residents could not call the department back."""
+    from massline.appeals import workflow
+    from massline.appeals.models import Appeal
+    from tests.conftest import SAMPLE
+
+    orgs.county_urban.public_phones = "0713-8886626, 0713-8886627"
+    orgs.county_urban.save()
+    no = api(people.resident).post("/api/v1/appeals", SAMPLE).json()["tracking_no"]
+    a = Appeal.objects.get(tracking_no=no)
+    d, h = people.county_dispatcher, people.handler
+    workflow.do_accept(a.pk, d)
+    workflow.do_dispatch(a.pk, d, org_id=orgs.county_urban.pk)
+    workflow.do_sign(a.pk, h)
+    reply = "已责令施工方夜间停工。如有疑问请致电0713-8886626，或回复群众13912345678。"
+    workflow.do_reply(a.pk, h, text=reply)
+    public = api().get(f"/api/v1/appeals/{no}").json()
+    assert "0713-8886626" in public["reply_text"]
+    assert "13912345678" not in public["reply_text"] and "13912345678" not in public["body"]
+    page = api().client.get(f"/appeals/{no}/").content.decode()
+    assert "0713-8886626" in page and "13912345678" not in page

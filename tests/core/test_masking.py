@@ -86,3 +86,19 @@ def test_several_kinds_in_one_message_are_all_masked():
 
 def test_empty_text_stays_empty():
     assert mask_personal_data("") == ""
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["0713-8886626", "07138886626", "(0713)8886626", "0713 888 6626", "8886626"],
+)
+def test_a_registered_public_number_stays_readable_however_it_is_written(written):
+    text = f"如有疑问请致电{written}，或联系居民张三丰13912345678。"
+    masked = mask_personal_data(text, ["张三丰"], keep_numbers=["07138886626", "8886626"])
+    assert written in masked
+    assert "13912345678" not in masked and "139****5678" in masked and "张三丰" not in masked
+
+
+def test_a_number_that_only_contains_a_registered_one_is_still_masked():
+    masked = mask_personal_data("电话 0713-88866261", keep_numbers=["07138886626"])
+    assert "88866261" not in masked
