@@ -2,7 +2,7 @@ from datetime import date, datetime
 from typing import Annotated
 
 from django.http import FileResponse
-from ninja import File, Header, Query, Router, Schema, Status
+from ninja import Field, File, Header, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
@@ -79,6 +79,8 @@ class AttachmentOut(Schema):
     name: str
     content_type: str
     size: int
+    by: str = Field(description="resident 群众提交 / staff 办理单位上传")
+    at: datetime
 
 
 class ReportOut(Schema):

@@ -179,6 +179,7 @@ def detail(user, a: Appeal, *, looked_up: bool = False) -> dict:
         attachments=[
             attachment(a, f) for f in a.attachments.all() if not looked_up and rules.can_download(f)
         ],
+        is_mine=not looked_up and Role.RESIDENT in roles,
         timeline=_timeline(rules, a, show, staff, looked_up),
         report=_report(rules, a, original),
         actions=[
@@ -193,12 +194,17 @@ def detail(user, a: Appeal, *, looked_up: bool = False) -> dict:
 
 
 def attachment(a: Appeal, f: Attachment) -> dict:
+    """`by`: "resident" for what the appeal's resident sent, "staff" for what the handling
+    departments attached (a reply's photos)."""
     return {
         "id": f.pk,
         "url": f"/api/v1/appeals/{a.tracking_no}/attachments/{f.pk}",
         "name": f.name,
         "content_type": f.content_type,
         "size": f.size,
+        "is_image": f.content_type.startswith("image/"),
+        "by": "resident" if f.uploaded_by_id == a.submitted_by_id else "staff",
+        "at": local(f.created_at),
     }
 
 

@@ -366,3 +366,27 @@ def test_a_reopened_appeal_offers_the_department_that_handled_it_first(people, o
         f'value="{orgs.county_env.pk}" checked' in co
         or f'value="{orgs.county_env.pk}" selected' in co
     )
+
+
+def test_attachments_show_as_thumbnails_with_the_residents_and_the_departments_apart(people, orgs):
+    """Issue 16 item 8: the desk showed links only, and one list for everybody's files."""
+    from massline.appeals.services import attach_file
+
+    appeal = in_progress(people, orgs)
+    attach_file(appeal.pk, people.resident, png("现场.png"))
+    client = client_for(people.handler)
+    client.post(
+        act(appeal.tracking_no, "reply"),
+        {
+            "version": fresh(appeal).version,
+            "text": "已安排维修班组更换灯具，经复查路灯已恢复照明。",
+            "files": [png("维修后.png")],
+        },
+    )
+    html = client.get(desk(appeal.tracking_no)).content.decode()
+    resident = html[html.index("群众提交的附件") : html.index("办理单位的附件")]
+    staff = html[html.index("办理单位的附件") :][:1500]
+    assert "现场" in resident and "维修后" not in resident and "<img" in resident
+    assert "维修后" in staff and "<img" in staff
+    page = client_for(people.resident).get(f"/appeals/{appeal.tracking_no}/").content.decode()
+    assert "您提交的附件" in page and "办理单位的附件" in page
