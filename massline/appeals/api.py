@@ -2,7 +2,7 @@ from datetime import date, datetime
 from typing import Annotated
 
 from django.http import FileResponse
-from ninja import Field, File, Header, Query, Router, Schema, Status
+from ninja import File, Header, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 

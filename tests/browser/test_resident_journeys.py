@@ -115,7 +115,7 @@ def test_1_a_resident_registers_and_submits_on_a_phone(phone, axe, snap, orgs, t
     axe(phone)
     phone.get_by_role("link", name="小区门口路灯坏了一个月").click()
     expect(phone.locator(".timeline__title").first).to_have_text("已提交")
-    expect(phone.locator(".attachments img")).to_have_count(1)
+    expect(phone.locator(".thumbs img")).to_have_count(1)
     axe(phone)
 
 
