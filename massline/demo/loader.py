@@ -347,6 +347,7 @@ class Planner:
                 self.towns.setdefault(r.code[:6], []).append(r)
         self.policies = {k: policy_for(k) for k in Kind.values}
         self.plans: list[Plan] = []
+        self.writer = tx.Writer(rng)
 
     def _categories(self) -> dict[str, int]:
         found: dict[str, list[int]] = {}
@@ -406,7 +407,7 @@ class Planner:
                     if (m.dept in tx.WRONG_GUESS or m.wrong)
                     and m.kind not in ("praise", "disclosure")
                 ]
-            matter = rng.choice(pool)
+            matter = self.writer.pick(pool)
         spec = tx.CLUSTERS.get(cluster) if cluster else None
         if spec:
             place, setting = self._place(matter, spec["county"], spec["town"])
@@ -433,11 +434,11 @@ class Planner:
         slots = dict(place.slots, unit=lead.name, right=lead.name, date="{date}")
         kind = matter.kind
         public_phone = matter.phone or rng.random() < 0.12
-        title, body, variant = tx.compose(rng, matter, slots, public_phone=public_phone)
+        title, body, variant = self.writer.compose(matter, slots, public_phone=public_phone)
         if spec:
             n = sum(p.matter is matter and p.slots.get("road") == slots["road"] for p in self.plans)
             title = spec["titles"][n % len(spec["titles"])]
-            variant = (n + self.rng.randrange(2)) % len(spec["bodies"])
+            variant = n % len(spec["bodies"])
             body = spec["bodies"][variant].format_map(slots)
         is_public = rng.random() < (0.5 if kind in ("report", "help") else 0.85)
         location = place.county_name + place.town_name
@@ -476,7 +477,7 @@ class Planner:
 
     def rejected(self, reason: str) -> Plan:
         rng = self.rng
-        text = rng.choice(tx.REJECTED_TEXTS[reason])
+        text = self.writer.rejected(reason)
         county = self._county()
         town = rng.choice(tx.PLACES["county_seats"][county])
         return Plan(
