@@ -407,6 +407,8 @@ class Planner:
                     if (m.dept in tx.WRONG_GUESS or m.wrong)
                     and m.kind not in ("praise", "disclosure")
                 ]
+            if scenario == "overdue":  # the 考核 ranking's overdue work is a department's
+                pool = [m for m in pool if m.dept != tx.TOWN]
             matter = self.writer.pick(pool)
         spec = tx.CLUSTERS.get(cluster) if cluster else None
         if spec:

@@ -53,6 +53,12 @@ def _jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
+def _copies() -> set[int]:
+    """Appeals the hub rejected as a copy of another."""
+    rejected = AppealEvent.objects.filter(action="reject", data__reason="duplicate")
+    return set(rejected.values_list("appeal_id", flat=True))
+
+
 def _deliberate(board) -> set[frozenset[int]]:
     """Pairs the hub itself treated as one matter: merged together, or rejected as a copy."""
     groups = defaultdict(set)
@@ -60,11 +66,7 @@ def _deliberate(board) -> set[frozenset[int]]:
         if a.merged_into_id:
             groups[a.merged_into_id] |= {a.pk, a.merged_into_id}
     pairs = {frozenset(p) for g in groups.values() for p in itertools.combinations(g, 2)}
-    copies = set(
-        AppealEvent.objects.filter(action="reject", data__reason="duplicate").values_list(
-            "appeal_id", flat=True
-        )
-    )
+    copies = _copies()
     pairs |= {frozenset((a.pk, b.pk)) for a in board for b in board if a.pk in copies}
     return pairs
 
@@ -123,8 +125,9 @@ def test_a_story_that_is_one_persons_is_told_by_one_resident(board):
 
 
 def test_hot_topics_are_many_residents_about_one_event_in_their_own_words(board):
+    copies = _copies()
     for name, spec in texts.CLUSTERS.items():
-        members = [a for a in board if a.title in spec["titles"]]
+        members = [a for a in board if a.title in spec["titles"] and a.pk not in copies]
         assert len(members) >= 4, name
         assert len({a.submitted_by_id for a in members}) >= 4, name
         assert len({a.body for a in members}) == len(members), name
