@@ -359,6 +359,7 @@ class Planner:
                 self.towns.setdefault(r.code[:6], []).append(r)
         self.policies = {k: policy_for(k) for k in Kind.values}
         self.plans: list[Plan] = []
+        self.writer = tx.Writer(rng)
 
     def _categories(self) -> dict[str, int]:
         found: dict[str, list[int]] = {}
@@ -418,7 +419,9 @@ class Planner:
                     if (m.dept in tx.WRONG_GUESS or m.wrong)
                     and m.kind not in ("praise", "disclosure")
                 ]
-            matter = rng.choice(pool)
+            if scenario == "overdue":  # the 考核 ranking's overdue work is a department's
+                pool = [m for m in pool if m.dept != tx.TOWN]
+            matter = self.writer.pick(pool)
         spec = tx.CLUSTERS.get(cluster) if cluster else None
         if spec:
             place, setting = self._place(matter, spec["county"], spec["town"])
@@ -445,11 +448,11 @@ class Planner:
         slots = dict(place.slots, unit=lead.name, right=lead.name, date="{date}")
         kind = matter.kind
         public_phone = matter.phone or rng.random() < 0.12
-        title, body, variant = tx.compose(rng, matter, slots, public_phone=public_phone)
+        title, body, variant = self.writer.compose(matter, slots, public_phone=public_phone)
         if spec:
             n = sum(p.matter is matter and p.slots.get("road") == slots["road"] for p in self.plans)
             title = spec["titles"][n % len(spec["titles"])]
-            variant = (n + self.rng.randrange(2)) % len(spec["bodies"])
+            variant = n % len(spec["bodies"])
             body = spec["bodies"][variant].format_map(slots)
         is_public = rng.random() < (0.5 if kind in ("report", "help") else 0.85)
         location = place.county_name + place.town_name
@@ -488,7 +491,7 @@ class Planner:
 
     def rejected(self, reason: str) -> Plan:
         rng = self.rng
-        text = rng.choice(tx.REJECTED_TEXTS[reason])
+        text = self.writer.rejected(reason)
         county = self._county()
         town = rng.choice(tx.PLACES["county_seats"][county])
         return Plan(
@@ -594,7 +597,10 @@ class Planner:
         return not ("past_severe" in expect and self._used(line) <= severe + expect["past_severe"])
 
     def _reply_text(self, plan: Plan, at: datetime, templated: bool, again: bool) -> str:
-        slots = dict(plan.slots, reply_date=tx.month_day(timezone.localtime(at) - timedelta(1)))
+        slots = dict(
+            _office_slots(plan.slots, plan.lead),
+            reply_date=tx.month_day(timezone.localtime(at) - timedelta(1)),
+        )
         text = tx.compose_reply(self.rng, plan.matter, slots, plan.variant, templated=templated)
         return ("【重办答复】" + text) if again else text
 
@@ -657,7 +663,10 @@ class Planner:
         primary.steps.append(Step(t, "sign", {"org": primary.lead}))
         t = clock.office(t + timedelta(days=rng.uniform(3, 8)))
         text = spec["reply"].format_map(
-            dict(primary.slots, reply_date=tx.month_day(timezone.localtime(t) - timedelta(1)))
+            dict(
+                _office_slots(primary.slots, primary.lead),
+                reply_date=tx.month_day(timezone.localtime(t) - timedelta(1)),
+            )
         )
         primary.steps.append(Step(t, "reply", {"org": primary.lead, "text": text}))
         verdicts = [("satisfied", True), ("basic", True), ("satisfied", True), None]
@@ -872,6 +881,7 @@ def load_demo(
     if not Category.objects.exists():  # a flushed database: the migration's seed is gone
         load_taxonomy(Category)
     orgs = seed_huanggang_orgs()
+    _register_public_numbers(orgs.values())
     with transaction.atomic():
         people = People(orgs, now)
         people.build(rng)
@@ -906,6 +916,27 @@ def load_demo(
             status=Delivery.Status.SKIPPED, error="演示数据的历史提醒，不外发"
         )
     return _summary(people, len(plans) + 1, False, started, now)
+
+
+PUBLIC_KINDS = (OrgKind.GOVERNMENT, OrgKind.DEPARTMENT, OrgKind.HUB)
+
+
+def demo_public_number(org: Org) -> str:
+    """An invented office number per org, the same at every load: what its replies give."""
+    return f"0713-8{(org.pk * 7919) % 900000 + 100000}"
+
+
+def _register_public_numbers(orgs) -> None:
+    """The demo's offices register the numbers their replies give, so that the public board
+    shows them unmasked, as a real deployment's administrators would (orgs.Org.public_phones)."""
+    for org in orgs:
+        if org.kind in PUBLIC_KINDS and not org.public_phones:
+            org.public_phones = demo_public_number(org)
+            org.save(update_fields=["public_phones"])
+
+
+def _office_slots(slots: dict[str, str], org: Org | None) -> dict[str, str]:
+    return {**slots, "office_phone": demo_public_number(org)} if org is not None else slots
 
 
 def _sealed_report(people: People, orgs: dict[str, Org], now: datetime) -> None:
