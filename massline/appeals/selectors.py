@@ -3,10 +3,11 @@
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from massline.appeals.models import Appeal, AppealEvent
+from massline.appeals.models import ANONYMOUS_REPORTER, Appeal, AppealEvent
+from massline.appeals.numbers import TRACKING_NO, normal_phone, normal_tracking_no
 from massline.appeals.permissions import policy
 from massline.appeals.search import search
 from massline.core.errors import InvalidInput
@@ -118,3 +119,70 @@ def appeal_detail(tracking_no: str) -> Appeal | None:
         .filter(tracking_no=tracking_no)
         .first()
     )
+
+
+@dataclass(frozen=True)
+class StaffSearch:
+    """What one search box found: `exact` is the appeal a tracking number names (the page goes
+    straight to its desk); `people` the appeals of a caller found by phone or name (only for
+    staff who read originals); `words` those whose text holds the words."""
+
+    exact: Appeal | None
+    people: list[Appeal]
+    words: QuerySet[Appeal]
+    by: str
+
+
+IDENTITY_LIMIT = 50
+
+
+def _identity_matches(user, qs: QuerySet[Appeal]) -> list[Appeal]:
+    """A sealed 举报 is found by its reporter's phone or name only by those who may read the
+    reporter (its 纪检监察 handlers): otherwise the answer would tell that one exists."""
+    rules = policy(user)
+    rows = qs.select_related("category", "region", "hub", "lead_org").order_by("-created_at")
+    return [a for a in rows[:IDENTITY_LIMIT] if not a.sealed or rules.can_see_original(a)]
+
+
+def staff_search(user, q: str) -> StaffSearch:
+    """One box for staff: a tracking number, a caller's phone or name, or words."""
+    rules = policy(user)
+    mine = rules.visible(Appeal.objects.all())
+    q = q.strip()[:100]
+    number = normal_tracking_no(q)
+    if TRACKING_NO.fullmatch(number):
+        return StaffSearch(mine.filter(tracking_no=number).first(), [], mine.none(), "number")
+    people: list[Appeal] = []
+    by = "words"
+    if rules.searches_originals:
+        phone = normal_phone(q)
+        if phone.isdigit() and 7 <= len(phone) <= 13:
+            written = {phone, f"{phone[:4]}-{phone[4:]}", f"{phone[:3]}-{phone[3:]}"}
+            found = mine.filter(Q(contact_phone__in=written) | Q(submitted_by__phone=phone))
+            return StaffSearch(None, _identity_matches(user, found), mine.none(), "phone")
+        if 2 <= len(q) <= 20 and not q.isdigit():
+            named = mine.filter(Q(contact_name=q) | Q(submitted_by__real_name=q))
+            people, by = _identity_matches(user, named), "name"
+    words = search(mine, q, masked=not rules.searches_originals) if q else mine.none()
+    return StaffSearch(None, people, words.order_by("-created_at"), by)
+
+
+def caller_history(user, appeal: Appeal, limit: int = 10) -> tuple[list[Appeal], int]:
+    """The caller's other appeals (历史诉求), newest first, and how many there are: by the same
+    account or the same contact phone, among those the viewer holds. Only for a viewer who reads
+    this appeal's original (who it is from): an analyst, reading masked, gets none."""
+    rules = policy(user)
+    if not rules.can_see_original(appeal):
+        return [], 0
+    same = Q(pk__in=[])
+    if appeal.submitted_by.username != ANONYMOUS_REPORTER:  # one account for all of them
+        same |= Q(submitted_by_id=appeal.submitted_by_id)
+    if appeal.contact_phone:
+        same |= Q(contact_phone=appeal.contact_phone)
+    qs = rules.visible(Appeal.objects.filter(same).exclude(pk=appeal.pk))
+    rows = [
+        a
+        for a in qs.select_related("lead_org").order_by("-created_at")[: limit + 20]
+        if not a.sealed or rules.can_see_original(a)
+    ]
+    return rows[:limit], len(rows) if len(rows) < limit + 20 else qs.count()

@@ -1,9 +1,7 @@
 """Writes that are not transitions of an existing appeal: intake and attachments."""
 
 import fcntl
-import re
 import threading
-import unicodedata
 import uuid
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -29,6 +27,7 @@ from massline.appeals.models import (
     DailyCounter,
     Kind,
 )
+from massline.appeals.numbers import normal_phone, normal_tracking_no
 from massline.appeals.permissions import policy
 from massline.appeals.privacy import index_appeal
 from massline.appeals.selectors import appeal_detail
@@ -223,27 +222,6 @@ def _intake(
     if registered_by is not None:
         resident_notices.tell(appeal, event)
     return appeal, True
-
-
-TRACKING_NO = re.compile(r"([A-Z]{1,6})(\d{8})-?(\d{6})")
-
-
-def normal_tracking_no(text: str) -> str:
-    """What people type for a tracking number: lower case, full-width digits, spaces, a dash
-    left out or typed as another dash. Text of another shape comes back as typed (upper-cased)."""
-    folded = re.sub(r"[\s\-‐‑‒–—―－_]", "", unicodedata.normalize("NFKC", text)).upper()
-    found = TRACKING_NO.fullmatch(folded)
-    return f"{found[1]}{found[2]}-{found[3]}" if found else folded[:24]
-
-
-def normal_phone(text: str) -> str:
-    """A phone number as digits: full-width digits, spaces, dashes and a +86 prefix folded."""
-    digits = re.sub(r"[\s\-‐‑‒–—―－()（）]", "", unicodedata.normalize("NFKC", text))
-    if digits.startswith("+86"):
-        digits = digits[3:]
-    elif digits.startswith("86") and len(digits) == 13:
-        digits = digits[2:]
-    return digits
 
 
 def _phones_of(appeal: Appeal) -> set[str]:

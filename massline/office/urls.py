@@ -8,6 +8,7 @@ app_name = "office"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("search/", views.find, name="search"),
     path("queue/<slug:key>/", views.queue_page, name="queue"),
     path("queue/<slug:key>/bulk/", views.bulk, name="bulk"),
     path("appeals/<slug:tracking_no>/", views.desk, name="desk"),

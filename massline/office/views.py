@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from massline.appeals import presenters, queues, suggestions, workflow
+from massline.appeals import selectors as appeal_selectors
 from massline.appeals.actions import Action, RegisterIn
 from massline.appeals.models import Appeal, State
 from massline.appeals.permissions import policy
@@ -319,8 +320,17 @@ def _desk(
         else None,
         "tabs": _tabs(user),
         "suggestions": _suggestions(user, appeal, actions),
+        "history": _history(user, appeal),
     }
     return render(request, "office/desk.html", context, status=status)
+
+
+def _history(user, appeal: Appeal) -> dict | None:
+    """The caller's other appeals (历史诉求) beside the desk: a repeat caller shows at once."""
+    rows, total = appeal_selectors.caller_history(user, appeal)
+    if not total:
+        return None
+    return {"rows": presenters.summaries(user, rows), "total": total}
 
 
 SUGGEST_FOR = {Action.ACCEPT, Action.DISPATCH, Action.MERGE}
@@ -371,6 +381,30 @@ def _picked_org(request: HttpRequest, appeal: Appeal, action: str, org_choices) 
         co = [str(pk) for pk in appeal.co_orgs.values_list("pk", flat=True)]
         return {"org_id": str(appeal.lead_org_id), "co_org_ids": [c for c in co if c in offered]}
     return {}
+
+
+@require_GET
+@staff_only
+def find(request: HttpRequest) -> HttpResponse:
+    """One box for a tracking number, a caller's phone or name, or words."""
+    q = request.GET.get("q", "").strip()[:100]
+    found = appeal_selectors.staff_search(request.user, q) if q else None
+    if found is not None and found.exact is not None:
+        return redirect("office:desk", tracking_no=found.exact.tracking_no)
+    words_page = None
+    if found is not None:
+        words_page = Paginator(found.words, PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "q": q,
+        "found": found,
+        "people": presenters.summaries(request.user, found.people) if found else [],
+        "page_obj": words_page,
+        "words": presenters.summaries(request.user, list(words_page.object_list))
+        if words_page
+        else [],
+        "tabs": _tabs(request.user),
+    }
+    return render(request, "office/search.html", context)
 
 
 @require_GET
