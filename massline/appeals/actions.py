@@ -44,6 +44,8 @@ class Action(models.TextChoices):
     FOLLOW_UP = "follow_up", "回访"
     REMIND = "remind", "预警提醒"
     FOLLOW_UP_DUE = "follow_up_due", "待回访"
+    INTERIM = "interim_reply", "阶段性答复"
+    INSTRUCT = "instruct", "领导批示"
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,8 @@ RULES: dict[str, Rule] = {
     A.FOLLOW_UP: Rule(FOLLOWED, (R.DISPATCHER,), None),
     A.REMIND: Rule((*OPEN_STATES, S.REPLIED), (R.SYSTEM,), None),
     A.FOLLOW_UP_DUE: Rule(FOLLOWED, (R.SYSTEM,), None),
+    A.INTERIM: Rule((S.IN_PROGRESS,), (R.HANDLER,), None),
+    A.INSTRUCT: Rule(tuple(OPEN_STATES), (R.LEADER,), None),
 }
 
 TABLE: dict[tuple[str, str, str], str] = {
@@ -121,6 +125,7 @@ NOTE_AUDIENCE: dict[str, Audience] = {
     A.FOLLOW_UP: Audience.STAFF,
     A.REMIND: Audience.STAFF,
     A.FOLLOW_UP_DUE: Audience.STAFF,
+    A.INSTRUCT: Audience.STAFF,
 }
 """Who reads an event's `note` beyond the staff holding the appeal (default: public). The
 notes of the other actions are the platform's own statement of the step (派至…, …已签收) or the
@@ -143,6 +148,8 @@ FIELD_AUDIENCE: dict[tuple[str, str], Audience] = {
     (A.OPINION, "text"): Audience.STAFF,
     (A.REFUSE_RETURN, "reason"): Audience.STAFF,
     (A.FOLLOW_UP, "note"): Audience.STAFF,
+    (A.INTERIM, "text"): Audience.PUBLIC,
+    (A.INSTRUCT, "note"): Audience.STAFF,
 }
 """Who reads each text a staff member types into an action's form; the office labels every
 such field with it (公开 / 仅告知诉求人 / 仅内部)."""
@@ -317,6 +324,10 @@ class FollowUpIn(Versioned):
     )
     note: str = Field(description="回访记录，5–2000字")
     reopen: bool = Field(False, description="群众仍不满意时重新办理（重办）")
+
+
+class InstructIn(Versioned):
+    note: str = Field(description="批示内容，2–500字")
 
 
 class TextIn(Versioned):

@@ -83,6 +83,11 @@ def _followed_up(a: Appeal, e: AppealEvent) -> tuple[str, str]:
     return "已回访", f"{a.hub.name}已就您的留言办理情况进行回访，感谢您的反馈。"
 
 
+def _interim(a: Appeal, e: AppealEvent) -> tuple[str, str]:
+    said = masker(a, see_original=False)(e.note)
+    return "阶段性答复", f"{_org(e, a)}：{said[:120]}{'…' if len(said) > 120 else ''}"
+
+
 def _registered(a: Appeal, e: AppealEvent) -> tuple[str, str]:
     by = _day(expected_reply_by(a, e.created_at))
     return (
@@ -99,6 +104,7 @@ STEPS: dict[str, Callable[[Appeal, AppealEvent], tuple[str, str] | None]] = {
     A.TRANSFER: _transferred,
     A.REFUSE_RETURN: _dispatched,
     A.REPLY: _replied,
+    A.INTERIM: _interim,
     A.REOPEN: _reopened,
     A.CLOSE: _closed,
     A.MERGE: _merged,

@@ -29,6 +29,7 @@ from massline.appeals.actions import (
     DispatchIn,
     ExtensionIn,
     FollowUpIn,
+    InstructIn,
     MergeIn,
     NoteIn,
     RateIn,
@@ -707,6 +708,47 @@ def _out_of_reach(number: str) -> InvalidInput:
     )
 
 
+def do_interim_reply(
+    appeal_id: int,
+    actor,
+    *,
+    text: str,
+    version: int | None = None,
+    now: datetime | None = None,
+) -> Appeal:
+    """阶段性答复: the department says in public how far it has got; the reply step and its
+    clock go on (the 考核 ledger ends no step for it)."""
+    with transition(Action.INTERIM, appeal_id, actor, version=version, now=now) as t:
+        t.record(note=_require_text(text, "text", "阶段性答复", 2000, min_len=10))
+    return t.appeal
+
+
+def do_instruct(
+    appeal_id: int,
+    actor,
+    *,
+    note: str,
+    version: int | None = None,
+    now: datetime | None = None,
+) -> Appeal:
+    """领导批示: a leader's instruction on an appeal, in its timeline for staff, and at once in
+    the notices of those who hold it now (the department, or the hub before dispatch)."""
+    with transition(Action.INSTRUCT, appeal_id, actor, version=version, now=now) as t:
+        note = _require_text(note, "note", "批示内容", 500, min_len=2)
+        event = t.record(note=note)
+        holder = t.appeal.lead_org or t.appeal.hub
+        notify(
+            handlers_of(holder),
+            key=f"instruct:{event.pk}",
+            title=f"{t.appeal.tracking_no} 领导批示",
+            body=f"{getattr(actor, 'display_name', '')}：{note}（{notice_title(t.appeal)}）",
+            link=notice_link(t.appeal),
+            level=Level.SUPERVISION,
+            now=t.now,
+        )
+    return t.appeal
+
+
 def do_withdraw(
     appeal_id: int,
     actor,
@@ -953,6 +995,8 @@ REGISTRY: dict[str, ActionSpec] = {
         _spec(Action.OPINION, TextIn, do_opinion, summary="协办单位提交意见"),
         _spec(Action.REFUSE_RETURN, ReasonIn, do_refuse_return, "refuse-return"),
         _spec(Action.FOLLOW_UP, FollowUpIn, do_follow_up, "follow-up", "回访记录"),
+        _spec(Action.INTERIM, TextIn, do_interim_reply, "interim-reply", "阶段性答复（办理继续）"),
+        _spec(Action.INSTRUCT, InstructIn, do_instruct, "instruct", "领导批示"),
     )
 }
 """Every action a person takes on an existing appeal. Submission (`services.submit_appeal`),

@@ -38,37 +38,41 @@ WHO_MAY_EVER = {
     A.OPINION: {"co_handler"},
     A.REFUSE_RETURN: {"dispatcher"},
     A.FOLLOW_UP: {"dispatcher"},
+    A.INTERIM: {"handler"},
+    A.INSTRUCT: {"leader"},
 }
 """DESIGN.md's roles: the hub's dispatchers accept, reject, dispatch, transfer, merge, decide
 extensions and close; the lead department's handlers sign, return, reply and ask for more
 time; the resident rates, adds information while the appeal is open and withdraws it before
 it is dispatched; co-handling departments give their opinion to the lead; leaders supervise
 and reopen, as dispatchers may. The hub refuses a department's return (推诿) and records the
-回访 it owes once an appeal has been answered."""
+回访 it owes once an appeal has been answered. The department may give an interim reply
+(阶段性答复) while it works on it; a leader may write an instruction (领导批示) on any open
+appeal."""
 
 ALLOWED = {
     S.SUBMITTED: {
         "dispatcher": {A.ACCEPT, A.REJECT, A.MERGE},
-        "leader": {A.SUPERVISE},
+        "leader": {A.SUPERVISE, A.INSTRUCT},
         "resident": {A.WITHDRAW, A.SUPPLEMENT},
     },
     S.ACCEPTED: {
         "dispatcher": {A.REJECT, A.DISPATCH, A.MERGE, A.FOLLOW_UP},
-        "leader": {A.SUPERVISE},
+        "leader": {A.SUPERVISE, A.INSTRUCT},
         "resident": {A.WITHDRAW, A.SUPPLEMENT},
     },
     S.ASSIGNED: {
         "dispatcher": {A.TRANSFER, A.DECIDE_EXTENSION, A.FOLLOW_UP},
         "handler": {A.SIGN, A.RETURN},
         "co_handler": {A.OPINION},
-        "leader": {A.SUPERVISE},
+        "leader": {A.SUPERVISE, A.INSTRUCT},
         "resident": {A.SUPPLEMENT},
     },
     S.IN_PROGRESS: {
         "dispatcher": {A.TRANSFER, A.DECIDE_EXTENSION, A.FOLLOW_UP},
-        "handler": {A.RETURN, A.REPLY, A.REQUEST_EXTENSION},
+        "handler": {A.RETURN, A.REPLY, A.REQUEST_EXTENSION, A.INTERIM},
         "co_handler": {A.OPINION},
-        "leader": {A.SUPERVISE},
+        "leader": {A.SUPERVISE, A.INSTRUCT},
         "resident": {A.SUPPLEMENT},
     },
     S.REPLIED: {
@@ -80,12 +84,12 @@ ALLOWED = {
     S.REJECTED: {},
     S.RETURNED: {
         "dispatcher": {A.DISPATCH, A.REFUSE_RETURN, A.FOLLOW_UP},
-        "leader": {A.SUPERVISE},
+        "leader": {A.SUPERVISE, A.INSTRUCT},
         "resident": {A.SUPPLEMENT},
     },
     S.REOPENED: {
         "dispatcher": {A.DISPATCH, A.FOLLOW_UP},
-        "leader": {A.SUPERVISE},
+        "leader": {A.SUPERVISE, A.INSTRUCT},
         "resident": {A.SUPPLEMENT},
     },
     S.WITHDRAWN: {},
@@ -202,6 +206,8 @@ def payload(action, orgs, primary: str):
         A.OPINION: {"text": "路灯线路属城管维护，环保局无意见。"},
         A.REFUSE_RETURN: {"reason": "胜利街路灯属城管局维护范围，请继续办理。"},
         A.FOLLOW_UP: {"outcome": "confirmed", "note": "电话回访，群众认可办理结果。"},
+        A.INTERIM: {"text": "已联系供电公司，配件到货后更换。"},
+        A.INSTRUCT: {"note": "请城管局三日内解决并回复群众"},
     }[action]
 
 
