@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "massline.notices",
     "massline.appeals",
     "massline.assessment",
+    "massline.opinion",
     "massline.jobs",
     "massline.demo",
     "massline.residents",

@@ -15,7 +15,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from massline.accounts.services import resident_for_phone
-from massline.appeals import deadlines, events, uploads
+from massline.appeals import deadlines, events, hooks, uploads
 from massline.appeals.actions import Action, AppealIn, RegisterIn
 from massline.appeals.models import (
     Appeal,
@@ -205,6 +205,7 @@ def _intake(
         if idempotency_key and (existing := _submitted_before(user, idempotency_key)):
             return _same_request(existing, data), False
         raise
+    hooks.after_intake(appeal.pk)
     _known_relations(appeal, events=[event])
     return appeal, True
 

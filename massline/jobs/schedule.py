@@ -16,6 +16,8 @@ from massline.appeals import workflow
 from massline.assessment import reminders, rollup
 from massline.jobs.models import Tick
 from massline.notices.models import Delivery
+from massline.opinion import tasks as opinion_tasks
+from massline.opinion import training as opinion_training
 
 
 def _reminders(now: datetime) -> int:
@@ -53,6 +55,8 @@ JOBS: dict[str, Job] = {
         Job("escalate", "严重超期自动督办", timedelta(hours=1), workflow.escalate_severely_overdue),
         Job("close_unrated", "逾期未评价自动办结", timedelta(hours=1), workflow.close_unrated),
         Job("deliveries", "补发通知", timedelta(minutes=5), _deliveries),
+        Job("analysis", "补做舆情分析", timedelta(minutes=1), opinion_tasks.sweep),
+        Job("train_models", "训练分析模型", timedelta(days=1), opinion_training.scheduled),
     )
 }
 

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from massline.opinion import views
+
+app_name = "opinion"
+
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("appeals/", views.behind, name="behind"),
+]
