@@ -55,7 +55,7 @@ JOBS: dict[str, Job] = {
         Job("escalate", "严重超期自动督办", timedelta(hours=1), workflow.escalate_severely_overdue),
         Job("close_unrated", "逾期未评价自动办结", timedelta(hours=1), workflow.close_unrated),
         Job("deliveries", "补发通知", timedelta(minutes=5), _deliveries),
-        Job("analysis", "补做舆情分析", timedelta(minutes=1), opinion_tasks.sweep),
+        Job("analysis", "补做舆情分析", timedelta(minutes=5), opinion_tasks.sweep),
         Job("train_models", "训练分析模型", timedelta(days=1), opinion_training.scheduled),
     )
 }

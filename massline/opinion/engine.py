@@ -47,7 +47,7 @@ from massline.opinion.models import (
     Relation,
     Topic,
 )
-from massline.opinion.training import Example, department_orgs, load_model, ranked
+from massline.opinion.training import department_orgs, load_model
 from massline.orgs.models import Org, Region
 
 log = logging.getLogger(__name__)
@@ -92,12 +92,15 @@ class Runtime:
         self.folded: set[int] = set()
         self.high_water = 0
         self.topic_rows: dict[int, int] = {}
+        self.region_ids: dict[str, int] = {}
+        self.category_ids: set[int] = set()
 
     # -- state ---------------------------------------------------------------------------------
 
     def _places(self) -> PlaceIndex:
-        rows = Region.objects.values_list("code", "name", "parent__code", "level")
-        regions = [PlaceRegion(c, n, p, lv) for c, n, p, lv in rows]
+        rows = list(Region.objects.values_list("pk", "code", "name", "parent__code", "level"))
+        self.region_ids = {code: pk for pk, code, *_ in rows}
+        regions = [PlaceRegion(c, n, p, lv) for _, c, n, p, lv in rows]
         codes = {r.code for r in regions}
         home = settings.MASSLINE_REGION if settings.MASSLINE_REGION in codes else None
         return PlaceIndex(regions, home=home)
@@ -174,6 +177,8 @@ class Runtime:
                     load_model(kind, directory / "fold1.zip"),
                 ),
             )
+            if kind == ModelKind.CATEGORY:
+                self.category_ids = set(Category.objects.values_list("pk", flat=True))
             if kind == ModelKind.DEPARTMENT:
                 orgs = department_orgs()
                 keys = _function_keys(orgs)
@@ -185,9 +190,12 @@ class Runtime:
     # -- one batch -----------------------------------------------------------------------------
 
     def analyse(self, ids: Iterable[int]) -> int:
-        """Analyse these appeals and store the results; returns how many succeeded."""
+        """Analyse these appeals and store the results; returns how many succeeded.
+
+        Three steps: the engine's per-appeal work (each appeal on its own, a failure stored on
+        its row), the models' predictions for the whole batch at once, and one transaction
+        that writes every row (appeal by appeal if that one fails)."""
         ids = list(dict.fromkeys(ids))
-        done = 0
         with self.lock:
             try:
                 self._ready()
@@ -196,113 +204,92 @@ class Runtime:
                 for pk in ids:
                     _failed(pk, exc)
                 return 0
-            appeals = {
-                a.pk: a
-                for a in Appeal.objects.filter(pk__in=ids).select_related("region", "hub__parent")
-            }
+            appeals = Appeal.objects.filter(pk__in=ids).select_related("region", "hub__parent")
+            by_pk = {a.pk: a for a in appeals}
+            drafts: list[Draft] = []
             for pk in ids:
-                appeal = appeals.get(pk)
+                appeal = by_pk.get(pk)
                 if appeal is None:
                     continue
                 try:
-                    with transaction.atomic():
-                        self._analyse_one(appeal)
-                    done += 1
+                    drafts.append(self._draft(appeal))
                 except Exception as exc:
                     log.exception("analysis of appeal %s failed", pk)
                     _failed(pk, exc)
-        return done
+            try:
+                self._predict(drafts)
+            except Exception as exc:
+                log.exception("model predictions failed")
+                for d in drafts:
+                    _failed(d.appeal.pk, exc)
+                return 0
+            return self._write(drafts)
 
-    def _analyse_one(self, appeal: Appeal) -> None:
+    def _draft(self, appeal: Appeal) -> Draft:
         assert self.analyser is not None and self.keywords is not None
         analyser = self.analyser
-        first = appeal.pk not in self.folded
-        if first:
+        draft = Draft(appeal)
+        if appeal.pk not in self.folded:
             result = self._fold(
                 appeal.pk, appeal.title, appeal.body, appeal.created_at, appeal.submitted_by_id
             )
-            tokens = result.tokens
-            places, negativity = result.places, result.negativity
-            urgency, urgent_terms = result.urgency_level, result.urgent_terms
+            tokens, places = result.tokens, result.places
+            draft.negativity, draft.urgency = result.negativity, result.urgency_level
+            draft.urgent_terms = list(result.urgent_terms)
+            draft.found = [(int(str(pk)), s) for pk, s in result.duplicates]
+            draft.tracker_topic = self._tracker_topic(result.topic_id)
+            draft.first = True
         else:
-            result = None
             text = f"{appeal.title}\n{appeal.body}"
             tokens = self.keywords.terms(text)
             places = analyser.places.find(text) if analyser.places else []
             feeling = analyser.scorer.score(text)
-            negativity, urgency, urgent_terms = feeling.negativity, feeling.level, feeling.terms
+            draft.negativity, draft.urgency = feeling.negativity, feeling.level
+            draft.urgent_terms = list(feeling.terms)
         location = analyser.places.primary_of(places) if analyser.places else None
-        row = AppealAnalysis.objects.select_for_update().filter(
-            appeal=appeal
-        ).first() or AppealAnalysis(appeal=appeal)
-        categories = self._categories(appeal)
-        row.categories = categories
-        row.category_id = categories[0][0] if categories else None
-        row.category_confidence = categories[0][1] if categories else None
-        row.category_model = self._version(ModelKind.CATEGORY)
-        row.departments = self._departments(appeal, row.category_id)
-        row.department_model = self._version(ModelKind.DEPARTMENT)
-        row.region_id = (
-            Region.objects.filter(code=location.region.code).values_list("pk", flat=True).first()
-            if location
-            else None
-        )
-        row.region_confidence = round(location.confidence, 4) if location else None
-        row.negativity = round(float(negativity), 4)
-        row.urgency = int(urgency)
-        row.urgent_terms = list(urgent_terms)
-        words = [w for w, _ in self.keywords.keywords_of_terms(_terms(tokens), KEYWORDS)]
-        row.keywords = words
-        row.engine = ENGINE
-        row.state, row.error = AnalysisState.DONE, ""
-        row.attempts += 1
-        row.analysed_at = timezone.now()
-        row.save()
-        Keyword.objects.filter(analysis=row).delete()
-        Keyword.objects.bulk_create([Keyword(analysis=row, word=w[:40]) for w in words])
-        if result is not None:
-            self._store_duplicates(row, appeal, result.duplicates)
-            self._store_topic(row, appeal, result.topic_id)
+        if location is not None:
+            draft.region_id = self.region_ids.get(location.region.code)
+            draft.region_confidence = round(location.confidence, 4)
+        draft.keywords = [w for w, _ in self.keywords.keywords_of_terms(_terms(tokens), KEYWORDS)]
+        return draft
 
-    def _version(self, kind: str) -> ModelVersion | None:
-        loaded = self.models.get(kind)
-        return loaded.version if loaded else None
+    def _predict(self, drafts: list[Draft]) -> None:
+        """Category then department for every draft, one batched call per model file."""
+        categories = self.models.get(ModelKind.CATEGORY)
+        if categories is not None:
+            for model, group in _by_model(categories, drafts):
+                pairs = [(d.appeal.title, d.appeal.body) for d in group]
+                for d, prediction in zip(group, model.predict_many(pairs, k=7), strict=True):
+                    top = [(c, p) for c, p in prediction.top if c.isdigit()]
+                    d.categories = [
+                        [int(c), round(float(p), 4)] for c, p in top if int(c) in self.category_ids
+                    ][:3]
+        departments = self.models.get(ModelKind.DEPARTMENT)
+        if departments is not None:
+            for model, group in _by_model(departments, drafts):
+                rows = []
+                for d in group:
+                    category = d.appeal.category_id or (
+                        d.categories[0][0] if d.categories else None
+                    )
+                    rows.append(
+                        (
+                            f"{d.appeal.title}\n{d.appeal.body}",
+                            str(category) if category else None,
+                            d.appeal.region.code,
+                        )
+                    )
+                k = len(model.departments)
+                for d, ranked_keys in zip(group, model.suggest_many(rows, k=k), strict=True):
+                    d.departments = self._resolve(d.appeal, ranked_keys)
 
-    def _categories(self, appeal: Appeal) -> list[list[Any]]:
-        loaded = self.models.get(ModelKind.CATEGORY)
-        if loaded is None:
-            return []
-        model = loaded.for_appeal(appeal.pk)
-        top = ranked(
-            ModelKind.CATEGORY, model, Example(appeal.pk, appeal.title, appeal.body, ""), 7
-        )
-        known = set(
-            Category.objects.filter(pk__in=[int(c) for c, _ in top if c.isdigit()]).values_list(
-                "pk", flat=True
-            )
-        )
-        return [[int(c), round(p, 4)] for c, p in top if c.isdigit() and int(c) in known][:3]
-
-    def _departments(self, appeal: Appeal, predicted: int | None) -> list[list[Any]]:
+    def _resolve(self, appeal: Appeal, ranked_keys: list[tuple[str, float]]) -> list[list[Any]]:
         """The likeliest kinds of org, each resolved to the org of that kind the appeal's hub
         may dispatch to, the one whose area holds the appeal's place first."""
-        loaded = self.models.get(ModelKind.DEPARTMENT)
-        if loaded is None:
-            return []
-        model = loaded.for_appeal(appeal.pk)
-        category = appeal.category_id or predicted
-        example = Example(
-            appeal.pk,
-            appeal.title,
-            appeal.body,
-            "",
-            str(category) if category else None,
-            appeal.region.code,
-        )
         scope = appeal.hub.scope.path
         region = appeal.region
         out: list[list[Any]] = []
-        for key, p in ranked(ModelKind.DEPARTMENT, model, example, len(model.departments)):
+        for key, p in ranked_keys:
             candidates = [
                 o for o in self.departments.functions.get(key, ()) if o.path.startswith(scope)
             ]
@@ -316,60 +303,180 @@ class Runtime:
                 break
         return out
 
-    def _store_duplicates(
-        self, row: AppealAnalysis, appeal: Appeal, found: list[tuple[Any, float]]
-    ) -> None:
-        """Same appeal (可并案) only for the same place, or places that contain each other, and
-        the same subject; praise is never a candidate; the rest is a similar matter."""
-        DuplicateCandidate.objects.filter(analysis=row).delete()
-        if appeal.kind == Kind.PRAISE or not found:
-            return
-        sims = {int(str(pk)): s for pk, s in found if pk != appeal.pk}
-        others = (
-            Appeal.objects.filter(pk__in=list(sims), merged_into__isnull=True)
-            .exclude(kind=Kind.PRAISE)
-            .values_list("pk", "region__path", "category_id", "analysis__category_id")
-        )
-        mine = appeal.category_id or row.category_id
-        here = appeal.region.path
+    def _write(self, drafts: list[Draft]) -> int:
+        if not drafts:
+            return 0
+        try:
+            with transaction.atomic():
+                self._store(drafts)
+            return len(drafts)
+        except Exception:
+            log.exception("storing a batch of %d analyses failed; one by one", len(drafts))
+        done = 0
+        for d in drafts:
+            try:
+                with transaction.atomic():
+                    self._store([d])
+                done += 1
+            except Exception as exc:
+                log.exception("storing the analysis of appeal %s failed", d.appeal.pk)
+                _failed(d.appeal.pk, exc)
+        return done
+
+    def _store(self, drafts: list[Draft]) -> None:
+        ids = [d.appeal.pk for d in drafts]
+        before = {
+            pk: (topic, attempts)
+            for pk, topic, attempts in AppealAnalysis.objects.select_for_update()
+            .filter(appeal_id__in=ids)
+            .values_list("appeal_id", "topic_id", "attempts")
+        }
+        AppealAnalysis.objects.filter(appeal_id__in=ids).delete()
+        topics, members = self._topics(drafts)
+        now = timezone.now()
+        category_model = self._version(ModelKind.CATEGORY)
+        department_model = self._version(ModelKind.DEPARTMENT)
         rows = []
-        for pk, path, category, predicted in others:
-            theirs = category or predicted
-            same_place = here.startswith(path) or path.startswith(here)
-            same_subject = mine is None or theirs is None or mine == theirs
-            relation = Relation.SAME if same_place and same_subject else Relation.SIMILAR
+        for d in drafts:
+            topic, attempts = before.get(d.appeal.pk, (None, 0))
             rows.append(
-                DuplicateCandidate(
-                    analysis=row, other_id=pk, similarity=round(sims[pk], 4), relation=relation
+                AppealAnalysis(
+                    appeal=d.appeal,
+                    state=AnalysisState.DONE,
+                    attempts=attempts + 1,
+                    engine=ENGINE,
+                    category_model=category_model if d.categories else None,
+                    department_model=department_model if d.departments else None,
+                    category_id=d.categories[0][0] if d.categories else None,
+                    category_confidence=d.categories[0][1] if d.categories else None,
+                    categories=d.categories,
+                    departments=d.departments,
+                    region_id=d.region_id,
+                    region_confidence=d.region_confidence,
+                    topic_id=topics.get(d.appeal.pk, topic),
+                    negativity=round(float(d.negativity), 4),
+                    urgency=int(d.urgency),
+                    urgent_terms=d.urgent_terms,
+                    keywords=d.keywords,
+                    analysed_at=now,
                 )
             )
-        DuplicateCandidate.objects.bulk_create(rows)
-
-    def _store_topic(self, row: AppealAnalysis, appeal: Appeal, tracker_id: int | None) -> None:
-        assert self.analyser is not None
-        tid = self._tracker_topic(tracker_id)
-        topic = self.analyser.topics.topics.get(tid)
-        if topic is None or topic.size < 2:
-            return
-        members = [int(str(pk)) for pk in topic.ids]
-        pk = self.topic_rows.get(tid)
-        if pk is None or not Topic.objects.filter(pk=pk).exists():
-            stored = Counter(
-                AppealAnalysis.objects.filter(
-                    appeal_id__in=members, topic__isnull=False
-                ).values_list("topic_id", flat=True)
-            )
-            pk = stored.most_common(1)[0][0] if stored else None
-        title, keywords = topic.title()[:100] or appeal.title, topic.keywords(5)
-        if pk is None:
-            pk = Topic.objects.create(title=title, keywords=keywords).pk
-        elif topic.size & (topic.size - 1) == 0 or topic.size % 20 == 0:
-            Topic.objects.filter(pk=pk).update(title=title, keywords=keywords)
-        self.topic_rows[tid] = pk
-        AppealAnalysis.objects.filter(appeal_id__in=members).exclude(topic_id=pk).update(
-            topic_id=pk
+        AppealAnalysis.objects.bulk_create(rows)
+        stored = dict(
+            AppealAnalysis.objects.filter(appeal_id__in=ids).values_list("appeal_id", "pk")
         )
-        row.topic_id = pk
+        Keyword.objects.bulk_create(
+            [
+                Keyword(analysis_id=stored[d.appeal.pk], word=w[:40])
+                for d in drafts
+                for w in dict.fromkeys(d.keywords)
+            ]
+        )
+        self._store_duplicates(drafts, stored)
+        for topic_pk, appeal_ids in members.items():
+            AppealAnalysis.objects.filter(appeal_id__in=appeal_ids).exclude(
+                topic_id=topic_pk
+            ).update(topic_id=topic_pk)
+
+    def _version(self, kind: str) -> ModelVersion | None:
+        loaded = self.models.get(kind)
+        return loaded.version if loaded else None
+
+    def _store_duplicates(self, drafts: list[Draft], stored: dict[int, int]) -> None:
+        """Same appeal (可并案) only for the same place, or places that contain each other, and
+        the same subject; praise is never a candidate; the rest is a similar matter."""
+        wanted = {pk for d in drafts if d.appeal.kind != Kind.PRAISE for pk, _ in d.found}
+        others = {
+            pk: (path, category or predicted)
+            for pk, path, category, predicted in Appeal.objects.filter(
+                pk__in=wanted, merged_into__isnull=True
+            )
+            .exclude(kind=Kind.PRAISE)
+            .values_list("pk", "region__path", "category_id", "analysis__category_id")
+        }
+        rows = []
+        for d in drafts:
+            if d.appeal.kind == Kind.PRAISE:
+                continue
+            here = d.appeal.region.path
+            mine = d.appeal.category_id or (d.categories[0][0] if d.categories else None)
+            for pk, similarity in d.found:
+                if pk == d.appeal.pk or pk not in others:
+                    continue
+                path, theirs = others[pk]
+                same_place = here.startswith(path) or path.startswith(here)
+                same_subject = mine is None or theirs is None or mine == theirs
+                relation = Relation.SAME if same_place and same_subject else Relation.SIMILAR
+                rows.append(
+                    DuplicateCandidate(
+                        analysis_id=stored[d.appeal.pk],
+                        other_id=pk,
+                        similarity=round(similarity, 4),
+                        relation=relation,
+                    )
+                )
+        DuplicateCandidate.objects.bulk_create(rows, ignore_conflicts=True)
+
+    def _topics(self, drafts: list[Draft]) -> tuple[dict[int, int], dict[int, list[int]]]:
+        """The Topic row of each newly folded appeal whose tracker topic has two appeals or
+        more, and the members of topics whose row is new or changed, to point at it."""
+        assert self.analyser is not None
+        out: dict[int, int] = {}
+        members: dict[int, list[int]] = {}
+        batch = {d.appeal.pk for d in drafts}
+        for d in drafts:
+            if not d.first:
+                continue
+            tid = self.analyser.topics.resolve(d.tracker_topic) if d.tracker_topic else 0
+            topic = self.analyser.topics.topics.get(tid)
+            if topic is None or topic.size < 2:
+                continue
+            pk = self.topic_rows.get(tid)
+            ids = [int(str(i)) for i in topic.ids]
+            title, keywords = topic.title()[:100] or d.appeal.title, topic.keywords(5)
+            if pk is None:
+                stored = Counter(
+                    AppealAnalysis.objects.filter(
+                        appeal_id__in=ids, topic__isnull=False
+                    ).values_list("topic_id", flat=True)
+                )
+                pk = stored.most_common(1)[0][0] if stored else None
+                if pk is None:
+                    pk = Topic.objects.create(title=title, keywords=keywords).pk
+                self.topic_rows[tid] = pk
+                members[pk] = ids
+            elif topic.size & (topic.size - 1) == 0 or topic.size % 20 == 0:
+                Topic.objects.filter(pk=pk).update(title=title, keywords=keywords)
+                members[pk] = ids
+            out[d.appeal.pk] = pk
+            out.update((other, pk) for other in ids if other in batch)
+        return out, members
+
+
+@dataclass
+class Draft:
+    """One appeal's analysis before it is stored."""
+
+    appeal: Appeal
+    first: bool = False
+    negativity: float = 0.0
+    urgency: int = 0
+    urgent_terms: list[str] = field(default_factory=list)
+    region_id: int | None = None
+    region_confidence: float | None = None
+    keywords: list[str] = field(default_factory=list)
+    found: list[tuple[int, float]] = field(default_factory=list)
+    tracker_topic: int = 0
+    categories: list[list[Any]] = field(default_factory=list)
+    departments: list[list[Any]] = field(default_factory=list)
+
+
+def _by_model(loaded: Loaded, drafts: list[Draft]) -> list[tuple[Any, list[Draft]]]:
+    groups: dict[int, tuple[Any, list[Draft]]] = {}
+    for d in drafts:
+        model = loaded.for_appeal(d.appeal.pk)
+        groups.setdefault(id(model), (model, []))[1].append(d)
+    return list(groups.values())
 
 
 def _terms(tokens: Iterable[str]) -> list[str]:

@@ -3,7 +3,7 @@
 Intake only enqueues (`enqueue_analysis`, registered in appeals' after-intake hooks, runs on
 commit). The task analyses its appeal and, in the same pass, up to `BATCH` other appeals still
 waiting, oldest first, so a backlog drains in batches and the tasks behind find their appeal
-done. The sweep (a periodic job) enqueues what was never enqueued or failed (up to
+done. The sweep (a periodic job, every 5 minutes) enqueues what was never enqueued or failed (up to
 `MAX_ATTEMPTS` tries); the models are trained by another periodic job (`training.scheduled`).
 """
 

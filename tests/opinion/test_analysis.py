@@ -84,7 +84,7 @@ def test_a_broken_model_file_fails_the_analysis_not_the_intake_and_the_sweep_tri
     full.write_bytes(good)
     assert tasks.sweep() == len(trained) + 1  # the history was never analysed either
     run_worker()
-    row.refresh_from_db()
+    row = AppealAnalysis.objects.get(appeal=appeal)
     assert row.state == AnalysisState.DONE and row.attempts == 2
 
 

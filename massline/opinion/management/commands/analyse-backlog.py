@@ -7,8 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from massline.appeals.models import Appeal
-from massline.opinion.engine import RUNTIME
-from massline.opinion.tasks import BATCH
+from massline.opinion import backlog
 
 
 def _day(text: str, name: str) -> date:
@@ -37,7 +36,5 @@ class Command(BaseCommand):
         if missing:
             qs = qs.filter(analysis__isnull=True)
         ids = list(qs.order_by("pk").values_list("pk", flat=True))
-        done = 0
-        for i in range(0, len(ids), BATCH):
-            done += RUNTIME.analyse(ids[i : i + BATCH])
+        done = backlog.analyse(ids)
         self.stdout.write(f"已分析 {done} 件，失败 {len(ids) - done} 件（{first} 至 {last}）。")
