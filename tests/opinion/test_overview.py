@@ -129,3 +129,24 @@ def test_a_bad_period_is_named_and_the_default_period_shown(analysed, people):
     assert res.status_code == 200
     assert res.context["error"]
     assert 'role="alert"' in res.content.decode()
+
+
+def test_the_api_gives_the_same_figures_to_the_analyst_and_refuses_a_resident(
+    analysed, people, orgs, api
+):
+    page = _client(people.analyst).get("/office/opinion/", {"org": orgs.county.pk, **_period()})
+    view = page.context["view"]
+    res = api(people.analyst).get("/api/v1/opinion/overview", org=orgs.county.pk, **_period())
+    assert res.status_code == 200, res.content
+    data = res.json()
+    assert data["total"] == view.total == 46
+    assert [(s["label"], s["total"]) for s in data["by_category"]] == [
+        (s.label, s.total) for s in view.by_category
+    ]
+    assert [tuple(k) for k in data["keywords"]] == view.keywords
+    assert [t["id"] for t in data["topics"]] == [t.topic.pk for t in view.topics]
+    assert api(people.resident).get("/api/v1/opinion/overview").status_code == 403
+    outside = api(people.analyst).get("/api/v1/opinion/overview", org=10**12)
+    assert outside.status_code == 404
+    bad = api(people.analyst).get("/api/v1/opinion/overview", start="2026-01-01")
+    assert bad.status_code == 422 and bad.json()["field"] == "end"
