@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Avg, Count, F, Q, QuerySet
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
@@ -218,24 +218,21 @@ def overview(user: Any, unit: Org, period: Period, now: datetime | None = None) 
     done = base.filter(analysis__state=AnalysisState.DONE)
     view.analysed_by_day = [0] * len(days)
     view.negative_by_day = [0] * len(days)
-    sums = [0.0] * len(days)
-    rows = (
+    view.mean_negativity_by_day = [None] * len(days)
+    daily = (
         done.annotate(day=TruncDate("created_at", tzinfo=tz))
         .values("day")
         .annotate(
             n=Count("pk"),
             neg=Count("pk", filter=Q(analysis__negativity__gte=NEGATIVE)),
+            mean=Avg("analysis__negativity"),
         )
-        .values_list("day", "n", "neg")
+        .values_list("day", "n", "neg", "mean")
     )
-    for day, n, neg in rows:
+    for day, n, neg, mean in daily:
         i = index[_local_day(day)]
         view.analysed_by_day[i], view.negative_by_day[i] = n, neg
-    for created, negativity in done.values_list("created_at", "analysis__negativity"):
-        sums[index[timezone.localtime(created).date()]] += negativity
-    view.mean_negativity_by_day = [
-        round(s / n, 3) if n else None for s, n in zip(sums, view.analysed_by_day, strict=True)
-    ]
+        view.mean_negativity_by_day[i] = round(mean, 3) if mean is not None else None
     view.negative = sum(view.negative_by_day)
     view.urgent = done.filter(analysis__urgency__gt=0).count()
     view.keywords = list(

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Avg
 from django.test import Client
 from django.utils import timezone
 
@@ -74,6 +75,14 @@ def test_the_city_analyst_sees_figures_equal_to_sql_counts_and_each_number_leads
     assert sum(s.total for s in view.by_category) == view.total
     assert view.urgent == in_period.filter(analysis__urgency__gt=0).count() >= 1
     assert view.negative == in_period.filter(analysis__negativity__gte=NEGATIVE).count()
+    assert sum(view.analysed_by_day) == view.analysed
+    for day, n, mean in zip(
+        view.days, view.analysed_by_day, view.mean_negativity_by_day, strict=True
+    ):
+        if n:
+            on_day = in_period.filter(created_at__date=day)
+            sql = on_day.aggregate(m=Avg("analysis__negativity"))["m"]
+            assert n == on_day.count() and mean == round(sql, 3)
     for word, n in view.keywords:
         assert n == Keyword.objects.filter(word=word, analysis__appeal__in=in_period).count()
     html = res.content.decode()
