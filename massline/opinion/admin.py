@@ -5,7 +5,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from massline.core.errors import DomainError
-from massline.opinion.models import AppealAnalysis, ModelVersion, Topic
+from massline.opinion.models import Alert, AppealAnalysis, ModelVersion, Topic
 from massline.opinion.services import activate_model, rollback_model
 
 
@@ -68,3 +68,15 @@ class TopicAdmin(admin.ModelAdmin):
     list_display = ["title", "created_at", "updated_at"]
     search_fields = ["title"]
     readonly_fields = ["created_at", "updated_at"]
+
+
+@admin.register(Alert)
+class AlertAdmin(admin.ModelAdmin):
+    """Read-only: alerts are raised by the sweep and acknowledged or closed on the overview."""
+
+    list_display = ["title", "kind", "state", "org", "created_at", "acknowledged_by", "closed_by"]
+    list_filter = ["kind", "state"]
+    readonly_fields = [f.name for f in Alert._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 
 from massline.appeals.models import Appeal, Category
-from massline.orgs.models import Region
+from massline.orgs.models import Org, Region
 
 
 class ModelKind(models.TextChoices):
@@ -170,3 +170,51 @@ class DuplicateCandidate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_relation_display()} {self.similarity:.0%}"
+
+
+class AlertKind(models.TextChoices):
+    BURST = "burst", "话题激增"
+    URGENT = "urgent", "紧急诉求聚集"
+
+
+class AlertState(models.TextChoices):
+    OPEN = "open", "待处理"
+    ACKNOWLEDGED = "acknowledged", "已知悉"
+    CLOSED = "closed", "已关闭"
+
+
+class Alert(models.Model):
+    """A topic that flares up, or urgent appeals gathering on one topic, with its evidence."""
+
+    kind = models.CharField("类型", max_length=10, choices=AlertKind.choices)
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+")
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="alerts")
+    title = models.CharField("预警", max_length=200)
+    evidence = models.JSONField("依据", default=dict)
+    state = models.CharField(
+        "状态", max_length=14, choices=AlertState.choices, default=AlertState.OPEN
+    )
+    created_at = models.DateTimeField("预警时间", default=timezone.now)
+    acknowledged_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField("知悉时间", null=True, blank=True)
+    closed_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    closed_at = models.DateTimeField("关闭时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "舆情预警"
+        verbose_name_plural = "舆情预警"
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "org", "topic"],
+                condition=~models.Q(state="closed"),
+                name="opinion_one_live_alert",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -7,4 +7,5 @@ app_name = "opinion"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("appeals/", views.behind, name="behind"),
+    path("alerts/<int:pk>/<slug:action>/", views.alert_action, name="alert"),
 ]

@@ -6,19 +6,21 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
 from massline.assessment import figures as fg
-from massline.core.errors import InvalidInput
-from massline.opinion import permissions, selectors
+from massline.core.errors import DomainError, InvalidInput, NotFound
+from massline.opinion import alerts, permissions, selectors
 from massline.orgs.models import Org, OrgKind
 
 PAGE_SIZE = 50
@@ -113,6 +115,7 @@ def overview(request: HttpRequest, scopes: list[Org]) -> HttpResponse:
             "units": _units(scopes),
             "period_key": fg.period_key(period),
             "behind": _behind_url(unit, period),
+            "alerts": alerts.live_alerts(unit),
             "chart": _chart(view),
             "sentiment_rows": list(
                 zip(
@@ -152,3 +155,27 @@ def behind(request: HttpRequest, scopes: list[Org]) -> HttpResponse:
             "page_obj": page,
         },
     )
+
+
+ALERT_ACTIONS = {"acknowledge": alerts.acknowledge_alert, "close": alerts.close_alert}
+
+
+@require_POST
+@readers_only
+def alert_action(request: HttpRequest, scopes: list[Org], pk: int, action: str) -> HttpResponse:
+    """知悉 or 关闭 an alert; back to the overview it was shown on, with what happened."""
+    change = ALERT_ACTIONS.get(action)
+    if change is None:
+        raise Http404
+    try:
+        alert = change(pk, request.user)
+    except NotFound:
+        raise Http404 from None
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("预警状态：%(state)s。") % {"state": alert.get_state_display()})
+    back = request.POST.get("next", "")
+    if not back.startswith("/office/opinion/") or "//" in back:
+        back = reverse("opinion:overview")
+    return redirect(back)
