@@ -8,6 +8,13 @@ every acknowledged appeal must exist exactly once.
 
     .venv/bin/python bench/intake.py                       # SQLite, 32 workers x 20 s
     .venv/bin/python bench/intake.py --database-url postgres://postgres@127.0.0.1:5432/massline_bench
+
+With --analysis (舆情, issue 17) the intake phase is run twice on the same database, once with
+the analysis enqueued after each appeal commits (the platform as it runs) and once without
+(bench/intake_analysis_off.py), and then one `massline worker --batch` drains the analysis
+queue; it prints both intake throughputs, their ratio (goal: on costs at most 10 %) and the
+worker's appeals analysed per second (goal: at least 200), after training the models on the
+appeals the run made.
 """
 
 from __future__ import annotations
@@ -656,6 +663,57 @@ def print_table(report: dict) -> None:
     )
 
 
+DRAIN = r"""
+import json, time
+from django.core.management import call_command
+from django_tasks_db.models import DBTaskResult
+from massline.opinion.models import AppealAnalysis
+from massline.opinion.training import train_all
+trained = [str(v) for v in train_all(activate=True)]
+tasks = DBTaskResult.objects.filter(status="READY").count()
+before = AppealAnalysis.objects.filter(state="done").count()
+started = time.perf_counter()
+call_command("worker", "--batch", "--no-scheduler")
+seconds = time.perf_counter() - started
+done = AppealAnalysis.objects.filter(state="done").count() - before
+failed = AppealAnalysis.objects.filter(state="failed").count()
+print(json.dumps({"tasks": tasks, "analysed": done, "failed": failed, "seconds": seconds,
+                  "trained": trained}))
+"""
+
+
+def drain_analysis(env: dict) -> dict:
+    """Train the models on the run's appeals, then one worker drains the queue (in a process
+    of its own, as `massline worker --batch`, engine warm-up and Django start included)."""
+    out = subprocess.run(
+        [sys.executable, "-W", "ignore", "-m", "massline", "shell", "-c", DRAIN],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        timeout=3600,
+        capture_output=True,
+        text=True,
+    )
+    got = json.loads(out.stdout.strip().splitlines()[-1])
+    got["appeals_per_second"] = got["analysed"] / got["seconds"] if got["seconds"] else 0.0
+    return got
+
+
+def print_analysis(a: dict) -> None:
+    on, off = a["intake_on"], a["intake_off"]
+    print(
+        f"analysis after intake: on {on['throughput_rps']:.1f} req/s (p99 {on['p99_ms']:.0f} ms)"
+        f" vs off {off['throughput_rps']:.1f} req/s (p99 {off['p99_ms']:.0f} ms): costs "
+        f"{a['cost']:.1%} (goal <= 10 %: {'met' if a['cost_met'] else 'MISSED'})"
+    )
+    print(
+        f"one worker drained {a['tasks']} analysis tasks: {a['analysed']} appeals analysed, "
+        f"{a['failed']} failed, in {a['seconds']:.1f} s = {a['appeals_per_second']:.0f} appeals/s"
+        f" (goal >= 200: {'met' if a['drain_met'] else 'MISSED'}) · models: "
+        + "; ".join(a["trained"])
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--workers", type=int, default=32, help="concurrent client connections")
@@ -670,6 +728,9 @@ def main() -> int:
     parser.add_argument("--retry-share", type=float, default=0.05)
     parser.add_argument("--keep", action="store_true", help="keep the database for inspection")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument(
+        "--analysis", action="store_true", help="intake with analysis on vs off, then one worker"
+    )
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="massline-bench-"))
@@ -703,12 +764,30 @@ def main() -> int:
         warm = run_phase("warmup", *phase_args) if args.warmup > 0 else {"results": []}
         trivial = run_phase("trivial", *phase_args)
         intake = run_phase("intake", *phase_args)
+        if args.analysis:
+            server.stop()
+            server = Server(
+                dict(env, DJANGO_SETTINGS_MODULE="bench.intake_analysis_off"),
+                tmp / "gunicorn-off.log",
+                args.app,
+                args.server_workers,
+                args.server_threads,
+            )
+            server.wait_ready()
+            phase_args = (args, server, tokens, categories, run, pool)
+            intake_off = run_phase("intake_off", *phase_args)
+            server.stop()
+            server = None
+            analysis = drain_analysis(env)
     finally:
         if pool is not None:
             pool.shutdown()
         if server is not None:
             server.stop()
-    correctness = check(database_url, warm["results"] + intake["results"])
+    measured = warm["results"] + intake["results"]
+    if args.analysis:
+        measured += intake_off["results"]
+    correctness = check(database_url, measured)
     if args.database_url and not args.keep:
         pg_admin(database_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     if not args.keep:
@@ -739,10 +818,23 @@ def main() -> int:
             "p99_met": i["p99_ms"] < 100,
         },
     }
+    if args.analysis:
+        off = summarise(intake_off)
+        cost = 1 - i["throughput_rps"] / off["throughput_rps"] if off["throughput_rps"] else 0.0
+        report["analysis"] = {
+            "intake_on": i,
+            "intake_off": off,
+            "cost": cost,
+            "cost_met": cost <= 0.10,
+            **analysis,
+            "drain_met": analysis["appeals_per_second"] >= 200,
+        }
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:
         print_table(report)
+        if args.analysis:
+            print_analysis(report["analysis"])
     return 1 if correctness["lost"] or correctness["duplicated"] else 0
 
 

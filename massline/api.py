@@ -161,11 +161,13 @@ def _mount():
     from massline.accounts.api import router as accounts_router
     from massline.appeals.api import router as appeals_router
     from massline.consult.api import router as consult_router
+    from massline.opinion.api import router as opinion_router
     from massline.orgs.api import router as orgs_router
 
     api.add_router("/v1/", appeals_router)
     api.add_router("/v1/", orgs_router)
     api.add_router("/v1/", consult_router)
+    api.add_router("/v1/", opinion_router)
     api.add_router("/v1/auth/", accounts_router)
 
 

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "massline.appeals",
     "massline.assessment",
     "massline.consult",
+    "massline.opinion",
     "massline.jobs",
     "massline.demo",
     "massline.residents",

@@ -19,6 +19,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("office/assessment/", include("massline.assessment.urls")),
+    path("office/opinion/", include("massline.opinion.urls")),
     path("office/", include("massline.office.urls")),
     path("notices/", include("massline.notices.urls")),
     path("consult/", include("massline.consult.urls")),

@@ -180,6 +180,20 @@ class DepartmentSuggester:
         order = np.argsort(-probs[0], kind="stable")[:k]
         return [(self._model.classes[i], float(probs[0, i])) for i in order]
 
+    def suggest_many(
+        self, rows: Sequence[tuple[str, str | None, str | None]], k: int = 3
+    ) -> list[list[tuple[str, float]]]:
+        """`suggest` for many (text, category, region_code) at once: one transform, one product."""
+        if self._model is None or not rows:
+            return [self.suggest(t, c, r, k) for t, c, r in rows]
+        records = [RoutingRecord(t, "", c, r) for t, c, r in rows]
+        probs = self._model.proba(self._transform(records))
+        out = []
+        for row in probs:
+            order = np.argsort(-row, kind="stable")[:k]
+            out.append([(self._model.classes[i], float(row[i])) for i in order])
+        return out
+
     def save(self, path: str | Path) -> None:
         meta = {
             "format": MODEL_FORMAT,

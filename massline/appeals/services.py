@@ -15,7 +15,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from massline.accounts.services import resident_for_phone
-from massline.appeals import deadlines, events, resident_notices, routing, uploads
+from massline.appeals import deadlines, events, hooks, resident_notices, routing, uploads
 from massline.appeals.actions import Action, AppealIn, RegisterIn
 from massline.appeals.models import (
     ANONYMOUS_REPORTER,
@@ -218,6 +218,7 @@ def _intake(
         if idempotency_key and (existing := _submitted_before(user, idempotency_key)):
             return _same_request(existing, data), False
         raise
+    hooks.after_intake(appeal.pk)
     _known_relations(appeal, events=[event])
     if registered_by is not None:
         resident_notices.tell(appeal, event)

@@ -57,6 +57,7 @@ from massline.demo.scenarios import (
     Scenario,
 )
 from massline.notices.models import Delivery, Notice
+from massline.opinion.backlog import analyse_everything
 from massline.orgs.models import Level, Membership, Org, OrgKind, Region, Role
 from massline.orgs.regions import load_regions
 from massline.orgs.seed import (
@@ -915,6 +916,7 @@ def load_demo(
         Delivery.objects.filter(status=Delivery.Status.PENDING).update(
             status=Delivery.Status.SKIPPED, error="演示数据的历史提醒，不外发"
         )
+    analyse_everything()  # 舆情: models trained and every appeal analysed before the first page
     return _summary(people, len(plans) + 1, False, started, now)
 
 

@@ -16,6 +16,9 @@ from massline.appeals import workflow
 from massline.assessment import reminders, rollup
 from massline.jobs.models import Tick
 from massline.notices.models import Delivery
+from massline.opinion import alerts as opinion_alerts
+from massline.opinion import tasks as opinion_tasks
+from massline.opinion import training as opinion_training
 
 
 def _reminders(now: datetime) -> int:
@@ -54,6 +57,9 @@ JOBS: dict[str, Job] = {
         Job("close_unrated", "逾期未评价自动办结", timedelta(hours=1), workflow.close_unrated),
         Job("rate_soon", "评价期即将结束提醒群众", timedelta(hours=1), workflow.remind_to_rate),
         Job("deliveries", "补发通知", timedelta(minutes=5), _deliveries),
+        Job("analysis", "补做舆情分析", timedelta(minutes=5), opinion_tasks.sweep),
+        Job("opinion_alerts", "舆情预警", timedelta(minutes=5), opinion_alerts.detect),
+        Job("train_models", "训练分析模型", timedelta(days=1), opinion_training.scheduled),
     )
 }
 

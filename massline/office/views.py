@@ -41,6 +41,7 @@ from massline.office.forms import (
     desk_order,
     payload,
 )
+from massline.opinion.permissions import scopes as opinion_scopes
 from massline.orgs.models import Role
 
 PER_PAGE = 50
@@ -101,6 +102,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "tabs": tabs,
             "can_register": _dispatches(request.user),
             "reads_figures": bool(access.scopes(request.user)),
+            "reads_opinion": bool(opinion_scopes(request.user)),
             "supervises": access.supervises(request.user),
         },
     )

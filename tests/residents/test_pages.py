@@ -91,7 +91,7 @@ def test_login_refuses_an_outside_next_address(client, people):
         ("hz_dispatch", "/office/queue/new/"),
         ("hz_urban", "/office/queue/to_sign/"),
         ("hg_leader", "/office/"),
-        ("hg_analyst", "/office/assessment/"),
+        ("hg_analyst", "/office/opinion/"),
         ("admin", "/office/"),
     ],
 )
