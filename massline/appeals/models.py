@@ -58,7 +58,17 @@ class Category(models.Model):
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
-    is_active = models.BooleanField("启用", default=True)
+    is_active = models.BooleanField(
+        "启用",
+        default=True,
+        help_text="本地没有的事项（如没有地铁）可停用，群众和工作人员都不再看到。",
+    )
+    keywords = models.CharField(
+        "关键词",
+        max_length=300,
+        blank=True,
+        help_text="群众常用的说法，空格分开，如“路灯 井盖 下水道”；选择分类时可按这些词查找。",
+    )
 
     class Meta:
         verbose_name = "分类"

@@ -55,3 +55,19 @@ class Select(_PythonRendered, forms.Select):
 
 class SelectMultiple(_PythonRendered, forms.SelectMultiple):
     """`forms.SelectMultiple`, rendered in Python."""
+
+
+class WordsSelect(Select):
+    """A select whose options carry `data-words` (what people call each choice), for the
+    type-ahead picker (core/static/js/picker.js)."""
+
+    def __init__(self, *args: Any, words: dict[str, str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.words = words or {}
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(*args, **kwargs)
+        words = self.words.get(str(option["value"]))
+        if words:
+            option["attrs"]["data-words"] = words
+        return option

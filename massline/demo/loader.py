@@ -42,7 +42,12 @@ from massline.appeals.models import (
     SupervisionCase,
 )
 from massline.appeals.services import submit_appeal
-from massline.appeals.taxonomy import load_taxonomy
+from massline.appeals.taxonomy import (
+    UNUSED_IN_HUANGGANG,
+    find_category,
+    load_category_words,
+    load_taxonomy,
+)
 from massline.assessment import reminders, rollup
 from massline.assessment.models import Cursor, LedgerStep, OrgMonth
 from massline.consult import demo as consult_demo
@@ -881,6 +886,11 @@ def load_demo(
     load_regions(within="4211")
     if not Category.objects.exists():  # a flushed database: the migration's seed is gone
         load_taxonomy(Category)
+        load_category_words(Category)
+    for path in UNUSED_IN_HUANGGANG:  # 黄冈 has no metro and no central heating
+        Category.objects.filter(pk=getattr(find_category(Category, *path), "pk", None)).update(
+            is_active=False
+        )
     orgs = seed_huanggang_orgs()
     _register_public_numbers(orgs.values())
     with transaction.atomic():

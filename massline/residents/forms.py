@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from massline.appeals.models import Category, Kind, State, Verdict
 from massline.core.errors import DomainError
 from massline.core.validation import describe_errors
+from massline.core.widgets import WordsSelect
 from massline.orgs.models import Level, Org, OrgKind, Region
 
 
@@ -150,21 +151,30 @@ class LookupForm(DomainForm):
 
 
 def category_choices() -> list:
-    """Level-1 categories as groups; their level-2 and level-3 categories as options (one
-    query). A plain <select> without JavaScript; the page's script adds a type-ahead filter."""
+    return category_picker()[0]
+
+
+def category_picker() -> tuple[list, dict[str, str]]:
+    """Level-1 categories as groups; their level-2 and level-3 categories as options, each with
+    the words people use for it and for its parents (one query). A plain <select> without
+    JavaScript; core/static/js/picker.js adds a type-ahead filter over names and words. A
+    switched-off category (is_active) and what is under it are not offered."""
     rows = list(Category.objects.filter(is_active=True).order_by("level", "id"))
     by_parent: dict[int | None, list[Category]] = {}
     for c in rows:
         by_parent.setdefault(c.parent_id, []).append(c)
     groups: list = [("", _("（不确定可不选）"))]
+    words: dict[str, str] = {}
     for top in by_parent.get(None, []):
         options = []
         for mid in by_parent.get(top.pk, []):
             options.append((str(mid.pk), mid.name))
+            words[str(mid.pk)] = " ".join(w for w in (top.keywords, mid.keywords) if w)
             for leaf in by_parent.get(mid.pk, []):
                 options.append((str(leaf.pk), f"{mid.name} › {leaf.name}"))
+                words[str(leaf.pk)] = " ".join(w for w in (mid.keywords, leaf.keywords) if w)
         groups.append((top.name, options or [(str(top.pk), top.name)]))
-    return groups
+    return groups, {k: v for k, v in words.items() if v}
 
 
 def city_regions() -> list[Region]:
@@ -255,7 +265,9 @@ class AppealForm(DomainForm):
 
     def __init__(self, *args, regions: list[Region], **kwargs):
         super().__init__(*args, **kwargs)
-        self.choose("category_id", category_choices())
+        groups, words = category_picker()
+        self.fields["category_id"].widget = WordsSelect(words=words)
+        self.choose("category_id", groups)
         self.choose("region_code", region_choices(regions))
         files = self.fields["attachments"].widget
         assert isinstance(files, forms.ClearableFileInput)
@@ -411,8 +423,9 @@ class BoardForm(forms.Form):
     def __init__(self, *args, regions: list[Region], **kwargs):
         super().__init__(*args, **kwargs)
         choose(self, "kind", [("", _("全部类型")), *list(Kind.choices)])
-        tops = Category.objects.filter(is_active=True, level=1).order_by("id")
-        choose(self, "category", [("", _("全部分类")), *[(str(c.pk), c.name) for c in tops]])
+        groups, words = category_picker()
+        self.fields["category"].widget = WordsSelect(words=words)
+        choose(self, "category", [("", _("全部分类")), *groups[1:]])
         counties = [(r.code, r.name) for r in regions if r.level == Level.COUNTY]
         choose(self, "region", [("", _("全部地区")), *counties])
 
