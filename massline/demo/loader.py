@@ -888,9 +888,10 @@ def load_demo(
         load_taxonomy(Category)
         load_category_words(Category)
     for path in UNUSED_IN_HUANGGANG:  # 黄冈 has no metro and no central heating
-        Category.objects.filter(pk=getattr(find_category(Category, *path), "pk", None)).update(
-            is_active=False
-        )
+        unused = find_category(Category, *path)
+        if unused is not None and unused.is_active:
+            unused.is_active = False
+            unused.save(update_fields=["is_active"])
     orgs = seed_huanggang_orgs()
     _register_public_numbers(orgs.values())
     with transaction.atomic():
