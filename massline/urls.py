@@ -21,6 +21,7 @@ urlpatterns = [
     path("office/assessment/", include("massline.assessment.urls")),
     path("office/", include("massline.office.urls")),
     path("notices/", include("massline.notices.urls")),
+    path("party/", include("massline.party.urls")),
     path("transparency/", assessment_views.transparency, name="transparency"),
     path("", include("massline.residents.urls")),
 ]

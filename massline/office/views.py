@@ -41,6 +41,7 @@ from massline.office.forms import (
     payload,
 )
 from massline.orgs.models import Role
+from massline.party.policy import policy as party_policy
 
 PER_PAGE = 50
 CONFLICT = "此诉求已被他人处理，请刷新"
@@ -93,6 +94,8 @@ def _dispatches(user) -> bool:
 @staff_only
 def home(request: HttpRequest) -> HttpResponse:
     tabs = _tabs(request.user)
+    if not tabs and party_policy(request.user).takes_part:
+        return redirect("party:home")
     return render(
         request,
         "office/home.html",

@@ -1,0 +1,156 @@
+"""The arithmetic of 掌上党建, as pure functions: points caps by Asia/Shanghai day, credited
+study time, quiz and exam scoring and timing, ranks."""
+
+from __future__ import annotations
+
+import random
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+"""Points days are China's days whatever the server's TIME_ZONE: 学习强国's caps reset at
+midnight Beijing time."""
+
+LETTERS = "ABCDEFGH"
+TRUE, FALSE = "对", "错"
+
+
+def points_day(moment: datetime) -> date:
+    return moment.astimezone(SHANGHAI).date()
+
+
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    start = datetime.combine(day, time.min, tzinfo=SHANGHAI)
+    return start, start + timedelta(days=1)
+
+
+def capped(points: int, cap: int, already: int) -> int:
+    """What an award of `points` may add today when `already` points of its kind were given
+    today and the kind's daily cap is `cap`."""
+    return max(0, min(points, cap - already))
+
+
+def credited_seconds(last_beat: datetime, now: datetime, interval: int) -> int:
+    """Study time a heartbeat earns: the real time since the previous beat, but never more than
+    one interval and a half (a page left hidden or closed stops beating, and the gap it leaves
+    earns nothing beyond that); a beat arriving early earns only the time that passed."""
+    elapsed = (now - last_beat).total_seconds()
+    return int(max(0.0, min(elapsed, interval * 1.5)))
+
+
+def time_points(seconds: int, unit_seconds: int, per_unit: int) -> int:
+    """Points earned by `seconds` of study at `per_unit` points per whole `unit_seconds`."""
+    return (seconds // unit_seconds) * per_unit if unit_seconds > 0 else 0
+
+
+def quiz_points(correct: int, total: int, points: int, perfect_points: int | None) -> int:
+    """A quiz earns `perfect_points` when every answer is right, `points` when any is, else
+    nothing."""
+    if total and correct == total:
+        return perfect_points if perfect_points is not None else points
+    return points if correct else 0
+
+
+# ---- scoring ----------------------------------------------------------------------------
+
+
+def normalise(text: str) -> str:
+    """Full-width to half-width, case and spaces ignored: "２０２１年" equals "2021年"."""
+    text = unicodedata.normalize("NFKC", text)
+    return re.sub(r"[\s　]+", "", text).lower()
+
+
+def is_correct(kind: str, answer: Sequence[str], given: Sequence[str]) -> bool:
+    """Whether `given` answers a question of `kind` whose key is `answer` (see Question)."""
+    if kind in ("single", "judge"):
+        return len(given) == 1 and list(given) == list(answer)
+    if kind == "multiple":
+        return bool(given) and sorted(set(given)) == sorted(set(answer))
+    if kind == "fill":
+        if len(given) != len(answer):
+            return False
+        return all(
+            normalise(g) in {normalise(a) for a in key.split("|") if a.strip()}
+            for g, key in zip(given, answer, strict=True)
+        )
+    raise ValueError(f"unknown question kind {kind!r}")
+
+
+def percent(correct: int, total: int) -> int:
+    return round(100 * correct / total) if total else 0
+
+
+# ---- papers: what a sitting shows --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One question as a sitting shows it: its options in the order shown (indexes into the
+    question's options)."""
+
+    question: int
+    order: tuple[int, ...]
+
+    def as_json(self) -> dict[str, object]:
+        return {"q": self.question, "o": list(self.order)}
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> Shown:
+        order = data.get("o") or []
+        assert isinstance(order, list)
+        return cls(question=int(str(data["q"])), order=tuple(int(i) for i in order))
+
+
+def paper(
+    questions: Iterable[tuple[int, int]], count: int, rng: random.Random, *, shuffle: bool = True
+) -> list[Shown]:
+    """Draw `count` of (pk, number of options) in random order, each with its options in a
+    random order when `shuffle` (the order given otherwise)."""
+    pool = list(questions)
+    drawn = rng.sample(pool, min(count, len(pool)))
+    out = []
+    for pk, n in drawn:
+        order = list(range(n))
+        if shuffle:
+            rng.shuffle(order)
+        out.append(Shown(pk, tuple(order)))
+    return out
+
+
+def to_key(letters_shown: Iterable[str], order: Sequence[int]) -> list[str]:
+    """The letters a member picked among the options as shown → the letters of the same options
+    in the question's own order (what `Question.answer` holds)."""
+    out = []
+    for letter in letters_shown:
+        i = LETTERS.find(letter)
+        if 0 <= i < len(order):
+            out.append(LETTERS[order[i]])
+    return sorted(out)
+
+
+def exam_due(started: datetime, duration_minutes: int, closes_at: datetime) -> datetime:
+    """A sitting ends after its duration, or when the exam closes if that comes first."""
+    return min(started + timedelta(minutes=duration_minutes), closes_at)
+
+
+SUBMIT_GRACE = timedelta(seconds=30)
+"""A submission sent just as the time ran out still counts (the network took its time)."""
+
+
+def in_time(due: datetime | None, submitted: datetime) -> bool:
+    return due is None or submitted <= due + SUBMIT_GRACE
+
+
+# ---- ranks ------------------------------------------------------------------------------
+
+
+def ranks(values: Sequence[int]) -> list[int]:
+    """Competition ranks of values sorted high to low: ties share a rank (1, 2, 2, 4)."""
+    out: list[int] = []
+    for i, v in enumerate(values):
+        out.append(out[-1] if i and values[i - 1] == v else i + 1)
+    return out

@@ -1,0 +1,25 @@
+from django.urls import path
+
+from massline.party import views
+
+app_name = "party"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("overview/", views.overview, name="overview"),
+    path("branch/<int:pk>/", views.branch, name="branch"),
+    path("branch/<int:pk>/members/", views.roster, name="roster"),
+    path("branch/<int:pk>/members/new/", views.member_edit, name="member_new"),
+    path("branch/<int:pk>/members/<int:member_id>/", views.member_edit, name="member_edit"),
+    path("study/", views.courses, name="courses"),
+    path("study/<int:pk>/", views.lesson, name="lesson"),
+    path("study/beat/", views.beat, name="beat"),
+    path("points/", views.my_points, name="points"),
+    path("leaderboard/", views.leaderboard, name="leaderboard"),
+    path("quiz/", views.daily, name="daily"),
+    path("quiz/<int:pk>/", views.attempt, name="attempt"),
+    path("exams/<int:pk>/start/", views.exam_start, name="exam_start"),
+    path("bank/", views.question_bank, name="bank"),
+    path("bank/template.xlsx", views.bank_template, name="bank_template"),
+    path("bank/questions.xlsx", views.bank_export, name="bank_export"),
+]

@@ -1,0 +1,392 @@
+"""掌上党建 pages. Thin: who may see what comes from `policy`; writes go through the domain
+modules (points, study, quiz, bank, services)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from massline.core.errors import DomainError, NotFound
+from massline.orgs.models import Org, OrgKind
+from massline.party import bank, quiz, selectors, services, study
+from massline.party.forms import ImportForm, MemberForm
+from massline.party.models import (
+    Attempt,
+    CommitteeSeat,
+    Course,
+    Exam,
+    PartyMember,
+    PointRule,
+    Question,
+)
+from massline.party.points import award_login, rule_for
+from massline.party.policy import PartyPolicy, policy
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _login_url() -> str:
+    try:
+        return reverse("residents:login")
+    except NoReverseMatch:
+        return "/admin/login/"
+
+
+def party_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Anonymous visitors go to the login page; those with no party role get the 403 page."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), _login_url())
+        if not policy(request.user).takes_part:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _member(request: HttpRequest) -> PartyMember:
+    member = policy(request.user).member
+    if member is None:
+        raise PermissionDenied
+    return member
+
+
+def _branch(rules: PartyPolicy, pk: int) -> Org:
+    branch = get_object_or_404(Org, pk=pk, kind=OrgKind.PARTY_BRANCH)
+    if not rules.can_view_branch(branch):
+        raise Http404
+    return branch
+
+
+@require_GET
+@party_only
+def home(request: HttpRequest) -> HttpResponse:
+    rules = policy(request.user)
+    member = rules.member
+    login = award_login(member) if member is not None else None
+    return render(
+        request,
+        "party/home.html",
+        {
+            "rules": rules,
+            "member": member,
+            "login_points": login.points if login else 0,
+            "progress": selectors.today(member) if member else [],
+            "branches": list(rules.branches()[:20])
+            if (rules.secretary_orgs or rules.is_admin)
+            else [],
+            "managed": rules.managed,
+            "overseen": rules.overseen(),
+            "attempts": selectors.my_attempts(member, 3) if member else [],
+        },
+    )
+
+
+# ---- branches ---------------------------------------------------------------------------
+
+
+@require_GET
+@party_only
+def branch(request: HttpRequest, pk: int) -> HttpResponse:
+    rules = policy(request.user)
+    org = _branch(rules, pk)
+    return render(
+        request,
+        "party/branch.html",
+        {
+            "branch": org,
+            "board": selectors.dashboard(org),
+            "manages": rules.can_manage_branch(org),
+        },
+    )
+
+
+@require_GET
+@party_only
+def roster(request: HttpRequest, pk: int) -> HttpResponse:
+    rules = policy(request.user)
+    org = _branch(rules, pk)
+    return render(
+        request,
+        "party/roster.html",
+        {
+            "branch": org,
+            "members": PartyMember.objects.filter(branch=org),
+            "seats": CommitteeSeat.objects.filter(branch=org).select_related("member"),
+            "manages": rules.can_manage_branch(org),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@party_only
+def member_edit(request: HttpRequest, pk: int, member_id: int | None = None) -> HttpResponse:
+    rules = policy(request.user)
+    org = _branch(rules, pk)
+    if not rules.can_manage_branch(org):
+        raise PermissionDenied
+    instance = None
+    if member_id is not None:
+        instance = get_object_or_404(PartyMember, pk=member_id, branch=org)
+    form = MemberForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if instance is None:
+                services.add_member(request.user, org, form.cleaned_data)
+                messages.success(request, _("已登记。"))
+            else:
+                services.update_member(request.user, instance.pk, form.cleaned_data)
+                messages.success(request, _("已保存。"))
+            return redirect("party:roster", pk=org.pk)
+        except DomainError as exc:
+            form.add_error(exc.field, exc.message)
+    return render(
+        request, "party/member_form.html", {"branch": org, "form": form, "instance": instance}
+    )
+
+
+@require_GET
+@party_only
+def overview(request: HttpRequest) -> HttpResponse:
+    """The committee above: its branches at a glance."""
+    rules = policy(request.user)
+    if not rules.overseen() and not rules.is_admin:
+        raise PermissionDenied
+    branches = list(rules.branches())
+    return render(request, "party/overview.html", {"rows": selectors.branch_summary(branches)})
+
+
+# ---- study and points -------------------------------------------------------------------
+
+
+@require_GET
+@party_only
+def courses(request: HttpRequest) -> HttpResponse:
+    member = _member(request)
+    orgs = [int(p) for p in member.branch.path.split("/") if p]
+    found = Course.objects.filter(org_id__in=orgs, published=True).prefetch_related("lessons")
+    return render(request, "party/courses.html", {"courses": found})
+
+
+@require_GET
+@party_only
+def lesson(request: HttpRequest, pk: int) -> HttpResponse:
+    member = _member(request)
+    try:
+        item = study.lesson_for(member, pk)
+    except NotFound as exc:
+        raise Http404 from exc
+    session = study.start_session(member, item)
+    return render(
+        request,
+        "party/lesson.html",
+        {
+            "lesson": item,
+            "session": session,
+            "interval": study.heartbeat_seconds(),
+            "rule": rule_for("article" if item.kind != "video" else "video"),
+        },
+    )
+
+
+@require_POST
+@party_only
+def beat(request: HttpRequest) -> JsonResponse:
+    member = _member(request)
+    try:
+        result = study.beat(
+            member, int(request.POST.get("session", "")), resume=request.POST.get("resume") == "1"
+        )
+    except ValueError:
+        return JsonResponse({"error": _("session：缺少学习记录编号。")}, status=400)
+    except DomainError as exc:
+        return JsonResponse({"error": exc.message, "field": exc.field}, status=exc.status)
+    member.refresh_from_db(fields=["points_total"])
+    return JsonResponse(
+        {
+            "credited": result.credited,
+            "seconds": result.seconds,
+            "points": result.points,
+            "capped": result.capped,
+            "total": member.points_total,
+        }
+    )
+
+
+@require_GET
+@party_only
+def my_points(request: HttpRequest) -> HttpResponse:
+    member = _member(request)
+    return render(
+        request,
+        "party/points.html",
+        {
+            "member": member,
+            "progress": selectors.today(member),
+            "entries": selectors.recent_points(member, 50),
+            "table": PointRule.objects.all(),
+        },
+    )
+
+
+@require_GET
+@party_only
+def leaderboard(request: HttpRequest) -> HttpResponse:
+    rules = policy(request.user)
+    scope = request.GET.get("scope", "branch")
+    member = rules.member
+    if scope == "org" and member is not None and member.branch.parent_id:
+        org = member.branch.parent
+        assert org is not None
+        members = PartyMember.objects.filter(branch__path__startswith=org.path)
+        title = org.short_name or org.name
+    elif member is not None:
+        scope, org = "branch", member.branch
+        members = PartyMember.objects.filter(branch=org)
+        title = org.short_name or org.name
+    else:
+        scope, members, title = "all", rules.members(), _("所管辖的党组织")
+    return render(
+        request,
+        "party/leaderboard.html",
+        {"rows": selectors.leaderboard(members), "scope": scope, "title": title, "member": member},
+    )
+
+
+# ---- quizzes and exams ------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@party_only
+def daily(request: HttpRequest) -> HttpResponse:
+    member = _member(request)
+    if request.method == "POST":
+        try:
+            attempt = quiz.start_daily(member)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("party:daily")
+        return redirect("party:attempt", pk=attempt.pk)
+    return render(
+        request,
+        "party/daily.html",
+        {
+            "attempts": selectors.my_attempts(member),
+            "exams": selectors.visible_exams(member),
+            "now": timezone.now(),
+        },
+    )
+
+
+def _answers(request: HttpRequest, attempt: Attempt) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {}
+    for d in attempt.paper:
+        pk = int(d["q"])
+        out[pk] = [v for v in request.POST.getlist(f"q{pk}") if v.strip()]
+    return out
+
+
+@require_http_methods(["GET", "POST"])
+@party_only
+def attempt(request: HttpRequest, pk: int) -> HttpResponse:
+    member = _member(request)
+    sitting = get_object_or_404(Attempt.objects.select_related("exam"), pk=pk, member=member)
+    error = None
+    if request.method == "POST" and sitting.submitted_at is None:
+        try:
+            quiz.submit(member, sitting.pk, _answers(request, sitting))
+            return redirect("party:attempt", pk=sitting.pk)
+        except DomainError as exc:
+            error = exc.message
+    answers = {a.question_id: a for a in sitting.answers.all()}
+    items = [(s, answers.get(s.question.pk)) for s in quiz.shown(sitting)]
+    return render(
+        request,
+        "party/attempt.html",
+        {"attempt": sitting, "items": items, "error": error, "now": timezone.now()},
+        status=422 if error else 200,
+    )
+
+
+@require_POST
+@party_only
+def exam_start(request: HttpRequest, pk: int) -> HttpResponse:
+    member = _member(request)
+    exam = get_object_or_404(Exam, pk=pk)
+    try:
+        sitting = quiz.start_exam(member, exam)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("party:daily")
+    return redirect("party:attempt", pk=sitting.pk)
+
+
+# ---- question bank ----------------------------------------------------------------------
+
+
+def _content_manager(request: HttpRequest) -> None:
+    if not policy(request.user).can_manage_content():
+        raise PermissionDenied
+
+
+@require_http_methods(["GET", "POST"])
+@party_only
+def question_bank(request: HttpRequest) -> HttpResponse:
+    _content_manager(request)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    errors: list[bank.RowError] = []
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            n = bank.import_questions(request.user, form.cleaned_data["file"].read())
+            messages.success(request, _("已导入 %(n)d 道题。") % {"n": n})
+            return redirect("party:bank")
+        except bank.ImportFailed as exc:
+            errors = exc.errors
+            form.add_error("file", exc.message)
+            status = 422
+        except DomainError as exc:
+            form.add_error("file", exc.message)
+            status = 422
+    elif request.method == "POST":
+        status = 422
+    counts = {
+        label: Question.objects.filter(kind=value, active=True).count()
+        for value, label in Question._meta.get_field("kind").choices or []
+    }
+    return render(
+        request,
+        "party/bank.html",
+        {"form": form, "errors": errors, "counts": counts, "total": sum(counts.values())},
+        status=status,
+    )
+
+
+@require_GET
+@party_only
+def bank_template(request: HttpRequest) -> HttpResponse:
+    _content_manager(request)
+    response = HttpResponse(bank.template(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="question-template.xlsx"'
+    return response
+
+
+@require_GET
+@party_only
+def bank_export(request: HttpRequest) -> HttpResponse:
+    _content_manager(request)
+    response = HttpResponse(bank.export(Question.objects.filter(active=True)), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="questions.xlsx"'
+    return response
