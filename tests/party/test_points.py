@@ -24,7 +24,9 @@ def test_article_points_stop_at_the_daily_cap_and_start_again_after_beijing_midn
     ]
     assert given == [1] * 6 + [0, 0]
     next_day = datetime(2026, 12, 7, 16, 5, tzinfo=UTC)  # 00:05 the next day in Beijing
-    assert award(m, PointKind.ARTICLE, 1, reason="读文章9", ref="lesson:9", now=next_day).points == 1
+    assert (
+        award(m, PointKind.ARTICLE, 1, reason="读文章9", ref="lesson:9", now=next_day).points == 1
+    )
     m.refresh_from_db()
     assert m.points_total == 7 == _sum(m)
     assert PointEntry.objects.filter(member=m, reason="读文章0").exists()

@@ -26,7 +26,7 @@ def test_an_award_is_cut_to_what_the_daily_cap_leaves(points, cap, already, give
     assert rules.capped(points, cap, already) == given
 
 
-def test_a_heartbeat_earns_the_real_time_since_the_last_one_but_no_more_than_one_and_a_half_intervals():
+def test_a_heartbeat_earns_the_time_since_the_last_one_up_to_one_and_a_half_intervals():
     t = datetime(2026, 12, 7, 8, 0, tzinfo=UTC)
     assert rules.credited_seconds(t, t + timedelta(seconds=30), 30) == 30
     assert rules.credited_seconds(t, t + timedelta(seconds=5), 30) == 5
@@ -40,7 +40,7 @@ def test_time_earns_one_point_per_whole_unit():
     assert rules.time_points(100, 0, 1) == 0
 
 
-def test_a_perfect_quiz_earns_the_perfect_points_a_partly_right_one_the_plain_points_and_none_right_nothing():
+def test_a_perfect_quiz_earns_more_a_partly_right_one_less_and_none_right_nothing():
     assert rules.quiz_points(5, 5, 1, 2) == 2
     assert rules.quiz_points(3, 5, 1, 2) == 1
     assert rules.quiz_points(0, 5, 1, 2) == 0
