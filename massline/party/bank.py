@@ -112,7 +112,7 @@ def export(questions) -> bytes:
     return _workbook(HEAD, rows, "题库")
 
 
-def _parse_row(n: int, cells: dict[str, str], errors: list[RowError]) -> Question | None:
+def parse_row(n: int, cells: dict[str, str], errors: list[RowError]) -> Question | None:
     def err(column: str, message: str) -> None:
         errors.append(RowError(n, column, message))
 
@@ -196,7 +196,7 @@ def read(data: bytes) -> list[Question]:
         cells = {h: _text(values[i]) if i < len(values) else "" for h, i in at.items()}
         if not any(cells.values()):
             continue
-        q = _parse_row(n, cells, errors)
+        q = parse_row(n, cells, errors)
         if q is not None:
             found.append(q)
     if errors:

@@ -1,0 +1,334 @@
+"""The 掌上党建 demo: branch rolls at every development stage, committees, courses, a question
+bank written for the demo, and 30 days of study and quizzes, all through the real domain code
+(`points.award`, `study.beat`, `quiz.start_daily` / `quiz.submit`) at the moment each
+happened."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from massline.orgs.models import Org, OrgKind
+from massline.party import bank, quiz, study
+from massline.party.models import (
+    Answer,
+    Attempt,
+    CommitteePost,
+    CommitteeSeat,
+    Course,
+    Exam,
+    Lesson,
+    LessonKind,
+    MemberStatus,
+    PartyMember,
+    PointEntry,
+    Question,
+    Stage,
+    StudyDay,
+    StudySession,
+)
+from massline.party.points import award_login, seed_rules
+from massline.party.rules import LETTERS, points_day
+
+DATA = Path(__file__).parent / "data"
+HOME_BRANCH = "party:余家湾第一支部"
+COMMUNITY = "party:余家湾社区党委"
+POSTS = ["社区网格员", "退休职工", "个体经营户", "社区志愿者", "教师", "医生", "快递站站长",
+         "物业管理员", "社区民警", "居民小组长"]  # fmt: skip
+OFFICE_POSTS = ["科员", "副科长", "科长", "主任科员", "工程师", "接线员", "热线班长"]
+
+
+def _questions() -> list[Question]:
+    errors: list[bank.RowError] = []
+    found = []
+    for n, line in enumerate((DATA / "questions.jsonl").read_text("utf-8").splitlines(), 1):
+        kind, stem, options, answer, tags, difficulty, note = json.loads(line)
+        cells = dict.fromkeys(bank.HEAD, "")
+        cells.update({"题型": kind, "题干": stem, "答案": answer, "标签": tags, "解析": note})
+        cells["难度"] = {1: "易", 2: "中", 3: "难"}[difficulty]
+        for i, text in enumerate(options):
+            cells[f"选项{LETTERS[i]}"] = text
+        q = bank.parse_row(n, cells, errors)
+        if q is not None:
+            found.append(q)
+    if errors:
+        raise ValueError("演示题库有误：" + "；".join(str(e) for e in errors))
+    return found
+
+
+def _wipe() -> None:
+    Answer.objects.all().delete()
+    Attempt.objects.all().delete()
+    Exam.objects.all().delete()
+    PointEntry.objects.all().delete()
+    StudySession.objects.all().delete()
+    StudyDay.objects.all().delete()
+    Lesson.objects.all().delete()
+    Course.objects.all().delete()
+    CommitteeSeat.objects.all().delete()
+    PartyMember.objects.all().delete()
+    Question.objects.all().delete()
+
+
+def _stage_dates(stage: str, now: date, rng: random.Random) -> dict:
+    """Dates that keep the required intervals: a year as 积极分子 before 发展对象, a year's
+    probation before 转正."""
+    out: dict = {}
+    if stage == Stage.FULL:
+        joined = now - timedelta(days=rng.randint(2 * 365, 40 * 365))
+        out.update(
+            applied_on=joined - timedelta(days=rng.randint(400, 900)),
+            joined_on=joined,
+            full_on=joined + timedelta(days=365),
+        )
+    elif stage == Stage.PROBATIONARY:
+        joined = now - timedelta(days=rng.randint(30, 330))
+        out.update(applied_on=joined - timedelta(days=rng.randint(500, 800)), joined_on=joined)
+    elif stage == Stage.CANDIDATE:
+        out.update(applied_on=now - timedelta(days=rng.randint(420, 700)))
+    else:
+        out.update(applied_on=now - timedelta(days=rng.randint(20, 300)))
+    return out
+
+
+def _roll(branch: Org, count: int, today: date, rng, name: Callable[[random.Random], str]):
+    office = branch.region.code == "421100" or "机关" in branch.name or "12345" in branch.name
+    stages = [Stage.APPLICANT, Stage.ACTIVIST, Stage.CANDIDATE, Stage.PROBATIONARY]
+    stages += [Stage.FULL] * (count - len(stages))
+    made = []
+    for i, stage in enumerate(stages):
+        status = MemberStatus.ACTIVE
+        if stage == Stage.FULL and i == count - 1:
+            status = MemberStatus.MOBILE
+        made.append(
+            PartyMember(
+                branch=branch,
+                name=name(rng),
+                gender=rng.choice(["男", "女"]),
+                stage=stage,
+                post=rng.choice(OFFICE_POSTS if office else POSTS),
+                status=status,
+                phone=f"139{rng.randint(10000000, 99999999)}",
+                **_stage_dates(stage, today, rng),
+            )
+        )
+    return PartyMember.objects.bulk_create(made)
+
+
+COURSES = [
+    (
+        "学党章 守党规",
+        "逐章学习《中国共产党章程》，把党章作为党员的“总规矩”。",
+        [
+            (LessonKind.ARTICLE, "党章为什么是党的“总规矩”", "本平台编写",
+             "党章是党的根本大法，是全党必须共同遵守的根本行为规范。入党时，每名党员都在党旗下"
+             "宣誓“遵守党的章程”；入党以后，学习党章、遵守党章、贯彻党章、维护党章，是每名党员"
+             "的基本义务。\n\n学党章，首先要读原文。总纲讲清了党的性质、宗旨、指导思想和奋斗目标；"
+             "各章规定了党员、党的组织制度、党的中央组织、地方组织和基层组织、党的干部、纪律和"
+             "纪律检查机关、党组、党同共青团的关系以及党徽党旗。\n\n守党规，要落在日常。按时参加"
+             "“三会一课”，按月足额交纳党费，在群众面前亮身份、作表率，遇到群众的急难愁盼不推不拖，"
+             "这些就是党章要求在一名普通党员身上的样子。"),
+            (LessonKind.ARTICLE, "党员的八项义务和八项权利", "本平台编写",
+             "党章第三条规定党员必须履行八项义务，从认真学习马克思列宁主义、毛泽东思想、邓小平"
+             "理论、“三个代表”重要思想、科学发展观、习近平新时代中国特色社会主义思想，到发扬"
+             "社会主义新风尚、带头实践社会主义核心价值观。\n\n党章第四条规定党员享有八项权利，"
+             "包括参加党的有关会议、阅读党的有关文件、接受党的教育和培训；在党的会议上和党报党刊"
+             "上参加关于党的政策问题的讨论；对党的工作提出建议和倡议；行使表决权、选举权，有"
+             "被选举权等。\n\n义务和权利是统一的。一名党员既要履行义务，也要珍惜和正确行使权利，"
+             "在支部的会议上把群众反映的问题讲出来，就是在行使对党的工作提出建议的权利。"),
+            (LessonKind.VIDEO, "微党课：预备党员怎样转正", "本平台编写",
+             "预备期为一年，从支部大会通过其为预备党员之日算起。预备期满，预备党员应主动提交"
+             "转正申请；支部大会讨论、表决，报上级党组织审批。认真履行党员义务、具备党员条件的，"
+             "应当按期转为正式党员；需要继续考察和教育的，可以延长一次预备期，最长不超过一年。"),
+        ],
+    ),
+    (
+        "从群众中来 到群众中去",
+        "群众路线是党的生命线和根本工作路线。结合本平台群众留言办理，学习新时代的群众工作。",
+        [
+            (LessonKind.ARTICLE, "群众路线是党的生命线", "本平台编写",
+             "一切为了群众，一切依靠群众，从群众中来，到群众中去，是党的群众路线。把群众的"
+             "意见集中起来，化为党的主张，再回到群众中去检验，是党领导人民取得一个又一个胜利的"
+             "根本方法。\n\n今天，群众的意见很多是从网上来的：一条关于楼道灯不亮的留言、一个"
+             "12345热线的来电，背后都是群众对美好生活的期盼。社区党员在网格里走一走、问一问，"
+             "把能解决的当场解决，把解决不了的如实反映，就是在走新时代的群众路线。"),
+            (LessonKind.ARTICLE, "新时代“枫桥经验”在社区", "本平台编写",
+             "“枫桥经验”产生于20世纪60年代浙江诸暨枫桥，核心是依靠群众就地化解矛盾。小事不出"
+             "村、大事不出镇、矛盾不上交，是它最为人熟知的表述。\n\n在城市社区，楼栋长、网格员和"
+             "在职报到党员组成的队伍，是化解邻里纠纷、收集群众诉求的第一道防线。一次及时的上门"
+             "调解，往往比事后的多次投诉更能让群众满意。"),
+        ],
+    ),
+    (
+        "黄冈红色记忆",
+        "大别山革命老区的红色故事：黄麻起义、鄂豫皖苏区与“将军县”。",
+        [
+            (LessonKind.ARTICLE, "黄麻起义：大别山的第一声枪响", "本平台编写",
+             "1927年11月，在中共黄安、麻城县委领导下，黄安、麻城两县农民自卫军和义勇队举行"
+             "武装起义，攻克黄安县城，建立了黄安农民政府和中国工农革命军鄂东军。\n\n黄麻起义是"
+             "大革命失败后党在鄂东北领导的一次重要武装起义，为后来鄂豫皖革命根据地的创建奠定了"
+             "基础。今天的红安、麻城一带，仍保存着许多起义旧址，是党员教育的生动课堂。"),
+            (LessonKind.VIDEO, "红安：从“将军县”看初心", "本平台编写",
+             "红安县原名黄安，走出了董必武、李先念两位国家主席和两百多位将军，被誉为“中国第一"
+             "将军县”。“一家一个红军，一村一个烈士”的故事，诉说着老区人民跟党走的坚定信念。"),
+        ],
+    ),
+]  # fmt: skip
+
+
+def _courses(owner: Org, now: datetime) -> list[Lesson]:
+    lessons = []
+    for n, (title, summary, items) in enumerate(COURSES):
+        course = Course.objects.create(
+            org=owner, title=title, summary=summary, created_at=now - timedelta(days=40 - n)
+        )
+        for position, (kind, lesson_title, source, body) in enumerate(items):
+            lessons.append(
+                Lesson.objects.create(
+                    course=course,
+                    kind=kind,
+                    title=lesson_title,
+                    body=body,
+                    source=source,
+                    position=position,
+                )
+            )
+    return lessons
+
+
+def _study(member: PartyMember, lesson: Lesson, at: datetime, minutes: int) -> None:
+    """A sitting of `minutes` with beats every heartbeat interval, as the page would send."""
+    session = study.start_session(member, lesson, at)
+    step = study.heartbeat_seconds()
+    for i in range(1, minutes * 60 // step + 1):
+        study.beat(member, session.pk, at + timedelta(seconds=i * step))
+
+
+def _quiz(member: PartyMember, at: datetime, skill: float, rng: random.Random) -> None:
+    try:
+        attempt = quiz.start_daily(member, at, seed=rng.randint(0, 10**6))
+    except Exception:
+        return
+    answers: dict[int, list[str]] = {}
+    for s in quiz.shown(attempt):
+        q = s.question
+        order = next(d["o"] for d in attempt.paper if d["q"] == q.pk)
+        if rng.random() < skill:
+            if q.kind == "fill":
+                answers[q.pk] = [a.split("|")[0] for a in q.answer]
+            elif q.kind == "judge":
+                answers[q.pk] = list(q.answer)
+            else:
+                answers[q.pk] = [LETTERS[i] for i, j in enumerate(order) if LETTERS[j] in q.answer]
+        elif s.options:
+            answers[q.pk] = [rng.choice(s.options)[0]]
+        else:
+            answers[q.pk] = ["不知道"]
+    quiz.submit(member, attempt.pk, answers, at + timedelta(minutes=rng.randint(2, 6)))
+
+
+def _history(members: list[PartyMember], lessons: list[Lesson], now: datetime, rng) -> None:
+    """30 days of logins, study and quizzes for the members who have accounts or are keen."""
+    for day in range(30, 0, -1):
+        for member in members:
+            keen = 0.8 if member.user_id else 0.35
+            if rng.random() > keen:
+                continue
+            at = now - timedelta(days=day, hours=rng.randint(0, 10), minutes=rng.randint(0, 59))
+            at = at.replace(hour=rng.choice([7, 12, 20, 21]))
+            award_login(member, at)
+            lesson = rng.choice(lessons)
+            _study(member, lesson, at + timedelta(minutes=1), rng.choice([2, 3, 5]))
+            if rng.random() < 0.6:
+                _quiz(member, at + timedelta(minutes=15), 0.55 + rng.random() * 0.4, rng)
+
+
+def load_party_demo(
+    orgs: dict[str, Org],
+    now: datetime,
+    rng: random.Random,
+    name: Callable[[random.Random], str],
+    *,
+    reset: bool = False,
+) -> int:
+    """Build the demo's party data unless it is there already; returns the members made."""
+    if PartyMember.objects.exists() and not reset:
+        return 0
+    User = get_user_model()
+    with transaction.atomic():
+        _wipe()
+        seed_rules()
+        Question.objects.bulk_create(_questions())
+        today = points_day(now)
+        branches = [
+            o for k, o in orgs.items() if k.startswith("party:") and o.kind == OrgKind.PARTY_BRANCH
+        ]
+        rolls: dict[int, list[PartyMember]] = {}
+        for branch in branches:
+            size = 14 if orgs.get(HOME_BRANCH) == branch else rng.randint(8, 12)
+            rolls[branch.pk] = _roll(branch, size, today, rng, name)
+        home = orgs[HOME_BRANCH]
+        roll = rolls[home.pk]
+        people = {
+            u.username: u
+            for u in User.objects.filter(username__in=["secretary_yujiawan", "member_yujiawan"])
+        }
+        full = [m for m in roll if m.stage == Stage.FULL]
+        secretary, member = full[0], full[1]
+        for record, username in ((secretary, "secretary_yujiawan"), (member, "member_yujiawan")):
+            user = people.get(username)
+            if user is not None:
+                record.user = user
+                record.name = user.real_name or record.name
+                record.status = MemberStatus.ACTIVE
+                record.save(update_fields=["user", "name", "status"])
+        for branch in branches:
+            seated = [m for m in rolls[branch.pk] if m.stage == Stage.FULL][:3]
+            if branch == home:
+                seated = [secretary, *[m for m in full[2:4]]]
+                start = date(today.year - 3, today.month, 1)
+                end = today + timedelta(days=45)  # due for 换届 soon
+            else:
+                start = today - timedelta(days=rng.randint(200, 700))
+                end = start + timedelta(days=3 * 365)
+            for seat_member, post in zip(
+                seated,
+                [CommitteePost.SECRETARY, CommitteePost.ORGANISATION, CommitteePost.PUBLICITY],
+                strict=False,
+            ):
+                CommitteeSeat.objects.create(
+                    branch=branch, member=seat_member, post=post, term_start=start, term_end=end
+                )
+        owner = orgs.get("city_party") or orgs[COMMUNITY]
+        lessons = _courses(owner, now)
+        keen = [m for b in branches for m in rolls[b.pk] if m.is_party_member][:60]
+        local = [m for m in roll if m.is_party_member]
+        _history(list(dict.fromkeys([*local, *keen[:10]])), lessons, now, rng)
+        community = orgs[COMMUNITY]
+        Exam.objects.create(
+            org=community,
+            title="党章党规知识测试（本月）",
+            opens_at=now - timedelta(days=2),
+            closes_at=now + timedelta(days=12),
+            duration_minutes=20,
+            question_count=10,
+            tags="党章",
+            pass_mark=60,
+            attempts_allowed=2,
+        )
+        Exam.objects.create(
+            org=orgs.get("city_party") or community,
+            title="党史知识竞赛（初赛）",
+            opens_at=now - timedelta(days=40),
+            closes_at=now - timedelta(days=33),
+            duration_minutes=30,
+            question_count=20,
+            tags="党史",
+        )
+    return sum(len(r) for r in rolls.values())
