@@ -1,0 +1,85 @@
+"""掌上党建 on a phone: a member studies an article (the page's heartbeat earns the point, the
+daily cap holds), takes the daily quiz; the secretary reads the branch dashboard. axe-core on
+every page visited."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from massline.party.models import Course, Lesson, PointEntry, PointRule
+from tests.party.conftest import party, questions  # noqa: F401  (fixtures)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def quick_study(settings):
+    """Beats every second and a minimum reading time of two seconds, so the journey is short;
+    a daily cap of one article, so the second article meets it."""
+    settings.PARTY_HEARTBEAT_SECONDS = 1
+    PointRule.objects.filter(kind__in=["article", "video"]).update(min_seconds=2, daily_cap=1)
+
+
+def test_a_member_studies_takes_the_daily_quiz_and_the_secretary_sees_it(
+    open_page,
+    party,
+    questions,
+    quick_study,
+    axe,
+    snap,  # noqa: F811
+):
+    course = Course.objects.create(org=party.community, title="学党章 守党规")
+    first = Lesson.objects.create(
+        course=course, kind="article", title="党章为什么是党的总规矩", body="党章是党的根本大法。"
+    )
+    Lesson.objects.create(course=course, kind="article", title="党员的八项义务", body="八项义务。")
+    page = open_page("phone", party.member)
+    page.goto("/office/")
+    expect(page).to_have_url(re.compile(r"/party/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("掌上党建")
+    expect(page.get_by_text("今日登录，积分 +1")).to_be_visible()
+    snap(page, "member-home")
+    axe(page)
+
+    page.get_by_role("link", name=re.compile("^学习")).click()
+    axe(page)
+    page.get_by_role("link", name="党章为什么是党的总规矩").click()
+    status = page.get_by_role("status")
+    expect(status).to_contain_text("本次已得 1 分", timeout=8_000)
+    snap(page, "article-point")
+    axe(page)
+    assert PointEntry.objects.get(member=party.record, kind="article").reason == (
+        "阅读文章《党章为什么是党的总规矩》"
+    )
+
+    page.goto("/party/study/")
+    page.get_by_role("link", name="党员的八项义务").click()
+    expect(page.get_by_role("status")).to_contain_text("今日该项积分已达上限", timeout=8_000)
+    assert PointEntry.objects.filter(member=party.record, kind="article").count() == 1
+    assert first.sessions.get().seconds >= 2
+
+    page.goto("/party/quiz/")
+    axe(page)
+    page.get_by_role("button", name="开始答题").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("每日答题")
+    for fieldset in page.locator("fieldset").all():
+        fieldset.get_by_label(re.compile("1921年")).check()
+    snap(page, "quiz")
+    axe(page)
+    page.get_by_role("button", name="交卷").click()
+    expect(page.get_by_role("status")).to_contain_text("答对 5/5 题，得 100 分")
+    axe(page)
+    page.goto("/party/points/")
+    expect(page.get_by_role("cell", name="每日答题答对 5/5 题")).to_be_visible()
+    axe(page)
+
+    boss = open_page("phone", party.secretary)
+    boss.goto("/party/")
+    boss.get_by_role("link", name=re.compile("支部工作台")).click()
+    expect(boss.get_by_role("heading", level=1)).to_have_text("余家湾第一支部")
+    board = boss.locator(".stats")
+    expect(board.locator(".stat", has_text="本月每日答题次数（1 人参加）")).to_contain_text("1")
+    expect(board.locator(".stat", has_text="本月有学习积分的人数")).to_contain_text("1")
+    snap(boss, "secretary-dashboard")
+    axe(boss)
