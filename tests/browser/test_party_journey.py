@@ -8,7 +8,10 @@ import pytest
 from playwright.sync_api import expect
 
 from massline.party.models import Course, Lesson, PointEntry, PointRule
-from tests.party.conftest import party, questions  # noqa: F401  (fixtures)
+from tests.party import conftest as party_fixtures
+
+party = party_fixtures.party
+questions = party_fixtures.questions
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,7 +30,7 @@ def test_a_member_studies_takes_the_daily_quiz_and_the_secretary_sees_it(
     questions,
     quick_study,
     axe,
-    snap,  # noqa: F811
+    snap,
 ):
     course = Course.objects.create(org=party.community, title="学党章 守党规")
     first = Lesson.objects.create(
