@@ -15,17 +15,20 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from massline.orgs.models import Org, OrgKind
-from massline.party import bank, quiz, study
+from massline.party import bank, meetings, quiz, study
 from massline.party.models import (
     Answer,
     Attempt,
+    Attendance,
     CommitteePost,
     CommitteeSeat,
     Course,
     Exam,
     Lesson,
     LessonKind,
+    Meeting,
     MemberStatus,
+    MinutesAttachment,
     PartyMember,
     PointEntry,
     Question,
@@ -34,7 +37,7 @@ from massline.party.models import (
     StudySession,
 )
 from massline.party.points import award_login, seed_rules
-from massline.party.rules import LETTERS, points_day
+from massline.party.rules import LETTERS, SHANGHAI, points_day
 
 DATA = Path(__file__).parent / "data"
 HOME_BRANCH = "party:余家湾第一支部"
@@ -63,6 +66,9 @@ def _questions() -> list[Question]:
 
 
 def _wipe() -> None:
+    MinutesAttachment.objects.all().delete()
+    Attendance.objects.all().delete()
+    Meeting.objects.all().delete()
     Answer.objects.all().delete()
     Attempt.objects.all().delete()
     Exam.objects.all().delete()
@@ -249,6 +255,51 @@ def _history(members: list[PartyMember], lessons: list[Lesson], now: datetime, r
                 _quiz(member, at + timedelta(minutes=15), 0.55 + rng.random() * 0.4, rng)
 
 
+MINUTES = {
+    "general": "传达学习上级党组织会议精神；通报本季度党费收缴情况；"
+    "讨论确定入党积极分子培养联系人。",
+    "committee": "研究本月主题党日安排；梳理网格内群众反映较多的问题，明确分工跟进；"
+    "审议党员请假情况。",
+    "group": "党小组成员交流学习体会；对接本楼栋独居老人走访名单。",
+    "lecture": "书记讲党课：从群众中来，到群众中去——结合社区留言办理谈党员责任。",
+    "theme_day": "重温入党誓词；开展社区环境整治志愿服务，清理楼道杂物。",
+    "life": "对照党章党规查摆问题，开展批评与自我批评，制定整改清单。",
+    "review": "党员个人述评，民主测评，评定等次并公示。",
+}
+
+
+def _meetings(branch: Org, actor, roll: list[PartyMember], now: datetime, rng, *, lax: bool):
+    """Four months of meetings; a `lax` branch skips some, so its compliance shows overdue."""
+    kinds = {k.code: k for k in meetings.kinds()}
+    today = points_day(now)
+    present = [m for m in roll if m.is_party_member]
+    for back in range(4, 0, -1):
+        month = (today.replace(day=1) - timedelta(days=28 * back)).replace(day=10)
+        plan = ["committee", "theme_day"]
+        if month.month % 3 == 0:
+            plan += ["general", "lecture"]
+        for code in plan:
+            if lax and rng.random() < 0.35:
+                continue
+            at = datetime.combine(
+                month + timedelta(days=rng.randint(0, 12)), datetime.min.time(), tzinfo=SHANGHAI
+            ).replace(hour=rng.choice([9, 15, 19]))
+            meeting = meetings.schedule(
+                actor, branch, kind=kinds[code], title=f"{at.month}月{kinds[code].name}",
+                starts_at=at, place="社区党群服务中心", now=at - timedelta(days=3),
+            )  # fmt: skip
+            for m in present:
+                if rng.random() < 0.8:
+                    meetings.check_in(m, meeting.checkin_code, at + timedelta(minutes=5))
+            meetings.record_minutes(actor, meeting.pk, MINUTES[code], now=at + timedelta(hours=3))
+    soon = now + timedelta(hours=1)
+    meetings.schedule(
+        actor, branch, kind=kinds["theme_day"], title=f"{soon.month}月主题党日：走访独居老人",
+        starts_at=soon, place="社区党群服务中心二楼", agenda="1. 重温入党誓词\n2. 分组走访",
+        now=now - timedelta(days=2),
+    )  # fmt: skip
+
+
 def load_party_demo(
     orgs: dict[str, Org],
     now: datetime,
@@ -310,6 +361,14 @@ def load_party_demo(
         keen = [m for b in branches for m in rolls[b.pk] if m.is_party_member][:60]
         local = [m for m in roll if m.is_party_member]
         _history(list(dict.fromkeys([*local, *keen[:10]])), lessons, now, rng)
+        admin = User.objects.filter(is_superuser=True).order_by("pk").first()
+        home_actor = people.get("secretary_yujiawan") or admin
+        if home_actor is not None:
+            _meetings(home, home_actor, roll, now, rng, lax=False)
+        if admin is not None:
+            second = orgs.get("party:余家湾第二支部")
+            if second is not None:
+                _meetings(second, admin, rolls[second.pk], now, rng, lax=True)
         community = orgs[COMMUNITY]
         Exam.objects.create(
             org=community,

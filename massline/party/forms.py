@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from massline.party.models import PartyMember
+from massline.party.models import MeetingKind, PartyMember
 
 
 class MemberForm(forms.ModelForm):
@@ -37,3 +37,43 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("题库文件（.xlsx）"), help_text=_("请先下载模板，按模板的列填写。")
     )
+
+
+class MeetingForm(forms.Form):
+    kind: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("会议类型"), queryset=MeetingKind.objects.none(), empty_label=None
+    )
+    title = forms.CharField(label=_("主题"), max_length=100)
+    starts_at = forms.DateTimeField(
+        label=_("开始时间"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    place = forms.CharField(label=_("地点"), max_length=100)
+    agenda = forms.CharField(label=_("议程"), widget=forms.Textarea, required=False)
+
+    def __init__(self, *args, kinds=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if kinds is not None:
+            self.fields["kind"].queryset = kinds  # type: ignore[attr-defined]
+
+
+class MinutesForm(forms.Form):
+    held_on = forms.DateField(
+        label=_("召开日期"), widget=forms.DateInput(attrs={"type": "date"}), required=False
+    )
+    minutes = forms.CharField(label=_("会议记录"), widget=forms.Textarea, max_length=20000)
+    attachment = forms.FileField(label=_("附件（照片或文件，可选）"), required=False)
+
+
+class CheckinForm(forms.Form):
+    code = forms.CharField(
+        label=_("签到码"),
+        max_length=6,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        help_text=_("会场出示的 6 位数字；扫会场二维码可自动填好。"),
+    )
+
+
+class LeaveForm(forms.Form):
+    reason = forms.CharField(label=_("请假事由"), max_length=200)

@@ -376,3 +376,109 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.attempt_id} · {self.question_id} · {self.correct}"
+
+
+# ---- 三会一课 and organisational life ----------------------------------------------------
+
+
+class Period(models.TextChoices):
+    MONTH = "month", "每月"
+    QUARTER = "quarter", "每季度"
+    HALF = "half", "每半年"
+    YEAR = "year", "每年"
+
+
+class MeetingKind(models.Model):
+    """A kind of meeting with how often a branch must hold it (configurable)."""
+
+    code = models.SlugField("代码", max_length=20, unique=True)
+    name = models.CharField("名称", max_length=30)
+    period = models.CharField("周期", max_length=8, choices=Period.choices)
+    required = models.PositiveSmallIntegerField("每周期至少次数", default=1)
+    active = models.BooleanField("启用", default=True)
+    position = models.PositiveSmallIntegerField("顺序", default=0)
+
+    class Meta:
+        verbose_name = "会议类型"
+        verbose_name_plural = "会议类型"
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MeetingStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "已安排"
+    HELD = "held", "已召开"
+    CANCELLED = "cancelled", "已取消"
+
+
+class Meeting(models.Model):
+    branch = models.ForeignKey(
+        Org, on_delete=models.PROTECT, related_name="meetings", verbose_name="支部"
+    )
+    kind = models.ForeignKey(
+        MeetingKind, on_delete=models.PROTECT, related_name="meetings", verbose_name="会议类型"
+    )
+    title = models.CharField("主题", max_length=100)
+    starts_at = models.DateTimeField("开始时间")
+    place = models.CharField("地点", max_length=100)
+    agenda = models.TextField("议程", blank=True)
+    status = models.CharField(
+        "状态", max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED
+    )
+    checkin_code = models.CharField("签到码", max_length=6)
+    minutes = models.TextField("会议记录", blank=True)
+    held_on = models.DateField("召开日期", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "组织生活会议"
+        verbose_name_plural = "组织生活会议"
+        ordering = ["-starts_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} · {self.title}"
+
+
+class AttendanceStatus(models.TextChoices):
+    PRESENT = "present", "出席"
+    LEAVE = "leave", "请假"
+
+
+class Attendance(models.Model):
+    """A member's answer to one meeting: checked in, or on leave with a reason. A member with
+    no row for a held meeting was absent."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    member = models.ForeignKey(PartyMember, on_delete=models.CASCADE, related_name="attendance")
+    status = models.CharField("出席情况", max_length=8, choices=AttendanceStatus.choices)
+    reason = models.CharField("请假事由", max_length=200, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "出席记录"
+        verbose_name_plural = "出席记录"
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "member"], name="attendance_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} · {self.member} · {self.get_status_display()}"
+
+
+class MinutesAttachment(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField("附件", upload_to="party/minutes/%Y/%m/")
+    name = models.CharField("文件名", max_length=120)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "会议记录附件"
+        verbose_name_plural = "会议记录附件"
+
+    def __str__(self) -> str:
+        return self.name

@@ -154,3 +154,64 @@ def ranks(values: Sequence[int]) -> list[int]:
     for i, v in enumerate(values):
         out.append(out[-1] if i and values[i - 1] == v else i + 1)
     return out
+
+
+# ---- 三会一课: periods and compliance ------------------------------------------------------
+
+PERIOD_MONTHS = {"month": 1, "quarter": 3, "half": 6, "year": 12}
+
+
+def period_of(day: date, period: str) -> tuple[date, date]:
+    """The period (of `period`: month, quarter, half, year) that holds `day`: [start, end)."""
+    months = PERIOD_MONTHS[period]
+    first_month = (day.month - 1) // months * months + 1
+    start = date(day.year, first_month, 1)
+    end_month = first_month + months
+    end = date(day.year + (end_month - 1) // 12, (end_month - 1) % 12 + 1, 1)
+    return start, end
+
+
+def period_label(start: date, period: str) -> str:
+    if period == "month":
+        return f"{start.year}年{start.month}月"
+    if period == "quarter":
+        return f"{start.year}年第{(start.month - 1) // 3 + 1}季度"
+    if period == "half":
+        return f"{start.year}年{'上' if start.month == 1 else '下'}半年"
+    return f"{start.year}年"
+
+
+WARN_DAYS = 7
+"""A requirement not met with this many days or fewer left in its period is 'due soon'."""
+
+
+@dataclass(frozen=True)
+class Standing:
+    status: str  # done | due | soon | overdue
+    held: int
+    required: int
+    days_left: int
+
+    @property
+    def label(self) -> str:
+        return {"done": "已完成", "due": "待召开", "soon": "即将到期", "overdue": "逾期未开"}[
+            self.status
+        ]
+
+
+def compliance(
+    held: Sequence[date], required: int, start: date, end: date, today: date
+) -> Standing:
+    """How a branch stands on one requirement for the period [start, end): done once it held
+    `required` meetings in it; overdue once the period is over without; due (soon) before."""
+    count = sum(1 for d in held if start <= d < end)
+    days_left = (end - today).days
+    if count >= required:
+        status = "done"
+    elif today >= end:
+        status = "overdue"
+    elif days_left <= WARN_DAYS:
+        status = "soon"
+    else:
+        status = "due"
+    return Standing(status, count, required, max(0, days_left))

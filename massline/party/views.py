@@ -18,13 +18,21 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from massline.core.errors import DomainError, NotFound
 from massline.orgs.models import Org, OrgKind
-from massline.party import bank, quiz, selectors, services, study
-from massline.party.forms import ImportForm, MemberForm
+from massline.party import bank, meetings, quiz, selectors, services, study
+from massline.party.forms import (
+    CheckinForm,
+    ImportForm,
+    LeaveForm,
+    MeetingForm,
+    MemberForm,
+    MinutesForm,
+)
 from massline.party.models import (
     Attempt,
     CommitteeSeat,
     Course,
     Exam,
+    Meeting,
     PartyMember,
     PointRule,
     Question,
@@ -102,6 +110,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def branch(request: HttpRequest, pk: int) -> HttpResponse:
     rules = policy(request.user)
     org = _branch(rules, pk)
+    now_standings = meetings.standings(org)
     return render(
         request,
         "party/branch.html",
@@ -109,6 +118,11 @@ def branch(request: HttpRequest, pk: int) -> HttpResponse:
             "branch": org,
             "board": selectors.dashboard(org),
             "manages": rules.can_manage_branch(org),
+            "meetings_done": sum(r.standing.status == "done" for r in now_standings),
+            "meetings_total": len(now_standings),
+            "meetings_overdue": sum(
+                r.standing.status == "overdue" for r in meetings.previous_standings(org)
+            ),
         },
     )
 
@@ -165,7 +179,15 @@ def overview(request: HttpRequest) -> HttpResponse:
     if not rules.overseen() and not rules.is_admin:
         raise PermissionDenied
     branches = list(rules.branches())
-    return render(request, "party/overview.html", {"rows": selectors.branch_summary(branches)})
+    rows = selectors.branch_summary(branches)
+    for row in rows:
+        found = meetings.standings(row["branch"])
+        row["done"] = sum(r.standing.status == "done" for r in found)
+        row["required"] = len(found)
+        row["overdue"] = sum(
+            r.standing.status == "overdue" for r in meetings.previous_standings(row["branch"])
+        )
+    return render(request, "party/overview.html", {"rows": rows})
 
 
 # ---- study and points -------------------------------------------------------------------
@@ -390,3 +412,130 @@ def bank_export(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(bank.export(Question.objects.filter(active=True)), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="questions.xlsx"'
     return response
+
+
+# ---- 三会一课 -------------------------------------------------------------------------------
+
+
+def _meeting_for(rules: PartyPolicy, pk: int) -> Meeting:
+    meeting = get_object_or_404(Meeting.objects.select_related("branch", "kind"), pk=pk)
+    if not rules.can_view_branch(meeting.branch):
+        raise Http404
+    return meeting
+
+
+@require_http_methods(["GET", "POST"])
+@party_only
+def branch_meetings(request: HttpRequest, pk: int) -> HttpResponse:
+    rules = policy(request.user)
+    org = _branch(rules, pk)
+    manages = rules.can_manage_branch(org)
+    form = MeetingForm(request.POST or None, kinds=meetings.kinds()) if manages else None
+    status = 200
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                meeting = meetings.schedule(request.user, org, **form.cleaned_data)
+                messages.success(request, _("已安排，并已通知本支部党员。"))
+                return redirect("party:meeting", pk=meeting.pk)
+            except DomainError as exc:
+                form.add_error(exc.field, exc.message)
+        status = 422
+    return render(
+        request,
+        "party/meetings.html",
+        {
+            "branch": org,
+            "manages": manages,
+            "form": form,
+            "now_standings": meetings.standings(org),
+            "before_standings": meetings.previous_standings(org),
+            "meetings": Meeting.objects.filter(branch=org).select_related("kind")[:50],
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@party_only
+def meeting(request: HttpRequest, pk: int) -> HttpResponse:
+    rules = policy(request.user)
+    item = _meeting_for(rules, pk)
+    manages = rules.can_manage_branch(item.branch)
+    member = rules.member if rules.member and rules.member.branch_id == item.branch_id else None
+    minutes_form = MinutesForm(request.POST or None, request.FILES or None) if manages else None
+    leave_form = LeaveForm(request.POST or None) if member else None
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "minutes" and minutes_form is not None:
+                if minutes_form.is_valid():
+                    d = minutes_form.cleaned_data
+                    meetings.record_minutes(
+                        request.user, item.pk, d["minutes"], d["held_on"], d["attachment"]
+                    )
+                    messages.success(request, _("会议记录已保存。"))
+                    return redirect("party:meeting", pk=item.pk)
+            elif action == "leave" and leave_form is not None and member is not None:
+                if leave_form.is_valid():
+                    meetings.ask_leave(member, item.pk, leave_form.cleaned_data["reason"])
+                    messages.success(request, _("已请假，支部书记会收到通知。"))
+                    return redirect("party:meeting", pk=item.pk)
+            else:
+                raise PermissionDenied
+        except DomainError as exc:
+            target = minutes_form if action == "minutes" else leave_form
+            assert target is not None
+            target.add_error(exc.field if exc.field in target.fields else None, exc.message)
+        status = 422
+    attendance = {a.member_id: a for a in item.attendance.all()}
+    people = [(m, attendance.get(m.pk)) for m in meetings.roll(item.branch)]
+    return render(
+        request,
+        "party/meeting.html",
+        {
+            "meeting": item,
+            "manages": manages,
+            "member": member,
+            "mine": attendance.get(member.pk) if member else None,
+            "people": people,
+            "present": sum(1 for a in attendance.values() if a.status == "present"),
+            "minutes_form": minutes_form,
+            "leave_form": leave_form,
+            "checkin_url": request.build_absolute_uri(reverse("party:checkin"))
+            + f"?code={item.checkin_code}",
+        },
+        status=status,
+    )
+
+
+@require_GET
+@party_only
+def meeting_qr(request: HttpRequest, pk: int) -> HttpResponse:
+    rules = policy(request.user)
+    item = _meeting_for(rules, pk)
+    if not rules.can_manage_branch(item.branch):
+        raise PermissionDenied
+    url = request.build_absolute_uri(reverse("party:checkin")) + f"?code={item.checkin_code}"
+    return HttpResponse(meetings.qr_svg(url), content_type="image/svg+xml")
+
+
+@require_http_methods(["GET", "POST"])
+@party_only
+def checkin(request: HttpRequest) -> HttpResponse:
+    member = _member(request)
+    form = CheckinForm(request.POST or None, initial={"code": request.GET.get("code", "")})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                item = meetings.check_in(member, form.cleaned_data["code"])
+                messages.success(request, _("签到成功：%(t)s") % {"t": item.title})
+                return redirect("party:meeting", pk=item.pk)
+            except DomainError as exc:
+                form.add_error("code", exc.message)
+        status = 422
+    return render(request, "party/checkin.html", {"form": form}, status=status)

@@ -79,3 +79,14 @@ def test_the_demo_secretary_lands_on_the_branch_dashboard(demo):
     home = PartyMember.objects.get(user__username="secretary_yujiawan").branch
     board = c.get(f"/party/branch/{home.pk}/").content.decode()
     assert "请准备换届" in board
+
+
+def test_the_demo_has_held_meetings_with_minutes_and_one_about_to_start(demo):
+    from massline.party.models import Attendance, Meeting
+
+    home = PartyMember.objects.get(user__username="secretary_yujiawan").branch
+    held = Meeting.objects.filter(branch=home, status="held")
+    assert held.count() >= 8 and all(m.minutes for m in held)
+    assert Attendance.objects.filter(meeting__branch=home).count() > 20
+    assert Meeting.objects.filter(branch=home, status="scheduled", starts_at__gt=NOW).exists()
+    assert Meeting.objects.filter(branch__name="余家湾社区第二党支部", status="held").exists()
