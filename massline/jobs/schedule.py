@@ -16,7 +16,7 @@ from massline.appeals import workflow
 from massline.assessment import reminders, rollup
 from massline.jobs.models import Tick
 from massline.notices.models import Delivery
-from massline.party import meetings as party_meetings
+from massline.party import reminders as party_reminders
 
 
 def _reminders(now: datetime) -> int:
@@ -54,7 +54,7 @@ JOBS: dict[str, Job] = {
         Job("escalate", "严重超期自动督办", timedelta(hours=1), workflow.escalate_severely_overdue),
         Job("close_unrated", "逾期未评价自动办结", timedelta(hours=1), workflow.close_unrated),
         Job("deliveries", "补发通知", timedelta(minutes=5), _deliveries),
-        Job("party", "三会一课到期与换届提醒", timedelta(hours=6), party_meetings.remind),
+        Job("party", "三会一课、换届与党费提醒", timedelta(hours=6), party_reminders.sweep),
     )
 }
 

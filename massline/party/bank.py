@@ -47,7 +47,7 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-def _safe(value: Any) -> Any:
+def safe_cell(value: Any) -> Any:
     """Text that a spreadsheet would run as a formula is stored with a leading apostrophe."""
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
@@ -80,7 +80,7 @@ def _workbook(head: list[str], rows: list[list[Any]], title: str) -> bytes:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="F2E6E6")
     for row in rows:
-        ws.append([_safe(v) for v in row])
+        ws.append([safe_cell(v) for v in row])
     ws.freeze_panes = "A2"
     for i, name in enumerate(head, start=1):
         ws.column_dimensions[get_column_letter(i)].width = 40 if name in ("题干", "解析") else 14

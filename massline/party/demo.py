@@ -9,13 +9,14 @@ import json
 import random
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from massline.orgs.models import Org, OrgKind
-from massline.party import bank, meetings, quiz, study
+from massline.party import bank, dues, meetings, quiz, study
 from massline.party.models import (
     Answer,
     Attempt,
@@ -23,6 +24,8 @@ from massline.party.models import (
     CommitteePost,
     CommitteeSeat,
     Course,
+    DuesAccount,
+    DuesRecord,
     Exam,
     Lesson,
     LessonKind,
@@ -66,6 +69,8 @@ def _questions() -> list[Question]:
 
 
 def _wipe() -> None:
+    DuesRecord.objects.all().delete()
+    DuesAccount.objects.all().delete()
     MinutesAttachment.objects.all().delete()
     Attendance.objects.all().delete()
     Meeting.objects.all().delete()
@@ -300,6 +305,32 @@ def _meetings(branch: Org, actor, roll: list[PartyMember], now: datetime, rng, *
     )  # fmt: skip
 
 
+def _dues(branch: Org, actor, roll: list[PartyMember], now: datetime, rng) -> None:
+    """Bases for every paying member, six months billed, most paid in the month, a few owed."""
+    for m in roll:
+        if not m.is_party_member:
+            continue
+        category = rng.choice(["salaried"] * 3 + ["retired", "farmer"])
+        base = Decimal(rng.randint(18, 140) * 100) if category != "farmer" else Decimal(0)
+        dues.set_base(actor, m, category, base)
+    month = dues.month_of(now)
+    months = []
+    for _ in range(6):
+        month = (month - timedelta(days=1)).replace(day=1)
+        months.append(month)
+    late = {m.pk for m in rng.sample([m for m in roll if m.is_party_member], 2)}
+    for month in [*reversed(months), dues.month_of(now)]:
+        dues.bill(branch, month, actor)
+        for record in DuesRecord.objects.filter(member__branch=branch, month=month):
+            owed = record.member_id in late and month >= months[2]
+            if owed or (month == dues.month_of(now) and rng.random() < 0.5):
+                continue
+            paid = datetime.combine(month, datetime.min.time(), tzinfo=SHANGHAI) + timedelta(
+                days=rng.randint(3, 20), hours=10
+            )
+            dues.pay(actor, record.pk, f"现金-{paid:%m%d}", min(paid, now))
+
+
 def load_party_demo(
     orgs: dict[str, Org],
     now: datetime,
@@ -365,10 +396,12 @@ def load_party_demo(
         home_actor = people.get("secretary_yujiawan") or admin
         if home_actor is not None:
             _meetings(home, home_actor, roll, now, rng, lax=False)
+            _dues(home, home_actor, roll, now, rng)
         if admin is not None:
             second = orgs.get("party:余家湾第二支部")
             if second is not None:
                 _meetings(second, admin, rolls[second.pk], now, rng, lax=True)
+                _dues(second, admin, rolls[second.pk], now, rng)
         community = orgs[COMMUNITY]
         Exam.objects.create(
             org=community,

@@ -482,3 +482,85 @@ class MinutesAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# ---- 党费 ----------------------------------------------------------------------------------
+
+
+class DuesCategory(models.TextChoices):
+    SALARIED = "salaried", "在职党员（按税后月工资收入）"
+    RETIRED = "retired", "离退休党员（按月离退休费）"
+    FARMER = "farmer", "农民党员及其他"
+    LOW_INCOME = "low_income", "学生、失业、领取低保等困难党员"
+
+
+class DuesRate(models.Model):
+    """One row of the rate table: for a category, a base above `above` pays `percent` of it,
+    or the fixed `amount` a month."""
+
+    category = models.CharField("类别", max_length=12, choices=DuesCategory.choices)
+    above = models.DecimalField("月基数超过（元）", max_digits=10, decimal_places=2, default=0)
+    percent = models.DecimalField(
+        "比例（%）", max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    amount = models.DecimalField(
+        "固定金额（元/月）", max_digits=8, decimal_places=2, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = "党费标准"
+        verbose_name_plural = "党费标准"
+        ordering = ["category", "above"]
+        constraints = [
+            models.UniqueConstraint(fields=["category", "above"], name="dues_rate_unique_band")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} > {self.above}"
+
+
+class DuesAccount(models.Model):
+    """A member's dues base (核定的交纳基数), set by the branch each year."""
+
+    member = models.OneToOneField(PartyMember, on_delete=models.CASCADE, related_name="dues")
+    category = models.CharField(
+        "类别", max_length=12, choices=DuesCategory.choices, default=DuesCategory.SALARIED
+    )
+    base = models.DecimalField("月交纳基数（元）", max_digits=10, decimal_places=2, default=0)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "党费基数"
+        verbose_name_plural = "党费基数"
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.base}"
+
+
+class DuesRecord(models.Model):
+    """One member's dues of one month: what is due, and its payment once made."""
+
+    member = models.ForeignKey(PartyMember, on_delete=models.CASCADE, related_name="dues_records")
+    month = models.DateField("月份")
+    amount = models.DecimalField("应交（元）", max_digits=8, decimal_places=2)
+    paid_at = models.DateTimeField("交纳时间", null=True, blank=True)
+    backend = models.CharField("交纳方式", max_length=40, blank=True)
+    reference = models.CharField("凭证号", max_length=80, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "党费记录"
+        verbose_name_plural = "党费记录"
+        ordering = ["-month", "member_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "month"], name="dues_once_per_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.month:%Y-%m} · {self.amount}"
+
+    @property
+    def paid(self) -> bool:
+        return self.paid_at is not None

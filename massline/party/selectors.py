@@ -15,6 +15,7 @@ from massline.party.models import (
     Attempt,
     AttemptKind,
     CommitteeSeat,
+    DuesRecord,
     MemberStatus,
     PartyMember,
     PointEntry,
@@ -103,6 +104,9 @@ class Dashboard:
     quiz_takers: int
     mean_quiz_score: int | None
     top: list[Ranked]
+    dues_billed: int
+    dues_paid: int
+    dues_arrears: int
 
 
 def dashboard(branch: Org, now: datetime | None = None) -> Dashboard:
@@ -122,6 +126,7 @@ def dashboard(branch: Org, now: datetime | None = None) -> Dashboard:
         submitted_at__isnull=False,
         started_at__gte=start,
     )
+    this_month = DuesRecord.objects.filter(member__in=roll, month=month)
     q = quizzes.aggregate(n=Count("pk"), takers=Count("member", distinct=True), score=Sum("score"))
     return Dashboard(
         branch=branch,
@@ -135,6 +140,14 @@ def dashboard(branch: Org, now: datetime | None = None) -> Dashboard:
         quiz_takers=q["takers"],
         mean_quiz_score=round(q["score"] / q["n"]) if q["n"] else None,
         top=leaderboard(PartyMember.objects.filter(branch=branch), limit=5),
+        dues_billed=this_month.count(),
+        dues_paid=this_month.filter(paid_at__isnull=False).count(),
+        dues_arrears=DuesRecord.objects.filter(
+            member__in=roll, month__lt=month, paid_at__isnull=True
+        )
+        .values("member")
+        .distinct()
+        .count(),
     )
 
 

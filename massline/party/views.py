@@ -4,6 +4,8 @@ modules (points, study, quiz, bank, services)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 from functools import wraps
 
 from django.contrib import messages
@@ -16,9 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from massline.core.errors import DomainError, NotFound
+from massline.core.errors import DomainError, InvalidInput, NotFound
 from massline.orgs.models import Org, OrgKind
-from massline.party import bank, meetings, quiz, selectors, services, study
+from massline.party import bank, dues, meetings, quiz, selectors, services, study
 from massline.party.forms import (
     CheckinForm,
     ImportForm,
@@ -31,6 +33,8 @@ from massline.party.models import (
     Attempt,
     CommitteeSeat,
     Course,
+    DuesCategory,
+    DuesRecord,
     Exam,
     Meeting,
     PartyMember,
@@ -539,3 +543,91 @@ def checkin(request: HttpRequest) -> HttpResponse:
                 form.add_error("code", exc.message)
         status = 422
     return render(request, "party/checkin.html", {"form": form}, status=status)
+
+
+# ---- 党费 ------------------------------------------------------------------------------------
+
+
+def _month(request: HttpRequest) -> date:
+    raw = request.GET.get("month", "")
+    try:
+        return datetime.strptime(raw, "%Y-%m").date()
+    except ValueError:
+        return dues.month_of(timezone.now())
+
+
+@require_http_methods(["GET", "POST"])
+@party_only
+def branch_dues(request: HttpRequest, pk: int) -> HttpResponse:
+    rules = policy(request.user)
+    org = _branch(rules, pk)
+    manages = rules.can_manage_branch(org)
+    month = _month(request)
+    if request.method == "POST":
+        if not manages:
+            raise PermissionDenied
+        action = request.POST.get("action")
+        try:
+            if action == "bill":
+                n = dues.bill(org, month, request.user)
+                messages.success(request, _("已生成 %(n)d 条党费记录。") % {"n": n})
+            elif action == "pay":
+                record = get_object_or_404(
+                    DuesRecord, pk=request.POST.get("record") or 0, member__branch=org
+                )
+                dues.pay(request.user, record.pk, request.POST.get("reference", ""))
+                messages.success(
+                    request, _("已登记 %(name)s 的党费。") % {"name": record.member.name}
+                )
+            elif action == "base":
+                member = get_object_or_404(
+                    PartyMember, pk=request.POST.get("member") or 0, branch=org
+                )
+                try:
+                    base = Decimal(request.POST.get("base", "").strip() or "x")
+                except InvalidOperation:
+                    raise InvalidInput(_("交纳基数须为数字（元）。"), field="base") from None
+                dues.set_base(request.user, member, request.POST.get("category", ""), base)
+                messages.success(request, _("已核定 %(name)s 的交纳基数。") % {"name": member.name})
+            else:
+                raise InvalidInput(_("未知操作。"), field="action")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect(f"{reverse('party:dues', args=[org.pk])}?month={month:%Y-%m}")
+    lines = dues.ledger(org, month)
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(dues.workbook(org, month, lines), content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="dues-{month:%Y-%m}.xlsx"'
+        return response
+    billed = [line.current for line in lines if line.current is not None]
+    return render(
+        request,
+        "party/dues.html",
+        {
+            "branch": org,
+            "manages": manages,
+            "month": month,
+            "lines": lines,
+            "categories": DuesCategory.choices,
+            "due_total": sum((r.amount for r in billed), Decimal(0)),
+            "paid_total": sum((r.amount for r in billed if r.paid), Decimal(0)),
+            "paid_count": sum(1 for r in billed if r.paid),
+            "billed_count": len(billed),
+            "in_arrears": [line for line in lines if line.arrears.months],
+        },
+    )
+
+
+@require_GET
+@party_only
+def my_dues(request: HttpRequest) -> HttpResponse:
+    member = _member(request)
+    records = list(DuesRecord.objects.filter(member=member)[:24])
+    owed = dues.arrears(
+        [(r.month, r.amount) for r in records if not r.paid], dues.month_of(timezone.now())
+    )
+    return render(
+        request,
+        "party/my_dues.html",
+        {"records": records, "owed": owed, "account": getattr(member, "dues", None)},
+    )

@@ -90,3 +90,13 @@ def test_the_demo_has_held_meetings_with_minutes_and_one_about_to_start(demo):
     assert Attendance.objects.filter(meeting__branch=home).count() > 20
     assert Meeting.objects.filter(branch=home, status="scheduled", starts_at__gt=NOW).exists()
     assert Meeting.objects.filter(branch__name="余家湾社区第二党支部", status="held").exists()
+
+
+def test_the_demo_has_dues_paid_and_in_arrears(demo):
+    from massline.party.models import DuesRecord
+
+    home = PartyMember.objects.get(user__username="secretary_yujiawan").branch
+    records = DuesRecord.objects.filter(member__branch=home)
+    assert records.filter(paid_at__isnull=False).count() > 20
+    owing = records.filter(paid_at__isnull=True, month__lt=NOW.date().replace(day=1))
+    assert owing.values("member").distinct().count() == 2
