@@ -16,13 +16,14 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from massline.orgs.models import Org, OrgKind
-from massline.party import bank, dues, meetings, quiz, study
+from massline.party import bank, dues, meetings, quiz, reports, study, wishes
 from massline.party.models import (
     Answer,
     Attempt,
     Attendance,
     CommitteePost,
     CommitteeSeat,
+    CommunityReport,
     Course,
     DuesAccount,
     DuesRecord,
@@ -35,9 +36,12 @@ from massline.party.models import (
     PartyMember,
     PointEntry,
     Question,
+    ServiceRecord,
     Stage,
     StudyDay,
     StudySession,
+    Wish,
+    WishEvent,
 )
 from massline.party.points import award_login, seed_rules
 from massline.party.rules import LETTERS, SHANGHAI, points_day
@@ -69,6 +73,10 @@ def _questions() -> list[Question]:
 
 
 def _wipe() -> None:
+    WishEvent.objects.all().delete()
+    Wish.objects.all().delete()
+    ServiceRecord.objects.all().delete()
+    CommunityReport.objects.all().delete()
     DuesRecord.objects.all().delete()
     DuesAccount.objects.all().delete()
     MinutesAttachment.objects.all().delete()
@@ -331,6 +339,73 @@ def _dues(branch: Org, actor, roll: list[PartyMember], now: datetime, rng) -> No
             dues.pay(actor, record.pk, f"现金-{paid:%m%d}", min(paid, now))
 
 
+WISHES = [
+    ("想要一副助行拐杖", "老伴去年摔了一跤，现在走路不稳，想要一副带四脚的助行拐杖。"),
+    ("请人帮忙在手机上缴医保", "不会用手机，今年的城乡居民医保还没缴，想请人教一教。"),
+    ("孩子的课外书", "孩子上四年级，喜欢看书，家里条件不好，想要几本课外读物。"),
+    ("楼道里装个扶手", "三楼到五楼的楼梯没有扶手，老人上下楼不方便。"),
+    ("帮独居老人换灯泡", "厨房的灯坏了好几天，自己够不着，想请人帮忙换一下。"),
+    ("学会用视频通话", "儿子在外地打工，想学会用手机和他视频。"),
+    ("一台二手轮椅", "家里老人瘫痪在床，出门看病需要一台轮椅。"),
+    ("冬天的棉被", "天冷了，家里的被子太薄，想要一床厚棉被。"),
+]
+
+
+def _wishes(branch: Org, secretary, members: list[PartyMember], now: datetime, rng) -> None:
+    """Wishes in every state, each through the real steps at its own moments."""
+    User = get_user_model()
+    residents = list(User.objects.filter(username__startswith="138000000").order_by("username")[:8])
+    if not residents or secretary is None:
+        return
+    states = ["submitted", "rejected", "published", "published", "claimed", "fulfilled",
+              "thanked", "thanked"]  # fmt: skip
+    for i, ((title, body), state) in enumerate(zip(WISHES, states, strict=True)):
+        at = now - timedelta(days=rng.randint(10, 25), hours=rng.randint(0, 8))
+        if state == "published" and i == 3:
+            at = now - timedelta(days=9)  # past its claim deadline: escalated
+        elif state in ("submitted", "published"):
+            at = now - timedelta(days=rng.randint(1, 3))
+        resident = residents[i % len(residents)]
+        behalf = i == 1
+        wish = wishes.post(
+            secretary if behalf else resident, branch, title=title, body=body,
+            resident_name="陈桂芳" if behalf else "", now=at,
+        )  # fmt: skip
+        if state == "submitted":
+            continue
+        at += timedelta(hours=5)
+        if state == "rejected":
+            wishes.review(secretary, wish.pk, False, "已由民政部门按临时救助办理。", now=at)
+            continue
+        wishes.review(secretary, wish.pk, True, now=at)
+        if state == "published":
+            continue
+        at += timedelta(days=1, hours=rng.randint(0, 10))
+        claimer = rng.choice(members)
+        wishes.claim(claimer, wish.pk, now=at)
+        if state == "claimed":
+            continue
+        at += timedelta(days=rng.randint(1, 5))
+        wishes.fulfil(claimer, wish.pk, "已上门办好，群众很满意。", now=at)
+        if state == "thanked":
+            wishes.thank(wish.posted_by, wish.pk, "谢谢党员同志！", now=at + timedelta(hours=3))
+    wishes.escalate(now - timedelta(minutes=1))
+
+
+def _reports(community: Org, elsewhere: list[PartyMember], now: datetime, rng) -> None:
+    tasks = ["社区环境整治", "陪独居老人就医", "反诈宣传进楼栋", "疫苗接种点引导", "防汛值守",
+             "关爱留守儿童课堂"]  # fmt: skip
+    for m in elsewhere:
+        row = reports.report(
+            m, community, on=points_day(now) - timedelta(days=rng.randint(30, 200))
+        )
+        for _ in range(rng.randint(1, 4)):
+            day = points_day(now) - timedelta(days=rng.randint(1, 28))
+            reports.log_service(
+                m, row.pk, day=day, hours=Decimal(rng.choice([1, 2, 3])), task=rng.choice(tasks)
+            )
+
+
 def load_party_demo(
     orgs: dict[str, Org],
     now: datetime,
@@ -402,6 +477,15 @@ def load_party_demo(
             if second is not None:
                 _meetings(second, admin, rolls[second.pk], now, rng, lax=True)
                 _dues(second, admin, rolls[second.pk], now, rng)
+        office = [
+            m
+            for key in ("party:住建机关第一支部", "party:12345支部")
+            if key in orgs
+            for m in rolls[orgs[key].pk]
+            if m.is_party_member
+        ][:5]
+        _reports(home, office, now, rng)
+        _wishes(home, home_actor, [*local[:4], *office[:2]], now, rng)
         community = orgs[COMMUNITY]
         Exam.objects.create(
             org=community,

@@ -1,6 +1,9 @@
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from massline.orgs.models import Org, OrgKind
 from massline.party.models import MeetingKind, PartyMember
 
 
@@ -77,3 +80,65 @@ class CheckinForm(forms.Form):
 
 class LeaveForm(forms.Form):
     reason = forms.CharField(label=_("请假事由"), max_length=200)
+
+
+class WishForm(forms.Form):
+    branch = forms.ModelChoiceField(
+        label=_("所在社区的党组织"), queryset=Org.objects.none(), empty_label=None
+    )
+    title = forms.CharField(label=_("心愿（一句话）"), max_length=60)
+    body = forms.CharField(
+        label=_("需要什么帮助"),
+        widget=forms.Textarea,
+        max_length=1000,
+        help_text=_("公开时会隐去姓名、电话和门牌号。"),
+    )
+    phone = forms.CharField(label=_("联系电话（不公开）"), max_length=20, required=False)
+
+    def __init__(self, *args, on_behalf: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["branch"].queryset = Org.objects.filter(  # type: ignore[attr-defined]
+            kind=OrgKind.PARTY_BRANCH, is_active=True, region__level__gte=5
+        )
+        if on_behalf:
+            self.fields["resident_name"] = forms.CharField(
+                label=_("代为登记：群众姓名"),
+                max_length=50,
+                required=False,
+                help_text=_("替不会上网的群众登记时填写；替自己提心愿请留空。"),
+            )
+
+
+class FulfilForm(forms.Form):
+    fulfilment = forms.CharField(label=_("实现情况"), widget=forms.Textarea, max_length=2000)
+    photo = forms.ImageField(label=_("照片（可选）"), required=False)
+
+
+class ThanksForm(forms.Form):
+    thanks = forms.CharField(label=_("致谢的话"), max_length=200, required=False)
+
+
+class ReviewForm(forms.Form):
+    reason = forms.CharField(
+        label=_("未通过的原因（不通过时填写）"), max_length=200, required=False
+    )
+
+
+class ReportForm(forms.Form):
+    community = forms.ModelChoiceField(
+        label=_("居住地社区的党组织"), queryset=Org.objects.none(), empty_label=None
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["community"].queryset = Org.objects.filter(  # type: ignore[attr-defined]
+            kind=OrgKind.PARTY_BRANCH, is_active=True, region__level__gte=5
+        )
+
+
+class ServiceForm(forms.Form):
+    day = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    hours = forms.DecimalField(
+        label=_("服务时长（小时）"), min_value=Decimal("0.5"), max_value=24, decimal_places=1
+    )
+    task = forms.CharField(label=_("服务内容"), max_length=200)

@@ -564,3 +564,133 @@ class DuesRecord(models.Model):
     @property
     def paid(self) -> bool:
         return self.paid_at is not None
+
+
+# ---- 双报到 and 微心愿 ---------------------------------------------------------------------
+
+
+class CommunityReport(models.Model):
+    """双报到: a member working elsewhere reports to the community where they live; the
+    community's branch sees them and the service they give."""
+
+    member = models.ForeignKey(PartyMember, on_delete=models.CASCADE, related_name="reports")
+    community = models.ForeignKey(
+        Org, on_delete=models.PROTECT, related_name="reported_members", verbose_name="报到社区"
+    )
+    reported_on = models.DateField("报到日期")
+    active = models.BooleanField("在册", default=True)
+
+    class Meta:
+        verbose_name = "双报到"
+        verbose_name_plural = "双报到"
+        constraints = [models.UniqueConstraint(fields=["member", "community"], name="report_once")]
+
+    def __str__(self) -> str:
+        return f"{self.member} → {self.community}"
+
+
+class ServiceRecord(models.Model):
+    report = models.ForeignKey(CommunityReport, on_delete=models.CASCADE, related_name="services")
+    day = models.DateField("日期")
+    hours = models.DecimalField("服务时长（小时）", max_digits=5, decimal_places=1)
+    task = models.CharField("服务内容", max_length=200)
+
+    class Meta:
+        verbose_name = "报到服务记录"
+        verbose_name_plural = "报到服务记录"
+        ordering = ["-day", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.report} · {self.day} · {self.hours}h"
+
+
+class WishStatus(models.TextChoices):
+    SUBMITTED = "submitted", "待审核"
+    PUBLISHED = "published", "待认领"
+    REJECTED = "rejected", "未通过"
+    CLAIMED = "claimed", "已认领"
+    FULFILLED = "fulfilled", "已实现"
+    THANKED = "thanked", "已致谢"
+
+
+PUBLIC_WISH_STATES = (
+    WishStatus.PUBLISHED,
+    WishStatus.CLAIMED,
+    WishStatus.FULFILLED,
+    WishStatus.THANKED,
+)
+
+
+class Wish(models.Model):
+    """微心愿: a resident's small wish, reviewed by the community's branch, claimed and
+    fulfilled by a party member."""
+
+    branch = models.ForeignKey(
+        Org, on_delete=models.PROTECT, related_name="wishes", verbose_name="社区党组织"
+    )
+    title = models.CharField("心愿", max_length=60)
+    body = models.TextField("详细说明", max_length=1000)
+    resident = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="wishes",
+        verbose_name="群众账号",
+    )
+    resident_name = models.CharField("群众姓名", max_length=50)
+    phone = models.CharField("联系电话", max_length=20, blank=True)
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(
+        "状态", max_length=10, choices=WishStatus.choices, default=WishStatus.SUBMITTED
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    published_at = models.DateTimeField(null=True, blank=True)
+    claim_by = models.DateTimeField("认领期限", null=True, blank=True)
+    claimed_by = models.ForeignKey(
+        PartyMember, null=True, blank=True, on_delete=models.SET_NULL, related_name="wishes"
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    fulfil_by = models.DateTimeField("实现期限", null=True, blank=True)
+    fulfilled_at = models.DateTimeField(null=True, blank=True)
+    fulfilment = models.TextField("实现情况", blank=True)
+    photo = models.ImageField("照片", upload_to="party/wishes/%Y/%m/", blank=True)
+    thanks = models.CharField("致谢", max_length=200, blank=True)
+    reason = models.CharField("未通过原因", max_length=200, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "微心愿"
+        verbose_name_plural = "微心愿"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class WishAction(models.TextChoices):
+    POSTED = "posted", "提交心愿"
+    PUBLISHED = "published", "审核通过并公开"
+    REJECTED = "rejected", "审核未通过"
+    CLAIMED = "claimed", "党员认领"
+    FULFILLED = "fulfilled", "心愿实现"
+    THANKED = "thanked", "群众致谢"
+    ESCALATED = "escalated", "无人认领，提醒支部"
+
+
+class WishEvent(models.Model):
+    wish = models.ForeignKey(Wish, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=20, choices=WishAction.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.CharField(max_length=200, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.wish_id} · {self.action}"

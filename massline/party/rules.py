@@ -215,3 +215,24 @@ def compliance(
     else:
         status = "due"
     return Standing(status, count, required, max(0, days_left))
+
+
+# ---- 微心愿 --------------------------------------------------------------------------------
+
+CLAIM_DAYS = 7
+FULFIL_DAYS = 14
+LOCAL_FIRST = timedelta(hours=48)
+"""For two days after a wish is published only the community's own members (its branch and
+those reported to it under 双报到) may claim it; then anyone."""
+
+
+def may_claim(now: datetime, published_at: datetime, local: bool) -> bool:
+    return local or now >= published_at + LOCAL_FIRST
+
+
+def wish_deadlines(published_at: datetime) -> datetime:
+    return published_at + timedelta(days=CLAIM_DAYS)
+
+
+def fulfil_deadline(claimed_at: datetime) -> datetime:
+    return claimed_at + timedelta(days=FULFIL_DAYS)

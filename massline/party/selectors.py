@@ -15,6 +15,7 @@ from massline.party.models import (
     Attempt,
     AttemptKind,
     CommitteeSeat,
+    CommunityReport,
     DuesRecord,
     MemberStatus,
     PartyMember,
@@ -22,6 +23,7 @@ from massline.party.models import (
     PointKind,
     PointRule,
     Stage,
+    Wish,
 )
 from massline.party.points import rule_for
 
@@ -107,6 +109,10 @@ class Dashboard:
     dues_billed: int
     dues_paid: int
     dues_arrears: int
+    wishes_fulfilled: int
+    wishes_open: int
+    reported_out: int
+    reported_in: int
 
 
 def dashboard(branch: Org, now: datetime | None = None) -> Dashboard:
@@ -148,6 +154,17 @@ def dashboard(branch: Org, now: datetime | None = None) -> Dashboard:
         .values("member")
         .distinct()
         .count(),
+        wishes_fulfilled=Wish.objects.filter(
+            branch=branch, fulfilled_at__gte=start, status__in=("fulfilled", "thanked")
+        ).count(),
+        wishes_open=Wish.objects.filter(
+            branch=branch, status__in=("submitted", "published", "claimed")
+        ).count(),
+        reported_out=CommunityReport.objects.filter(member__in=roll, active=True)
+        .values("member")
+        .distinct()
+        .count(),
+        reported_in=CommunityReport.objects.filter(community=branch, active=True).count(),
     )
 
 

@@ -20,18 +20,36 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from massline.core.errors import DomainError, InvalidInput, NotFound
 from massline.orgs.models import Org, OrgKind
-from massline.party import bank, dues, meetings, quiz, selectors, services, study
+from massline.party import (
+    bank,
+    dues,
+    meetings,
+    quiz,
+    reports,
+    selectors,
+    services,
+    study,
+    wishes,
+)
 from massline.party.forms import (
     CheckinForm,
+    FulfilForm,
     ImportForm,
     LeaveForm,
     MeetingForm,
     MemberForm,
     MinutesForm,
+    ReportForm,
+    ReviewForm,
+    ServiceForm,
+    ThanksForm,
+    WishForm,
 )
 from massline.party.models import (
+    PUBLIC_WISH_STATES,
     Attempt,
     CommitteeSeat,
+    CommunityReport,
     Course,
     DuesCategory,
     DuesRecord,
@@ -40,6 +58,7 @@ from massline.party.models import (
     PartyMember,
     PointRule,
     Question,
+    Wish,
 )
 from massline.party.points import award_login, rule_for
 from massline.party.policy import PartyPolicy, policy
@@ -630,4 +649,181 @@ def my_dues(request: HttpRequest) -> HttpResponse:
         request,
         "party/my_dues.html",
         {"records": records, "owed": owed, "account": getattr(member, "dues", None)},
+    )
+
+
+# ---- 微心愿 ----------------------------------------------------------------------------------
+
+
+@require_GET
+def wish_wall(request: HttpRequest) -> HttpResponse:
+    """Open to everyone: the published wishes, masked."""
+    mine = []
+    if request.user.is_authenticated:
+        mine = list(Wish.objects.filter(posted_by=request.user).select_related("branch")[:20])
+    return render(request, "party/wishes.html", {"wall": wishes.wall(), "mine": mine})
+
+
+@require_http_methods(["GET", "POST"])
+def wish_new(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), _login_url())
+    rules = policy(request.user)
+    form = WishForm(request.POST or None, on_behalf=bool(rules.managed or rules.is_admin))
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                wish = wishes.post(
+                    request.user,
+                    d["branch"],
+                    title=d["title"],
+                    body=d["body"],
+                    phone=d["phone"],
+                    resident_name=d.get("resident_name", ""),
+                )
+                messages.success(request, _("心愿已提交，社区党组织审核后会公开。"))
+                return redirect("party:wish", pk=wish.pk)
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        status = 422
+    return render(request, "party/wish_form.html", {"form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def wish(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(Wish.objects.select_related("branch", "claimed_by"), pk=pk)
+    user = request.user
+    rules = policy(user)
+    manages = user.is_authenticated and rules.can_manage_branch(item.branch)
+    own = user.is_authenticated and user.pk in (item.resident_id, item.posted_by_id)
+    member = rules.member
+    public_states = [s.value for s in PUBLIC_WISH_STATES]
+    if not (manages or own or item.status in public_states):
+        raise Http404
+    forms = {
+        "review": ReviewForm(request.POST or None) if manages else None,
+        "fulfil": FulfilForm(request.POST or None, request.FILES or None)
+        if member is not None and item.claimed_by_id == member.pk
+        else None,
+        "thanks": ThanksForm(request.POST or None) if own else None,
+    }
+    status = 200
+    if request.method == "POST":
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), _login_url())
+        action = request.POST.get("action", "")
+        try:
+            if action in ("approve", "reject") and forms["review"] is not None:
+                if forms["review"].is_valid():
+                    reason = forms["review"].cleaned_data["reason"]
+                    wishes.review(user, item.pk, action == "approve", reason)
+                    return redirect("party:wish", pk=item.pk)
+            elif action == "claim" and member is not None:
+                wishes.claim(member, item.pk)
+                messages.success(request, _("已认领，请在期限内帮群众实现心愿。"))
+                return redirect("party:wish", pk=item.pk)
+            elif action == "fulfil" and forms["fulfil"] is not None and member is not None:
+                if forms["fulfil"].is_valid():
+                    d = forms["fulfil"].cleaned_data
+                    wishes.fulfil(member, item.pk, d["fulfilment"], d["photo"])
+                    messages.success(request, _("已记录实现情况。"))
+                    return redirect("party:wish", pk=item.pk)
+            elif action == "thank" and forms["thanks"] is not None:
+                if forms["thanks"].is_valid():
+                    wishes.thank(user, item.pk, forms["thanks"].cleaned_data["thanks"])
+                    return redirect("party:wish", pk=item.pk)
+            else:
+                raise PermissionDenied
+        except DomainError as exc:
+            key = {"approve": "review", "reject": "review", "fulfil": "fulfil", "thank": "thanks"}
+            target = forms.get(key.get(action, ""))
+            if target is not None:
+                target.add_error(exc.field if exc.field in target.fields else None, exc.message)
+            else:
+                messages.error(request, exc.message)
+                return redirect("party:wish", pk=item.pk)
+        status = 422
+    return render(
+        request,
+        "party/wish.html",
+        {
+            "wish": item,
+            "shown": wishes.public(item),
+            "original": manages or own,
+            "manages": manages,
+            "own": own,
+            "can_claim": member is not None and item.status == "published",
+            "forms": forms,
+            "events": item.events.select_related("actor") if (manages or own) else [],
+        },
+        status=status,
+    )
+
+
+@require_GET
+@party_only
+def branch_wishes(request: HttpRequest, pk: int) -> HttpResponse:
+    rules = policy(request.user)
+    org = _branch(rules, pk)
+    if not rules.can_manage_branch(org) and org not in rules.branches():
+        raise Http404
+    items = Wish.objects.filter(branch=org).select_related("claimed_by")
+    if not rules.can_manage_branch(org):
+        items = items.filter(status__in=PUBLIC_WISH_STATES)
+    return render(
+        request,
+        "party/branch_wishes.html",
+        {"branch": org, "items": items[:200], "now": timezone.now()},
+    )
+
+
+# ---- 双报到 ----------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@party_only
+def my_reports(request: HttpRequest) -> HttpResponse:
+    member = _member(request)
+    report_form = ReportForm(request.POST if request.POST.get("action") == "report" else None)
+    service_form = ServiceForm(request.POST if request.POST.get("action") == "service" else None)
+    status = 200
+    if request.method == "POST":
+        try:
+            if report_form.is_bound and report_form.is_valid():
+                reports.report(member, report_form.cleaned_data["community"])
+                messages.success(request, _("已向居住地社区报到。"))
+                return redirect("party:reports")
+            if service_form.is_bound and service_form.is_valid():
+                reports.log_service(
+                    member, int(request.POST.get("report") or 0), **service_form.cleaned_data
+                )
+                messages.success(request, _("已记录服务。"))
+                return redirect("party:reports")
+        except DomainError as exc:
+            form = report_form if report_form.is_bound else service_form
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        status = 422
+    found = CommunityReport.objects.filter(member=member).select_related("community")
+    return render(
+        request,
+        "party/reports.html",
+        {
+            "reports": found.prefetch_related("services"),
+            "report_form": report_form,
+            "service_form": service_form,
+        },
+        status=status,
+    )
+
+
+@require_GET
+@party_only
+def branch_reports(request: HttpRequest, pk: int) -> HttpResponse:
+    """The community's branch: who has reported here, their service hours and tasks."""
+    rules = policy(request.user)
+    org = _branch(rules, pk)
+    return render(
+        request, "party/branch_reports.html", {"branch": org, "rows": reports.reported_to(org)}
     )

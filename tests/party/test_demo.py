@@ -100,3 +100,12 @@ def test_the_demo_has_dues_paid_and_in_arrears(demo):
     assert records.filter(paid_at__isnull=False).count() > 20
     owing = records.filter(paid_at__isnull=True, month__lt=NOW.date().replace(day=1))
     assert owing.values("member").distinct().count() == 2
+
+
+def test_the_demo_has_wishes_in_every_state_and_members_reported_to_the_community(demo):
+    from massline.party.models import CommunityReport, Wish, WishStatus
+
+    assert set(Wish.objects.values_list("status", flat=True)) == set(WishStatus.values)
+    assert Wish.objects.filter(escalated_at__isnull=False).exists()
+    home = PartyMember.objects.get(user__username="secretary_yujiawan").branch
+    assert CommunityReport.objects.filter(community=home, services__isnull=False).exists()
