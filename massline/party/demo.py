@@ -96,23 +96,28 @@ def _wipe() -> None:
 
 
 def _stage_dates(stage: str, now: date, rng: random.Random) -> dict:
-    """Dates that keep the required intervals: a year as 积极分子 before 发展对象, a year's
-    probation before 转正."""
-    out: dict = {}
+    """Dates that keep the required intervals: a year or more as 积极分子 before 发展对象, a
+    year's probation before 转正."""
+    day = timedelta(days=1)
+    if stage == Stage.APPLICANT:
+        return {"applied_on": now - rng.randint(20, 200) * day}
+    if stage == Stage.ACTIVIST:
+        activist = now - rng.randint(300, 420) * day  # some are due to become 发展对象
+        return {"applied_on": activist - rng.randint(60, 200) * day, "activist_on": activist}
+    if stage == Stage.CANDIDATE:
+        candidate = now - rng.randint(20, 150) * day
+        activist = candidate - rng.randint(370, 500) * day
+        return {"applied_on": activist - 120 * day, "activist_on": activist,
+                "candidate_on": candidate}  # fmt: skip
+    joined = now - rng.randint(300, 360) * day
     if stage == Stage.FULL:
-        joined = now - timedelta(days=rng.randint(2 * 365, 40 * 365))
-        out.update(
-            applied_on=joined - timedelta(days=rng.randint(400, 900)),
-            joined_on=joined,
-            full_on=joined + timedelta(days=365),
-        )
-    elif stage == Stage.PROBATIONARY:
-        joined = now - timedelta(days=rng.randint(30, 330))
-        out.update(applied_on=joined - timedelta(days=rng.randint(500, 800)), joined_on=joined)
-    elif stage == Stage.CANDIDATE:
-        out.update(applied_on=now - timedelta(days=rng.randint(420, 700)))
-    else:
-        out.update(applied_on=now - timedelta(days=rng.randint(20, 300)))
+        joined = now - rng.randint(2 * 365, 40 * 365) * day
+    candidate = joined - rng.randint(60, 120) * day
+    activist = candidate - rng.randint(370, 450) * day
+    out = {"applied_on": activist - 150 * day, "activist_on": activist,
+           "candidate_on": candidate, "joined_on": joined}  # fmt: skip
+    if stage == Stage.FULL:
+        out["full_on"] = joined + 365 * day
     return out
 
 

@@ -23,6 +23,8 @@ class MemberForm(forms.ModelForm):
         ]
         widgets = {
             "applied_on": forms.DateInput(attrs={"type": "date"}),
+            "activist_on": forms.DateInput(attrs={"type": "date"}),
+            "candidate_on": forms.DateInput(attrs={"type": "date"}),
             "joined_on": forms.DateInput(attrs={"type": "date"}),
             "full_on": forms.DateInput(attrs={"type": "date"}),
             "gender": forms.Select(choices=[("", "—"), ("男", "男"), ("女", "女")]),
@@ -142,3 +144,21 @@ class ServiceForm(forms.Form):
         label=_("服务时长（小时）"), min_value=Decimal("0.5"), max_value=24, decimal_places=1
     )
     task = forms.CharField(label=_("服务内容"), max_length=200)
+
+
+class AdvanceForm(forms.Form):
+    on = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("说明（如支部大会决议）"), max_length=200, required=False)
+
+
+class TransferForm(forms.Form):
+    to_branch = forms.ModelChoiceField(
+        label=_("转入党支部"), queryset=Org.objects.none(), empty_label=None
+    )
+    reason = forms.CharField(label=_("转接原因"), max_length=200)
+
+    def __init__(self, *args, exclude: int = 0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_branch"].queryset = Org.objects.filter(  # type: ignore[attr-defined]
+            kind=OrgKind.PARTY_BRANCH, is_active=True
+        ).exclude(pk=exclude)

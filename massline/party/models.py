@@ -56,6 +56,8 @@ class PartyMember(models.Model):
     gender = models.CharField("性别", max_length=2, blank=True)
     stage = models.CharField("类别", max_length=16, choices=Stage.choices, default=Stage.FULL)
     applied_on = models.DateField("申请入党日期", null=True, blank=True)
+    activist_on = models.DateField("确定为积极分子日期", null=True, blank=True)
+    candidate_on = models.DateField("列为发展对象日期", null=True, blank=True)
     joined_on = models.DateField("入党日期", null=True, blank=True)
     full_on = models.DateField("转正日期", null=True, blank=True)
     post = models.CharField("工作岗位", max_length=60, blank=True)
@@ -694,3 +696,58 @@ class WishEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.wish_id} · {self.action}"
+
+
+class StageStep(models.Model):
+    """One dated step of a member's development (发展党员), as the branch recorded it."""
+
+    member = models.ForeignKey(PartyMember, on_delete=models.CASCADE, related_name="steps")
+    stage = models.CharField("阶段", max_length=16, choices=Stage.choices)
+    on = models.DateField("日期")
+    note = models.CharField("说明", max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "发展党员记录"
+        verbose_name_plural = "发展党员记录"
+        ordering = ["on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.get_stage_display()} · {self.on}"
+
+
+class TransferStatus(models.TextChoices):
+    RELEASED = "released", "转出支部已同意，待转入支部接收"
+    RECEIVED = "received", "已转入"
+    REFUSED = "refused", "转入支部未接收"
+
+
+class Transfer(models.Model):
+    """组织关系转接 between two branches: the branch the member leaves releases them, the branch
+    they join receives them; both steps with who and when."""
+
+    member = models.ForeignKey(PartyMember, on_delete=models.CASCADE, related_name="transfers")
+    from_branch = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
+    to_branch = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="incoming_transfers")
+    status = models.CharField(max_length=10, choices=TransferStatus.choices)
+    reason = models.CharField("转接原因", max_length=200)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    released_at = models.DateTimeField()
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answer_note = models.CharField("接收意见", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "组织关系转接"
+        verbose_name_plural = "组织关系转接"
+        ordering = ["-released_at"]
+
+    def __str__(self) -> str:
+        return f"{self.member}: {self.from_branch} → {self.to_branch}"

@@ -1,6 +1,6 @@
 """The worker's periodic sweep for 掌上党建: meetings about to be missed, committee terms
-ending, dues in arrears, wishes unclaimed or unfulfilled past their deadlines. Each notice
-has a unique key, so a sweep run twice sends nothing new."""
+ending, development steps falling due, dues in arrears, wishes unclaimed or unfulfilled past
+their deadlines. Each notice has a unique key, so a sweep run twice sends nothing new."""
 
 from datetime import datetime
 
@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from massline.notices.services import notify
-from massline.party import dues, meetings, wishes
+from massline.party import development, dues, meetings, wishes
 
 ARREARS_MONTHS = 3
 """A member owing this many months is reminded (党员连续六个月不交纳党费 is 自行脱党)."""
@@ -34,4 +34,4 @@ def _dues(now: datetime) -> int:
 
 def sweep(now: datetime | None = None) -> int:
     now = now or timezone.now()
-    return meetings.remind(now) + _dues(now) + wishes.escalate(now)
+    return meetings.remind(now) + _dues(now) + wishes.escalate(now) + development.remind(now)

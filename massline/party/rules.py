@@ -236,3 +236,64 @@ def wish_deadlines(published_at: datetime) -> datetime:
 
 def fulfil_deadline(claimed_at: datetime) -> datetime:
     return claimed_at + timedelta(days=FULFIL_DAYS)
+
+
+# ---- 发展党员: the required intervals ------------------------------------------------------
+
+STAGE_ORDER = ["applicant", "activist", "candidate", "probationary", "full"]
+MIN_ACTIVIST_DAYS = 365
+"""《中国共产党发展党员工作细则》: a year or more as 入党积极分子 before 发展对象."""
+PROBATION_DAYS = 365
+"""预备期一年, counted from the 支部大会 that admitted the member."""
+MIN_AGE = 18
+
+
+def _add_year(day: date) -> date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
+
+
+def earliest(stage: str, dates: dict[str, date | None]) -> date | None:
+    """The first day a member may enter `stage`, given the dates of the stages before it
+    (None: the stage before has no date, so `stage` cannot be entered)."""
+    before = STAGE_ORDER[STAGE_ORDER.index(stage) - 1] if stage != STAGE_ORDER[0] else None
+    if before is None:
+        return date.min
+    prior = dates.get(before)
+    if prior is None:
+        return None
+    if stage == "candidate":
+        return _add_year(prior)
+    if stage == "full":
+        return _add_year(prior)
+    return prior
+
+
+def step_problem(stage: str, on: date, dates: dict[str, date | None]) -> str | None:
+    """Why entering `stage` on `on` breaks the rules, or None when it keeps them."""
+    first = earliest(stage, dates)
+    names = {"applicant": "申请入党", "activist": "确定为入党积极分子", "candidate": "列为发展对象",
+             "probationary": "接收为预备党员", "full": "转为正式党员"}  # fmt: skip
+    if first is None:
+        before = STAGE_ORDER[STAGE_ORDER.index(stage) - 1]
+        return f"还没有“{names[before]}”的日期，不能{names[stage]}。"
+    if on < first:
+        if stage == "candidate":
+            return f"入党积极分子须经过一年以上培养考察，{first:%Y年%m月%d日}起方可列为发展对象。"
+        if stage == "full":
+            return f"预备期为一年，{first:%Y年%m月%d日}预备期满后方可转正。"
+        return f"{names[stage]}的日期不能早于上一阶段（{first:%Y年%m月%d日}）。"
+    return None
+
+
+def next_due(stage: str, dates: dict[str, date | None]) -> tuple[str, date] | None:
+    """The next step that falls due by the intervals alone: (stage, the day it may happen)."""
+    if stage == "activist":
+        first = earliest("candidate", dates)
+        return ("candidate", first) if first else None
+    if stage == "probationary":
+        first = earliest("full", dates)
+        return ("full", first) if first else None
+    return None

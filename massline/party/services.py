@@ -13,7 +13,8 @@ from massline.party.models import PartyMember
 from massline.party.policy import policy
 
 MEMBER_FIELDS = (
-    "name", "gender", "stage", "applied_on", "joined_on", "full_on", "post", "status", "phone",
+    "name", "gender", "stage", "applied_on", "activist_on", "candidate_on", "joined_on",
+    "full_on", "post", "status", "phone",
 )  # fmt: skip
 
 

@@ -11,6 +11,12 @@ urlpatterns = [
     path("branch/<int:pk>/members/", views.roster, name="roster"),
     path("branch/<int:pk>/members/new/", views.member_edit, name="member_new"),
     path("branch/<int:pk>/members/<int:member_id>/", views.member_edit, name="member_edit"),
+    path(
+        "branch/<int:pk>/members/<int:member_id>/development/",
+        views.development_view,
+        name="development",
+    ),
+    path("branch/<int:pk>/transfers/", views.transfers, name="transfers"),
     path("branch/<int:pk>/meetings/", views.branch_meetings, name="meetings"),
     path("meetings/<int:pk>/", views.meeting, name="meeting"),
     path("meetings/<int:pk>/qr.svg", views.meeting_qr, name="meeting_qr"),

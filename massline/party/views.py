@@ -22,6 +22,7 @@ from massline.core.errors import DomainError, InvalidInput, NotFound
 from massline.orgs.models import Org, OrgKind
 from massline.party import (
     bank,
+    development,
     dues,
     meetings,
     quiz,
@@ -31,7 +32,9 @@ from massline.party import (
     study,
     wishes,
 )
+from massline.party import rules as rules_mod
 from massline.party.forms import (
+    AdvanceForm,
     CheckinForm,
     FulfilForm,
     ImportForm,
@@ -43,6 +46,7 @@ from massline.party.forms import (
     ReviewForm,
     ServiceForm,
     ThanksForm,
+    TransferForm,
     WishForm,
 )
 from massline.party.models import (
@@ -58,6 +62,8 @@ from massline.party.models import (
     PartyMember,
     PointRule,
     Question,
+    Stage,
+    Transfer,
     Wish,
 )
 from massline.party.points import award_login, rule_for
@@ -146,6 +152,7 @@ def branch(request: HttpRequest, pk: int) -> HttpResponse:
             "meetings_overdue": sum(
                 r.standing.status == "overdue" for r in meetings.previous_standings(org)
             ),
+            "due_steps": development.due_steps(org, rules_mod.points_day(timezone.now())),
         },
     )
 
@@ -826,4 +833,94 @@ def branch_reports(request: HttpRequest, pk: int) -> HttpResponse:
     org = _branch(rules, pk)
     return render(
         request, "party/branch_reports.html", {"branch": org, "rows": reports.reported_to(org)}
+    )
+
+
+# ---- 发展党员 and 组织关系转接 ----------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@party_only
+def development_view(request: HttpRequest, pk: int, member_id: int) -> HttpResponse:
+    rules = policy(request.user)
+    org = _branch(rules, pk)
+    member = get_object_or_404(PartyMember, pk=member_id, branch=org)
+    manages = rules.can_manage_branch(org)
+    upcoming = development.next_stage(member)
+    advance_form = AdvanceForm(request.POST if request.POST.get("action") == "advance" else None)
+    transfer_form = TransferForm(
+        request.POST if request.POST.get("action") == "transfer" else None, exclude=org.pk
+    )
+    status = 200
+    if request.method == "POST":
+        if not manages:
+            raise PermissionDenied
+        form = advance_form if advance_form.is_bound else transfer_form
+        if form.is_valid():
+            try:
+                if form is advance_form and upcoming is not None:
+                    d = advance_form.cleaned_data
+                    development.advance(request.user, member.pk, upcoming, d["on"], d["note"])
+                    messages.success(request, _("已记录。"))
+                else:
+                    d = transfer_form.cleaned_data
+                    development.release(request.user, member.pk, d["to_branch"], d["reason"])
+                    messages.success(request, _("已转出，待转入支部接收。"))
+                return redirect("party:development", pk=org.pk, member_id=member.pk)
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        status = 422
+    due = rules_mod.next_due(member.stage, development.dates_of(member))
+    return render(
+        request,
+        "party/development.html",
+        {
+            "branch": org,
+            "member": member,
+            "manages": manages,
+            "upcoming": upcoming,
+            "upcoming_label": Stage(upcoming).label if upcoming else "",
+            "earliest": rules_mod.earliest(upcoming, development.dates_of(member))
+            if upcoming
+            else None,
+            "due": due,
+            "steps": member.steps.select_related("recorded_by"),
+            "transfers": member.transfers.select_related("from_branch", "to_branch"),
+            "advance_form": advance_form,
+            "transfer_form": transfer_form,
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@party_only
+def transfers(request: HttpRequest, pk: int) -> HttpResponse:
+    rules = policy(request.user)
+    org = _branch(rules, pk)
+    manages = rules.can_manage_branch(org)
+    if request.method == "POST":
+        if not manages:
+            raise PermissionDenied
+        item = get_object_or_404(Transfer, pk=request.POST.get("transfer") or 0, to_branch=org)
+        try:
+            accept = request.POST.get("action") == "accept"
+            development.answer(request.user, item.pk, accept, request.POST.get("note", ""))
+            messages.success(request, _("已接收。") if accept else _("已退回转出支部。"))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect("party:transfers", pk=org.pk)
+    return render(
+        request,
+        "party/transfers.html",
+        {
+            "branch": org,
+            "manages": manages,
+            "incoming": Transfer.objects.filter(to_branch=org).select_related(
+                "member", "from_branch", "released_by", "answered_by"
+            )[:100],
+            "outgoing": Transfer.objects.filter(from_branch=org).select_related(
+                "member", "to_branch", "released_by", "answered_by"
+            )[:100],
+        },
     )
