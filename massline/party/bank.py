@@ -14,7 +14,7 @@ from openpyxl.utils import get_column_letter
 from massline.core.audit import audit
 from massline.core.errors import InvalidInput
 from massline.party.models import Question, QuestionKind
-from massline.party.rules import FALSE, LETTERS, TRUE
+from massline.party.rules import FALSE, LETTERS, SHANGHAI, TRUE
 
 OPTION_COLUMNS = 6
 HEAD = [
@@ -213,3 +213,47 @@ def import_questions(actor, data: bytes) -> int:
         Question.objects.bulk_create(found)
         audit("party.questions_imported", actor=actor, count=len(found))
     return len(found)
+
+
+def results_workbook(exam, results) -> bytes:
+    """An exam's results: one sheet of sittings, one of every answer with its correctness."""
+    from massline.party.models import Answer
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "成绩"
+    ws.append(["支部", "姓名", "交卷时间", "答对", "题量", "得分", "是否及格", "超时"])
+    for s in results.sittings:
+        ws.append(
+            [
+                s.member.branch.short_name or s.member.branch.name,
+                s.member.name,
+                s.submitted_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"),
+                s.correct,
+                s.total,
+                s.score,
+                "是" if s.passed else "否",
+                "是" if s.timed_out else "",
+            ]
+        )
+    detail = wb.create_sheet("逐题")
+    detail.append(["姓名", "题目", "作答", "是否正确"])
+    for a in Answer.objects.filter(attempt__in=results.sittings).select_related(
+        "attempt__member", "question"
+    ):
+        detail.append(
+            [
+                a.attempt.member.name,
+                safe_cell(a.question.stem),
+                safe_cell("；".join(a.given)),
+                "正确" if a.correct else "错误",
+            ]
+        )
+    for sheet in (ws, detail):
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        sheet.freeze_panes = "A2"
+    out = BytesIO()
+    wb.save(out)
+    return out.getvalue()

@@ -216,3 +216,50 @@ def visible_exams(member: PartyMember, now: datetime | None = None):
     return Exam.objects.filter(org_id__in=orgs, closes_at__gt=now - timedelta(days=30)).filter(
         ~Q(opens_at__gt=now + timedelta(days=30))
     )
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    question_id: int
+    stem: str
+    answered: int
+    correct: int
+
+
+@dataclass(frozen=True)
+class ExamResults:
+    sittings: list  # Attempt rows, submitted, best first per member
+    takers: int
+    passed: int
+    mean: int | None
+    questions: list[QuestionResult]
+
+
+def exam_results(exam, branches) -> ExamResults:
+    """An exam's submitted sittings in `branches`, and how each question was answered."""
+    from massline.party.models import Answer
+
+    sittings = list(
+        Attempt.objects.filter(exam=exam, member__branch__in=branches, submitted_at__isnull=False)
+        .select_related("member__branch")
+        .order_by("member__branch_id", "member__name", "-score")
+    )
+    best: dict[int, Attempt] = {}
+    for s in sittings:
+        if s.member_id not in best or s.score > best[s.member_id].score:
+            best[s.member_id] = s
+    rows = (
+        Answer.objects.filter(attempt__in=sittings)
+        .values("question_id", "question__stem")
+        .annotate(n=Count("pk"), ok=Count("pk", filter=Q(correct=True)))
+        .order_by("question_id")
+    )
+    return ExamResults(
+        sittings=sittings,
+        takers=len(best),
+        passed=sum(1 for s in best.values() if s.passed),
+        mean=round(sum(s.score for s in best.values()) / len(best)) if best else None,
+        questions=[
+            QuestionResult(r["question_id"], r["question__stem"], r["n"], r["ok"]) for r in rows
+        ],
+    )

@@ -37,6 +37,7 @@ urlpatterns = [
     path("quiz/", views.daily, name="daily"),
     path("quiz/<int:pk>/", views.attempt, name="attempt"),
     path("exams/<int:pk>/start/", views.exam_start, name="exam_start"),
+    path("exams/<int:pk>/results/", views.exam_results, name="exam_results"),
     path("bank/", views.question_bank, name="bank"),
     path("bank/template.xlsx", views.bank_template, name="bank_template"),
     path("bank/questions.xlsx", views.bank_export, name="bank_export"),

@@ -338,6 +338,7 @@ def daily(request: HttpRequest) -> HttpResponse:
             "attempts": selectors.my_attempts(member),
             "exams": selectors.visible_exams(member),
             "now": timezone.now(),
+            "manages_content": policy(request.user).can_manage_content(),
         },
     )
 
@@ -923,4 +924,28 @@ def transfers(request: HttpRequest, pk: int) -> HttpResponse:
                 "member", "to_branch", "released_by", "answered_by"
             )[:100],
         },
+    )
+
+
+@require_GET
+@party_only
+def exam_results(request: HttpRequest, pk: int) -> HttpResponse:
+    """Results per branch: the secretary's branch, or the branches the committee above sees."""
+    rules = policy(request.user)
+    exam = get_object_or_404(Exam, pk=pk)
+    if not (rules.secretary_orgs or rules.is_admin):
+        raise PermissionDenied
+    branches = rules.branches().filter(path__startswith=exam.org.path)
+    chosen = request.GET.get("branch")
+    if chosen:
+        branches = branches.filter(pk=chosen)
+    results = selectors.exam_results(exam, branches)
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(bank.results_workbook(exam, results), content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="exam-{exam.pk}-results.xlsx"'
+        return response
+    return render(
+        request,
+        "party/exam_results.html",
+        {"exam": exam, "results": results, "branches": branches, "chosen": chosen or ""},
     )

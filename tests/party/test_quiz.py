@@ -128,3 +128,27 @@ def test_multiple_choice_and_fill_in_are_scored_from_the_form(party, client_for)
     c.post(url, letters)
     answers = {a.question_id: a.correct for a in attempt.answers.all()}
     assert answers == {multi.pk: True, fill.pk: True}
+
+
+def test_exam_results_per_branch_as_a_page_and_an_xlsx(party, client_for, questions):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    now = timezone.now()
+    exam = Exam.objects.create(
+        org=party.community, title="党史测试", opens_at=now - timedelta(minutes=5),
+        closes_at=now + timedelta(hours=1), duration_minutes=30, question_count=3,
+    )  # fmt: skip
+    for record in (party.record, party.other_record):
+        attempt = quiz.start_exam(record, exam)
+        answers = {int(k[1:]): v for k, v in _right_letters(attempt).items()}
+        quiz.submit(record, attempt.pk, answers)
+    mine = client_for(party.secretary).get(f"/party/exams/{exam.pk}/results/").content.decode()
+    assert "方党员" in mine and "王党员" not in mine
+    above = client_for(party.committee).get(f"/party/exams/{exam.pk}/results/").content.decode()
+    assert "方党员" in above and "王党员" in above
+    xlsx = client_for(party.committee).get(f"/party/exams/{exam.pk}/results/?format=xlsx")
+    wb = load_workbook(BytesIO(xlsx.content))
+    assert wb["成绩"].max_row == 3 and wb["逐题"].max_row == 7
+    assert client_for(party.member).get(f"/party/exams/{exam.pk}/results/").status_code == 403
