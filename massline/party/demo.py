@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from massline.orgs.models import Org, OrgKind
-from massline.party import bank, dues, meetings, quiz, reports, study, wishes
+from massline.party import bank, dues, meetings, quiz, reports, study, suggestions, wishes
 from massline.party.models import (
     Answer,
     Attempt,
@@ -38,8 +38,11 @@ from massline.party.models import (
     Question,
     ServiceRecord,
     Stage,
+    StageStep,
     StudyDay,
     StudySession,
+    Suggestion,
+    Transfer,
     Wish,
     WishEvent,
 )
@@ -73,6 +76,9 @@ def _questions() -> list[Question]:
 
 
 def _wipe() -> None:
+    Suggestion.objects.all().delete()
+    Transfer.objects.all().delete()
+    StageStep.objects.all().delete()
     WishEvent.objects.all().delete()
     Wish.objects.all().delete()
     ServiceRecord.objects.all().delete()
@@ -491,6 +497,20 @@ def load_party_demo(
         ][:5]
         _reports(home, office, now, rng)
         _wishes(home, home_actor, [*local[:4], *office[:2]], now, rng)
+        if home_actor is not None and len(local) > 3:
+            answered = suggestions.send(
+                local[2], home, "在党群服务中心设老年人智能手机课堂",
+                "不少老人不会用手机缴费、挂号，建议每周六上午由党员志愿者轮流授课。",
+                now=now - timedelta(days=12),
+            )  # fmt: skip
+            suggestions.reply(
+                home_actor, answered.pk, "支委会已研究同意，从下月起每周六上午开课，请报名授课。",
+                now=now - timedelta(days=9),
+            )  # fmt: skip
+            suggestions.send(
+                local[3], orgs[COMMUNITY], "小区停车难问题",
+                "建议社区党委协调物业，把闲置的空地改作临时停车位。", now=now - timedelta(days=2),
+            )  # fmt: skip
         community = orgs[COMMUNITY]
         Exam.objects.create(
             org=community,

@@ -162,3 +162,19 @@ class TransferForm(forms.Form):
         self.fields["to_branch"].queryset = Org.objects.filter(  # type: ignore[attr-defined]
             kind=OrgKind.PARTY_BRANCH, is_active=True
         ).exclude(pk=exclude)
+
+
+class SuggestionForm(forms.Form):
+    org = forms.ModelChoiceField(label=_("提交给"), queryset=Org.objects.none(), empty_label=None)
+    title = forms.CharField(label=_("标题"), max_length=80)
+    body = forms.CharField(label=_("内容"), widget=forms.Textarea, max_length=3000)
+
+    def __init__(self, *args, targets=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = Org.objects.filter(  # type: ignore[attr-defined]
+            pk__in=[o.pk for o in targets]
+        ).order_by("-path")
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label=_("答复"), widget=forms.Textarea, max_length=3000)

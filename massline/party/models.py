@@ -751,3 +751,29 @@ class Transfer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member}: {self.from_branch} → {self.to_branch}"
+
+
+class Suggestion(models.Model):
+    """建言献策: a member's suggestion to a party organisation (their branch or one above it),
+    and its answer."""
+
+    member = models.ForeignKey(PartyMember, on_delete=models.CASCADE, related_name="suggestions")
+    org = models.ForeignKey(
+        Org, on_delete=models.PROTECT, related_name="party_suggestions", verbose_name="提交给"
+    )
+    title = models.CharField("标题", max_length=80)
+    body = models.TextField("内容", max_length=3000)
+    created_at = models.DateTimeField(default=timezone.now)
+    answer = models.TextField("答复", blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "建言献策"
+        verbose_name_plural = "建言献策"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -30,11 +30,13 @@ from massline.party import (
     selectors,
     services,
     study,
+    suggestions,
     wishes,
 )
 from massline.party import rules as rules_mod
 from massline.party.forms import (
     AdvanceForm,
+    AnswerForm,
     CheckinForm,
     FulfilForm,
     ImportForm,
@@ -45,6 +47,7 @@ from massline.party.forms import (
     ReportForm,
     ReviewForm,
     ServiceForm,
+    SuggestionForm,
     ThanksForm,
     TransferForm,
     WishForm,
@@ -63,6 +66,7 @@ from massline.party.models import (
     PointRule,
     Question,
     Stage,
+    Suggestion,
     Transfer,
     Wish,
 )
@@ -949,3 +953,66 @@ def exam_results(request: HttpRequest, pk: int) -> HttpResponse:
         "party/exam_results.html",
         {"exam": exam, "results": results, "branches": branches, "chosen": chosen or ""},
     )
+
+
+# ---- 建言献策 --------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@party_only
+def suggestions_view(request: HttpRequest) -> HttpResponse:
+    rules = policy(request.user)
+    member = rules.member
+    form = None
+    status = 200
+    if member is not None:
+        form = SuggestionForm(request.POST or None, targets=suggestions.targets(member))
+        if request.method == "POST":
+            if form.is_valid():
+                d = form.cleaned_data
+                try:
+                    row = suggestions.send(member, d["org"], d["title"], d["body"])
+                    messages.success(request, _("建议已提交。"))
+                    return redirect("party:suggestion", pk=row.pk)
+                except DomainError as exc:
+                    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            status = 422
+    elif request.method == "POST":
+        raise PermissionDenied
+    inbox = Suggestion.objects.filter(org__in=rules.secretary_orgs).select_related("member")
+    return render(
+        request,
+        "party/suggestions.html",
+        {
+            "form": form,
+            "mine": Suggestion.objects.filter(member=member).select_related("org")
+            if member
+            else [],
+            "inbox": inbox[:100] if rules.secretary_orgs else [],
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@party_only
+def suggestion_view(request: HttpRequest, pk: int) -> HttpResponse:
+    rules = policy(request.user)
+    row = get_object_or_404(Suggestion.objects.select_related("member", "org"), pk=pk)
+    answerable = suggestions.can_answer(request.user, row)
+    if not (answerable or (rules.member and rules.member.pk == row.member_id)):
+        raise Http404
+    form = AnswerForm(request.POST or None) if answerable and row.answered_at is None else None
+    status = 200
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                suggestions.reply(request.user, row.pk, form.cleaned_data["answer"])
+                messages.success(request, _("已答复。"))
+                return redirect("party:suggestion", pk=row.pk)
+            except DomainError as exc:
+                form.add_error("answer", exc.message)
+        status = 422
+    return render(request, "party/suggestion.html", {"row": row, "form": form}, status=status)
