@@ -86,3 +86,57 @@ def test_a_member_studies_takes_the_daily_quiz_and_the_secretary_sees_it(
     expect(board.locator(".stat", has_text="本月有学习积分的人数")).to_contain_text("1")
     snap(boss, "secretary-dashboard")
     axe(boss)
+
+
+def test_a_member_checks_in_claims_and_fulfils_a_wish_and_the_secretary_sees_the_gaps(
+    open_page, party, axe, snap
+):
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from massline.party import dues, meetings, wishes
+
+    meeting = meetings.schedule(
+        party.secretary, party.first, kind=meetings.kinds().get(code="theme_day"),
+        title="主题党日：走访独居老人", starts_at=timezone.now() + timedelta(minutes=10),
+        place="党群服务中心",
+    )  # fmt: skip
+    wish = wishes.post(party.resident, party.first, title="想要一副拐杖", body="腿脚不便。")
+    wishes.review(party.secretary, wish.pk, True)
+    dues.set_base(party.secretary, party.record, "salaried", Decimal(4000))
+    dues.bill(party.first, dues.month_of(timezone.now()).replace(day=1) - timedelta(days=40))
+
+    page = open_page("phone", party.member)
+    page.goto("/party/")
+    page.get_by_role("link", name=re.compile("^会议签到")).click()
+    page.get_by_label("签到码").fill(meeting.checkin_code)
+    axe(page)
+    page.get_by_role("button", name="签到").click()
+    expect(page.get_by_role("status").first).to_contain_text("签到成功")
+    expect(page.get_by_text("出席", exact=True)).to_be_visible()
+    snap(page, "checked-in")
+    axe(page)
+
+    page.goto("/party/wishes/")
+    page.get_by_role("link", name="想要一副拐杖").click()
+    axe(page)
+    page.get_by_role("button", name="我来认领").click()
+    expect(page.get_by_role("status").first).to_contain_text("已认领")
+    page.get_by_label("实现情况").fill("已送去拐杖，并教会使用。")
+    page.get_by_role("button", name="心愿已实现").click()
+    expect(page.get_by_role("heading", name="实现情况")).to_be_visible()
+    snap(page, "wish-fulfilled")
+    axe(page)
+
+    boss = open_page("phone", party.secretary)
+    boss.goto(f"/party/branch/{party.first.pk}/meetings/")
+    table = boss.locator("table", has=boss.get_by_text("本期落实情况"))
+    expect(table.locator("tr", has_text="主题党日")).to_contain_text("待召开")
+    snap(boss, "compliance")
+    axe(boss)
+    boss.goto(f"/party/branch/{party.first.pk}/dues/")
+    expect(boss.locator("tr", has_text="方党员")).to_contain_text("1 个月，40.00 元")
+    snap(boss, "dues-arrears")
+    axe(boss)
