@@ -141,9 +141,11 @@ def _mount():
     from massline.accounts.api import router as accounts_router
     from massline.appeals.api import router as appeals_router
     from massline.orgs.api import router as orgs_router
+    from massline.party.api import router as party_router
 
     api.add_router("/v1/", appeals_router)
     api.add_router("/v1/", orgs_router)
+    api.add_router("/v1/", party_router)
     api.add_router("/v1/auth/", accounts_router)
 
 
