@@ -1,7 +1,7 @@
 """Who sees and manages what in 掌上党建: the one policy that views, API and querysets ask.
 
-- A member (a PartyMember record linked to the account, or a 党员 membership of a branch)
-  sees their own branch.
+- A member (a 党员 or 党组织书记 membership of a party organisation; their PartyMember record
+  linked to the account holds their study, points and dues) sees their own branch.
 - A secretary (党组织书记 membership) of a branch manages that branch only.
 - A secretary of a 党委 or 党总支 sees every branch under it, and manages none of them.
 - A platform administrator sees and manages all.
@@ -91,7 +91,9 @@ def policy(user) -> PartyPolicy:
         return PartyPolicy(user)
     found = memberships(user)
     party = [m for m in found if m.org.kind in PARTY_KINDS]
-    member = PartyMember.objects.filter(user=user).select_related("branch").first()
+    member = None
+    if party:  # residents and other staff cost no query here (memberships are cached)
+        member = PartyMember.objects.filter(user=user).select_related("branch").first()
     rules = PartyPolicy(
         user,
         is_admin=is_platform_admin(user),
