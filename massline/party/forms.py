@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from massline.orgs.models import Org, OrgKind
-from massline.party.models import MeetingKind, PartyMember
+from massline.party.models import CommitteePost, MeetingKind, PartyMember
 
 
 class MemberForm(forms.ModelForm):
@@ -178,3 +178,17 @@ class SuggestionForm(forms.Form):
 
 class AnswerForm(forms.Form):
     answer = forms.CharField(label=_("答复"), widget=forms.Textarea, max_length=3000)
+
+
+class SeatForm(forms.Form):
+    member = forms.ModelChoiceField(label=_("委员"), queryset=PartyMember.objects.none())
+    post = forms.ChoiceField(label=_("职务"), choices=CommitteePost.choices)
+    term_start = forms.DateField(
+        label=_("任期开始"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    term_end = forms.DateField(label=_("任期届满"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, members=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if members is not None:
+            self.fields["member"].queryset = members  # type: ignore[attr-defined]

@@ -43,3 +43,24 @@ def update_member(actor, member_id: int, data: dict[str, Any]) -> PartyMember:
             member.save(update_fields=list(changed))
             audit("party.member_changed", actor=actor, target=member, changed=changed)
     return member
+
+
+def seat(actor, branch: Org, member: PartyMember, post: str, term_start, term_end):
+    """Seat a member on the branch committee for a term (支部委员会换届 or a by-election)."""
+    from massline.core.errors import InvalidInput
+    from massline.party.models import CommitteeSeat
+
+    if not policy(actor).can_manage_branch(branch):
+        raise NotAllowed("只有本支部书记可以登记支委会。")
+    if member.branch_id != branch.pk or not member.is_party_member:
+        raise InvalidInput("委员须是本支部的党员。", field="member")
+    if term_end <= term_start:
+        raise InvalidInput("任期届满日期须晚于任期开始日期。", field="term_end")
+    if (term_end - term_start).days > 5 * 366:
+        raise InvalidInput("支部委员会每届任期三年至五年。", field="term_end")
+    with transaction.atomic():
+        row = CommitteeSeat.objects.create(
+            branch=branch, member=member, post=post, term_start=term_start, term_end=term_end
+        )
+        audit("party.seat", actor=actor, target=row, post=post, member=member.pk)
+    return row

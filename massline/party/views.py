@@ -46,6 +46,7 @@ from massline.party.forms import (
     MinutesForm,
     ReportForm,
     ReviewForm,
+    SeatForm,
     ServiceForm,
     SuggestionForm,
     ThanksForm,
@@ -161,11 +162,29 @@ def branch(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @party_only
 def roster(request: HttpRequest, pk: int) -> HttpResponse:
     rules = policy(request.user)
     org = _branch(rules, pk)
+    manages = rules.can_manage_branch(org)
+    seat_form = None
+    status = 200
+    if manages:
+        seat_form = SeatForm(request.POST or None, members=meetings.roll(org))
+    if request.method == "POST":
+        if seat_form is None:
+            raise PermissionDenied
+        if seat_form.is_valid():
+            try:
+                services.seat(request.user, org, **seat_form.cleaned_data)
+                messages.success(request, _("已登记支部委员。"))
+                return redirect("party:roster", pk=org.pk)
+            except DomainError as exc:
+                seat_form.add_error(
+                    exc.field if exc.field in seat_form.fields else None, exc.message
+                )
+        status = 422
     return render(
         request,
         "party/roster.html",
@@ -173,8 +192,10 @@ def roster(request: HttpRequest, pk: int) -> HttpResponse:
             "branch": org,
             "members": PartyMember.objects.filter(branch=org),
             "seats": CommitteeSeat.objects.filter(branch=org).select_related("member"),
-            "manages": rules.can_manage_branch(org),
+            "manages": manages,
+            "seat_form": seat_form,
         },
+        status=status,
     )
 
 

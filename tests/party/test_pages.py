@@ -92,3 +92,19 @@ def test_the_dashboard_shows_the_branch_figures_and_a_term_ending_soon(party, cl
     assert "余书记" in body
     assert "请准备换届" in body
     assert "入党积极分子" in body
+
+
+def test_the_secretary_seats_a_committee_member_and_a_bad_term_is_named(party, client_for):
+    c = client_for(party.secretary)
+    url = f"/party/branch/{party.first.pk}/members/"
+    res = c.post(url, {"member": party.record.pk, "post": "publicity", "term_start": "2026-01-01",
+                       "term_end": "2025-01-01"})  # fmt: skip
+    assert res.status_code == 422 and "任期届满日期须晚于任期开始日期" in res.content.decode()
+    res = c.post(url, {"member": party.other_record.pk, "post": "publicity",
+                       "term_start": "2026-01-01", "term_end": "2029-01-01"})  # fmt: skip
+    assert res.status_code == 422
+    res = c.post(url, {"member": party.record.pk, "post": "publicity", "term_start": "2026-01-01",
+                       "term_end": "2029-01-01"})  # fmt: skip
+    assert res.status_code == 302
+    assert CommitteeSeat.objects.get(branch=party.first).member == party.record
+    assert client_for(party.member).post(url, {"member": party.record.pk}).status_code == 403
