@@ -2,13 +2,20 @@ from django.contrib import admin
 
 from massline.party.models import (
     CommitteeSeat,
+    CommunityReport,
     Course,
+    DuesRate,
     Exam,
     Lesson,
+    Meeting,
+    MeetingKind,
     PartyMember,
     PointEntry,
     PointRule,
     Question,
+    Suggestion,
+    Transfer,
+    Wish,
 )
 
 
@@ -83,3 +90,52 @@ class QuestionAdmin(admin.ModelAdmin):
 @admin.register(Exam)
 class ExamAdmin(admin.ModelAdmin):
     list_display = ["title", "org", "opens_at", "closes_at", "duration_minutes", "pass_mark"]
+
+
+@admin.register(MeetingKind)
+class MeetingKindAdmin(admin.ModelAdmin):
+    """The required frequencies of 三会一课: administrators edit period and count."""
+
+    list_display = ["name", "code", "period", "required", "active", "position"]
+    list_editable = ["period", "required", "active", "position"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["starts_at", "branch", "kind", "title", "status"]
+    list_filter = ["status", "kind"]
+    search_fields = ["title"]
+
+
+@admin.register(DuesRate)
+class DuesRateAdmin(admin.ModelAdmin):
+    """The 党费 rate table."""
+
+    list_display = ["category", "above", "percent", "amount"]
+    list_editable = ["percent", "amount"]
+
+
+@admin.register(Wish)
+class WishAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "branch", "title", "status"]
+    list_filter = ["status"]
+    search_fields = ["title"]
+    raw_id_fields = ["resident", "posted_by", "claimed_by"]
+
+
+@admin.register(Transfer)
+class TransferAdmin(admin.ModelAdmin):
+    list_display = ["released_at", "member", "from_branch", "to_branch", "status"]
+    raw_id_fields = ["member"]
+
+
+@admin.register(Suggestion)
+class SuggestionAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "member", "org", "title", "answered_at"]
+    raw_id_fields = ["member"]
+
+
+@admin.register(CommunityReport)
+class CommunityReportAdmin(admin.ModelAdmin):
+    list_display = ["member", "community", "reported_on", "active"]
+    raw_id_fields = ["member"]

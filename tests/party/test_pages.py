@@ -108,3 +108,10 @@ def test_the_secretary_seats_a_committee_member_and_a_bad_term_is_named(party, c
     assert res.status_code == 302
     assert CommitteeSeat.objects.get(branch=party.first).member == party.record
     assert client_for(party.member).post(url, {"member": party.record.pk}).status_code == 403
+
+
+def test_the_roll_page_shows_the_seat_form_in_its_content_not_its_title(party, client_for):
+    body = client_for(party.secretary).get(f"/party/branch/{party.first.pk}/members/")
+    title = body.content.decode().split("</title>")[0]
+    assert "登记支部委员" not in title
+    assert body.content.decode().split("<main")[1].count("登记支部委员（换届或补选）") == 1
