@@ -54,7 +54,12 @@ JOBS: dict[str, Job] = {
         Job("escalate", "严重超期自动督办", timedelta(hours=1), workflow.escalate_severely_overdue),
         Job("close_unrated", "逾期未评价自动办结", timedelta(hours=1), workflow.close_unrated),
         Job("deliveries", "补发通知", timedelta(minutes=5), _deliveries),
-        Job("party", "三会一课、换届与党费提醒", timedelta(hours=6), party_reminders.sweep),
+        Job(
+            "party",
+            "党建提醒：三会一课、换届、发展党员、党费、微心愿",
+            timedelta(hours=6),
+            party_reminders.sweep,
+        ),
     )
 }
 
