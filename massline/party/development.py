@@ -46,7 +46,11 @@ def next_stage(member: PartyMember) -> str | None:
 def advance(actor, member_id: int, stage: str, on: date, note: str = "") -> PartyMember:
     """Move a member to the next stage on `on`, if the intervals allow it."""
     with transaction.atomic():
-        member = PartyMember.objects.select_for_update().select_related("branch").get(pk=member_id)
+        member = (
+            PartyMember.objects.select_for_update(of=("self",))
+            .select_related("branch")
+            .get(pk=member_id)
+        )
         if not policy(actor).can_manage_branch(member.branch):
             raise NotAllowed("只有本支部书记可以记录发展党员的步骤。")
         if stage != next_stage(member):
@@ -112,7 +116,11 @@ def release(actor, member_id: int, to_branch: Org, reason: str, now: datetime | 
     if not reason.strip():
         raise InvalidInput("请填写转接原因。", field="reason")
     with transaction.atomic():
-        member = PartyMember.objects.select_for_update().select_related("branch").get(pk=member_id)
+        member = (
+            PartyMember.objects.select_for_update(of=("self",))
+            .select_related("branch")
+            .get(pk=member_id)
+        )
         if not policy(actor).can_manage_branch(member.branch):
             raise NotAllowed("只有党员所在支部的书记可以办理转出。")
         if to_branch.pk == member.branch_id:
@@ -144,7 +152,7 @@ def answer(actor, transfer_id: int, accept: bool, note: str = "", now: datetime 
     now = now or timezone.now()
     with transaction.atomic():
         transfer = (
-            Transfer.objects.select_for_update()
+            Transfer.objects.select_for_update(of=("self",))
             .select_related("to_branch", "member")
             .filter(pk=transfer_id)
             .first()
@@ -157,7 +165,7 @@ def answer(actor, transfer_id: int, accept: bool, note: str = "", now: datetime 
             raise IllegalTransition("这笔转接已经办结。", state=transfer.status)
         if not accept and not note.strip():
             raise InvalidInput("请写明不接收的原因。", field="note")
-        member = PartyMember.objects.select_for_update().get(pk=transfer.member_id)
+        member = PartyMember.objects.select_for_update(of=("self",)).get(pk=transfer.member_id)
         transfer.status = TransferStatus.RECEIVED if accept else TransferStatus.REFUSED
         transfer.answered_by = actor
         transfer.answered_at = now

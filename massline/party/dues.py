@@ -127,7 +127,9 @@ def set_base(actor, member: PartyMember, category: str, base: Decimal) -> DuesAc
     if base < 0:
         raise InvalidInput("交纳基数不能为负数。", field="base")
     with transaction.atomic():
-        account, _ = DuesAccount.objects.select_for_update().get_or_create(member=member)
+        account, _ = DuesAccount.objects.select_for_update(of=("self",)).get_or_create(
+            member=member
+        )
         account.category, account.base, account.updated_at = category, base, timezone.now()
         account.save()
         audit("party.dues_base", actor=actor, target=member, category=category, base=str(base))
@@ -191,7 +193,7 @@ def pay(actor, record_id: int, reference: str = "", now: datetime | None = None)
     now = now or timezone.now()
     with transaction.atomic():
         record = (
-            DuesRecord.objects.select_for_update()
+            DuesRecord.objects.select_for_update(of=("self",))
             .select_related("member__branch")
             .get(pk=record_id)
         )

@@ -121,7 +121,9 @@ def schedule(
 
 def _open_meeting(member: PartyMember, meeting_id: int) -> Meeting:
     meeting = (
-        Meeting.objects.select_for_update().filter(pk=meeting_id, branch=member.branch).first()
+        Meeting.objects.select_for_update(of=("self",))
+        .filter(pk=meeting_id, branch=member.branch)
+        .first()
     )
     if meeting is None:
         raise NotFound("没有这次会议。")
@@ -202,7 +204,11 @@ def record_minutes(
     if not minutes.strip():
         raise InvalidInput("请填写会议记录。", field="minutes")
     with transaction.atomic():
-        meeting = Meeting.objects.select_for_update().select_related("branch").get(pk=meeting_id)
+        meeting = (
+            Meeting.objects.select_for_update(of=("self",))
+            .select_related("branch")
+            .get(pk=meeting_id)
+        )
         if not policy(actor).can_manage_branch(meeting.branch):
             raise NotAllowed("只有本支部书记可以填写会议记录。")
         if meeting.status == MeetingStatus.CANCELLED:

@@ -77,7 +77,7 @@ def award(
         return Award(0, False, None)
     day = rules.points_day(now)
     with transaction.atomic():
-        locked = PartyMember.objects.select_for_update().get(pk=member.pk)
+        locked = PartyMember.objects.select_for_update(of=("self",)).get(pk=member.pk)
         if ref and PointEntry.objects.filter(member=locked, kind=kind, ref=ref).exists():
             return Award(0, False, None)
         given = rules.capped(points, rule.daily_cap, today_points(locked, kind, day))

@@ -113,7 +113,7 @@ def start_exam(
     if now >= exam.closes_at:
         raise IllegalTransition("考试已经结束。", state="closed")
     with transaction.atomic():
-        PartyMember.objects.select_for_update().get(pk=member.pk)
+        PartyMember.objects.select_for_update(of=("self",)).get(pk=member.pk)
         open_one = Attempt.objects.filter(
             member=member, exam=exam, submitted_at__isnull=True, due_at__gt=now
         ).first()
@@ -162,7 +162,7 @@ def submit(
     now = now or timezone.now()
     with transaction.atomic():
         attempt = (
-            Attempt.objects.select_for_update()
+            Attempt.objects.select_for_update(of=("self",))
             .select_related("exam")
             .filter(pk=attempt_id, member=member)
             .first()

@@ -31,7 +31,11 @@ def add_member(actor, branch: Org, data: dict[str, Any]) -> PartyMember:
 
 def update_member(actor, member_id: int, data: dict[str, Any]) -> PartyMember:
     with transaction.atomic():
-        member = PartyMember.objects.select_for_update().select_related("branch").get(pk=member_id)
+        member = (
+            PartyMember.objects.select_for_update(of=("self",))
+            .select_related("branch")
+            .get(pk=member_id)
+        )
         if not policy(actor).can_manage_branch(member.branch):
             raise NotAllowed("只有本支部书记可以修改党员信息。")
         changed = {}

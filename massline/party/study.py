@@ -57,9 +57,11 @@ def beat(
     nothing."""
     now = now or timezone.now()
     with transaction.atomic():
-        PartyMember.objects.select_for_update().filter(pk=member.pk).first()  # one beat at a time
+        PartyMember.objects.select_for_update(of=("self",)).filter(
+            pk=member.pk
+        ).first()  # one beat at a time
         session = (
-            StudySession.objects.select_for_update()
+            StudySession.objects.select_for_update(of=("self",))
             .select_related("lesson")
             .filter(pk=session_id, member=member)
             .first()
@@ -74,7 +76,7 @@ def beat(
         session.save(update_fields=["last_beat_at", "seconds"])
         item_kind, time_kind = _kinds(session.lesson)
         day = rules.points_day(now)
-        studied, _ = StudyDay.objects.select_for_update().get_or_create(
+        studied, _ = StudyDay.objects.select_for_update(of=("self",)).get_or_create(
             member=member, day=day, kind=time_kind
         )
         studied.seconds += credit

@@ -56,7 +56,7 @@ def reply(actor, suggestion_id: int, answer: str, now: datetime | None = None) -
     if not answer.strip():
         raise InvalidInput("请填写答复。", field="answer")
     with transaction.atomic():
-        row = Suggestion.objects.select_for_update().filter(pk=suggestion_id).first()
+        row = Suggestion.objects.select_for_update(of=("self",)).filter(pk=suggestion_id).first()
         if row is None:
             raise NotFound("没有这条建议。")
         if not can_answer(actor, row):

@@ -36,7 +36,12 @@ def _event(wish: Wish, action: str, actor=None, note: str = "", now: datetime | 
 
 
 def _locked(wish_id: int) -> Wish:
-    wish = Wish.objects.select_for_update().select_related("branch").filter(pk=wish_id).first()
+    wish = (
+        Wish.objects.select_for_update(of=("self",))
+        .select_related("branch")
+        .filter(pk=wish_id)
+        .first()
+    )
     if wish is None:
         raise NotFound("没有这个心愿。")
     return wish

@@ -140,3 +140,50 @@ def test_a_member_checks_in_claims_and_fulfils_a_wish_and_the_secretary_sees_the
     expect(boss.locator("tr", has_text="方党员")).to_contain_text("1 个月，40.00 元")
     snap(boss, "dues-arrears")
     axe(boss)
+
+
+def test_the_secretarys_other_pages_read_on_a_phone_and_are_axe_clean(open_page, party, axe):
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from massline.party import meetings, suggestions
+    from massline.party.models import Exam, PartyMember
+
+    seeker = PartyMember.objects.create(
+        branch=party.first, name="积极分子丙", stage="activist", applied_on=date(2024, 1, 1),
+        activist_on=date(2024, 3, 1),
+    )  # fmt: skip
+    meeting = meetings.schedule(
+        party.secretary, party.first, kind=meetings.kinds().get(code="committee"),
+        title="支委会", starts_at=timezone.now() + timedelta(days=1), place="党群服务中心",
+    )  # fmt: skip
+    now = timezone.now()
+    exam = Exam.objects.create(
+        org=party.community, title="党章测试", opens_at=now - timedelta(hours=1),
+        closes_at=now + timedelta(days=1), duration_minutes=20, question_count=5,
+    )  # fmt: skip
+    row = suggestions.send(party.record, party.first, "楼道照明", "建议党员认领楼栋照明巡查。")
+    page = open_page("phone", party.secretary)
+    first = party.first.pk
+    for url, heading in [
+        (f"/party/branch/{first}/members/", "党员名册"),
+        (f"/party/branch/{first}/members/{seeker.pk}/development/", "积极分子丙"),
+        (f"/party/branch/{first}/transfers/", "组织关系转接"),
+        (f"/party/branch/{first}/meetings/", "三会一课"),
+        (f"/party/meetings/{meeting.pk}/", "支委会"),
+        (f"/party/branch/{first}/wishes/", "本社区微心愿"),
+        (f"/party/branch/{first}/reports/", "到本社区报到的党员"),
+        ("/party/bank/", "题库"),
+        (f"/party/exams/{exam.pk}/results/", "党章测试"),
+        (f"/party/suggestions/{row.pk}/", "楼道照明"),
+        ("/party/leaderboard/", "积分排行"),
+    ]:
+        page.goto(url)
+        expect(page.get_by_role("heading", level=1)).to_contain_text(heading)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, url
+        axe(page)
+    resident = open_page("phone", party.resident)
+    for url in ("/party/wishes/", "/party/wishes/new/"):
+        resident.goto(url)
+        axe(resident)
