@@ -163,11 +163,13 @@ def _mount():
     from massline.consult.api import router as consult_router
     from massline.opinion.api import router as opinion_router
     from massline.orgs.api import router as orgs_router
+    from massline.party.api import router as party_router
 
     api.add_router("/v1/", appeals_router)
     api.add_router("/v1/", orgs_router)
     api.add_router("/v1/", consult_router)
     api.add_router("/v1/", opinion_router)
+    api.add_router("/v1/", party_router)
     api.add_router("/v1/auth/", accounts_router)
 
 

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "massline.demo",
     "massline.residents",
     "massline.office",
+    "massline.party",
 ]
 
 MIDDLEWARE = [
@@ -115,6 +116,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "massline.core.context_processors.site",
                 "massline.notices.context_processors.notices",
+                "massline.party.context_processors.party",
             ]
         },
     }

@@ -24,6 +24,7 @@ urlpatterns = [
     path("notices/", include("massline.notices.urls")),
     path("consult/", include("massline.consult.urls")),
     path("news/", include("massline.consult.news_urls")),
+    path("party/", include("massline.party.urls")),
     path("transparency/", assessment_views.transparency, name="transparency"),
     path("", include("massline.residents.urls")),
 ]

@@ -71,6 +71,7 @@ from massline.orgs.seed import (
     DEPARTMENT_SLUGS,
     seed_huanggang_orgs,
 )
+from massline.party.demo import load_party_demo
 
 PASSWORD = "demo1234"
 MIN_COUNT = 40
@@ -897,6 +898,7 @@ def load_demo(
     with transaction.atomic():
         people = People(orgs, now)
         people.build(rng)
+        load_party_demo(orgs, now, random.Random(seed + 18), tx.person_name, reset=reset)
         if Appeal.objects.exists() and not reset:
             return _summary(people, 0, True, started, now)
         _wipe()

@@ -19,6 +19,7 @@ from massline.notices.models import Delivery
 from massline.opinion import alerts as opinion_alerts
 from massline.opinion import tasks as opinion_tasks
 from massline.opinion import training as opinion_training
+from massline.party import reminders as party_reminders
 
 
 def _reminders(now: datetime) -> int:
@@ -60,6 +61,12 @@ JOBS: dict[str, Job] = {
         Job("analysis", "补做舆情分析", timedelta(minutes=5), opinion_tasks.sweep),
         Job("opinion_alerts", "舆情预警", timedelta(minutes=5), opinion_alerts.detect),
         Job("train_models", "训练分析模型", timedelta(days=1), opinion_training.scheduled),
+        Job(
+            "party",
+            "党建提醒：三会一课、换届、发展党员、党费、微心愿",
+            timedelta(hours=6),
+            party_reminders.sweep,
+        ),
     )
 }
 

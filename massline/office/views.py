@@ -43,6 +43,7 @@ from massline.office.forms import (
 )
 from massline.opinion.permissions import scopes as opinion_scopes
 from massline.orgs.models import Role
+from massline.party.policy import policy as party_policy
 
 PER_PAGE = 50
 CONFLICT = "此诉求已被他人处理，请刷新"
@@ -95,6 +96,8 @@ def _dispatches(user) -> bool:
 @staff_only
 def home(request: HttpRequest) -> HttpResponse:
     tabs = _tabs(request.user)
+    if not tabs and party_policy(request.user).takes_part:
+        return redirect("party:home")
     return render(
         request,
         "office/home.html",
