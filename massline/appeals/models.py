@@ -537,3 +537,22 @@ class ReportAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.appeal_id} 查询凭证"
+
+
+class Follow(models.Model):
+    """A resident who has the same matter follows a public appeal instead of sending a copy
+    (关注, “+1”): counted on the appeal and told of its reply."""
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="follows")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows"
+    )
+    created_at = models.DateTimeField("关注时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "关注"
+        verbose_name_plural = "关注"
+        constraints = [models.UniqueConstraint(fields=["appeal", "user"], name="follow_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.appeal_id}"

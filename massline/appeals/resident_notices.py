@@ -119,6 +119,7 @@ co-handlers' opinions, extension requests) and reminders to staff."""
 def tell(appeal: Appeal, event: AppealEvent) -> None:
     """Give the appeal's resident the notice of this event, if it is a step they hear of;
     the notice's key is the event, so each step reaches them once."""
+    tell_followers(appeal, event)
     step = STEPS.get(event.action)
     if step is None or not _reachable(appeal):
         return
@@ -132,6 +133,26 @@ def tell(appeal: Appeal, event: AppealEvent) -> None:
         key=f"resident:{event.pk}",
         title=f"{what}：{title}"[:200],
         body=body,
+        link=resident_link(appeal),
+        level=Level.INFO,
+        now=event.created_at,
+    )
+
+
+def tell_followers(appeal: Appeal, event: AppealEvent) -> None:
+    """Those who follow the appeal (关注, the same matter) hear of its replies, once each."""
+    if event.action not in (A.REPLY, A.INTERIM) or not appeal.is_public:
+        return
+    followers = [f.user for f in appeal.follows.select_related("user")]
+    if not followers:
+        return
+    what = "已答复" if event.action == A.REPLY else "阶段性答复"
+    title = masker(appeal, see_original=False)(appeal.title)
+    notify(
+        followers,
+        key=f"follow:{event.pk}",
+        title=f"您关注的留言{what}：{title}"[:200],
+        body=f"{_org(event, appeal)}{what}了您关注的留言，可在留言页查看。",
         link=resident_link(appeal),
         level=Level.INFO,
         now=event.created_at,

@@ -25,11 +25,14 @@ from massline.appeals.models import (
     Category,
     Channel,
     DailyCounter,
+    Follow,
     Kind,
+    State,
 )
 from massline.appeals.numbers import normal_phone, normal_tracking_no
 from massline.appeals.permissions import policy
 from massline.appeals.privacy import index_appeal
+from massline.appeals.search import query_tokens, search
 from massline.appeals.selectors import appeal_detail
 from massline.appeals.workflow import transition
 from massline.core.audit import audit
@@ -37,7 +40,7 @@ from massline.core.cache import ProcessCache
 from massline.core.errors import InvalidInput, NotAllowed, NotFound, RateLimited
 from massline.core.limits import serialise
 from massline.core.models import AuditEvent
-from massline.orgs.models import Org, OrgKind, Region, Role
+from massline.orgs.models import Level, Org, OrgKind, Region, Role
 
 _WRITER = threading.Lock()
 
@@ -350,3 +353,51 @@ def attach_file(appeal_id: int, actor, upload, *, now: datetime | None = None) -
             public=False,
         )
     return attachment
+
+
+def follow_appeal(user, appeal_id: int, *, follow: bool = True) -> int:
+    """关注 (or stop following) a public appeal of someone else's; returns how many follow it.
+    Following twice is following once."""
+    with transaction.atomic():
+        appeal = Appeal.objects.select_for_update().filter(pk=appeal_id).first()
+        if appeal is None or not appeal.on_public_board:
+            raise NotFound("诉求不存在。", field="tracking_no")
+        if appeal.submitted_by_id == user.pk:
+            raise InvalidInput("这是您自己的留言，无需关注。", field="tracking_no", code="own")
+        if follow:
+            _, made = Follow.objects.get_or_create(appeal=appeal, user=user)
+        else:
+            made = bool(Follow.objects.filter(appeal=appeal, user=user).delete()[0])
+        if made:
+            audit(
+                "appeal.followed" if follow else "appeal.unfollowed",
+                actor=user,
+                target=appeal,
+                tracking_no=appeal.tracking_no,
+            )
+        return appeal.follows.count()
+
+
+def similar_public(region_code: str, title: str, limit: int = 5) -> list[Appeal]:
+    """Public appeals of the same county whose text holds the title's words, newest first:
+    what the submit page shows while a resident types, so that the same matter gets a 关注
+    instead of a copy."""
+    region = Region.objects.filter(code=region_code).first() if region_code else None
+    if region is None or len(query_tokens(title)) == 0:
+        return []
+    county: Region = region
+    while county.level > Level.COUNTY and county.parent is not None:
+        county = county.parent
+    public = Appeal.objects.filter(
+        is_public=True,
+        merged_into__isnull=True,
+        region__path__startswith=county.path,
+    ).exclude(state__in=[State.SUBMITTED, State.REJECTED, State.WITHDRAWN])
+    words = query_tokens(title)[:4]
+    found: list[Appeal] = []
+    for n in range(len(words), 0, -1):
+        qs = search(public, " ".join(words[:n]), masked=True).select_related("region")
+        found = list(qs.order_by("-created_at")[:limit])
+        if found or n <= 1:
+            break
+    return found

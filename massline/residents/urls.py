@@ -29,5 +29,7 @@ urlpatterns = [
     ),
     path("appeals/<slug:tracking_no>/", views.appeal_page, name="appeal"),
     path("appeals/<slug:tracking_no>/attach/", views.appeal_attach, name="attach"),
+    path("appeals/<slug:tracking_no>/follow/", views.follow, name="follow"),
+    path("submit/similar/", views.similar, name="similar"),
     path("appeals/<slug:tracking_no>/<slug:action>/", views.appeal_action, name="appeal_action"),
 ]

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -336,8 +337,17 @@ def _appeal_page(request, appeal: Appeal, *, bound=None, notice="", status=200):
     if bound is not None:
         action_forms[bound[0]] = bound[1]
     can_attach = policy(request.user).can_act(appeal, "attach")
+    user = request.user
+    follows = {"n": 0, "mine": 0}
+    if appeal.on_public_board:
+        follows = appeal.follows.aggregate(
+            n=Count("pk"), mine=Count("pk", filter=Q(user_id=user.pk or 0))
+        )
     context = {
         "a": d,
+        "follows": follows["n"],
+        "following": bool(follows["mine"]),
+        "may_follow": appeal.on_public_board and appeal.submitted_by_id != user.pk,
         "forms": action_forms,
         "attach_form": forms.AttachForm() if can_attach else None,
         "notice": notice,
@@ -380,6 +390,40 @@ def appeal_action(request, tracking_no: str, action: str):
         return _appeal_page(request, appeal, bound=(action, form), status=422)
     messages.success(request, DONE[action])
     return redirect("residents:appeal", tracking_no=tracking_no)
+
+
+@resident_login_required
+@require_POST
+def follow(request, tracking_no: str):
+    """关注 (+1) or stop following a public appeal; back to where the button was."""
+    appeal = _found(tracking_no)
+    try:
+        services.follow_appeal(request.user, appeal.pk, follow=request.POST.get("follow") != "0")
+    except NotFound:
+        raise Http404 from None
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        if request.POST.get("follow") != "0":
+            messages.success(request, _("已关注：答复时会通知您。"))
+        else:
+            messages.success(request, _("已取消关注。"))
+    return redirect(_next(request, reverse("residents:appeal", args=[tracking_no])))
+
+
+@require_GET
+def similar(request):
+    """While a resident types a title: public appeals of the same county about the same
+    matter, each with a 关注 button (htmx fragment; a plain page without JS)."""
+    title = request.GET.get("title", "")[:100]
+    region = request.GET.get("region_code", "")[:12]
+    found = services.similar_public(region, title)
+    public = AnonymousUser()
+    rows = presenters.summaries(public, found)
+    template = "residents/partials/similar.html"
+    if not request.headers.get("HX-Request"):
+        template = "residents/similar.html"
+    return render(request, template, {"similar": rows, "title": title})
 
 
 @resident_login_required

@@ -35,6 +35,7 @@ PAGES = [
     (None, "/", []),
     (None, "/board/", ["q", "kind", "state", "category", "region", "month", "page"]),
     (None, "/lookup/", []),
+    (None, "/submit/similar/", ["title", "region_code"]),
     (None, "/login/", ["next"]),
     (None, "/register/", ["phone"]),
     (None, "/password-reset/", ["phone"]),
