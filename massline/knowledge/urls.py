@@ -1,0 +1,9 @@
+from django.urls import path
+
+from massline.knowledge import views
+
+app_name = "knowledge"
+urlpatterns = [
+    path("", views.search, name="search"),
+    path("<int:pk>/", views.entry, name="entry"),
+]
