@@ -5,5 +5,4 @@ from massline.knowledge import views
 app_name = "knowledge"
 urlpatterns = [
     path("", views.search, name="search"),
-    path("<int:pk>/", views.entry, name="entry"),
 ]

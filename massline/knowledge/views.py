@@ -2,11 +2,11 @@
 type a title on the 我要留言 page, the same search answers htmx with a fragment."""
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from massline.knowledge import policy
-from massline.knowledge.selectors import in_force, matching
+from massline.knowledge.selectors import matching
 
 
 @require_GET
@@ -18,9 +18,3 @@ def search(request: HttpRequest) -> HttpResponse:
     if request.headers.get("HX-Request"):
         return render(request, "knowledge/partials/suggestions.html", context)
     return render(request, "knowledge/search.html", context)
-
-
-@require_GET
-def entry(request: HttpRequest, pk: int) -> HttpResponse:
-    found = get_object_or_404(in_force(policy.public()), pk=pk)
-    return render(request, "knowledge/entry.html", {"entry": found})

@@ -211,3 +211,24 @@ def test_the_assessment_page_and_xlsx_count_the_hubs_direct_answers_apart(people
     assert sheet.cell(2, 2).value == 1
     other = leader.get("/office/assessment/", {"org": orgs.macheng.pk, "period": month})
     assert re.search(r'直接答复</th><td class="num">0</td>', other.content.decode())
+
+
+@pytest.mark.parametrize(
+    ("typed", "first"),
+    [
+        ("身份证丢了在哪里补", "身份证丢了怎么补办"),
+        ("想用公积金还房贷", "住房公积金怎么提取用于还房贷"),
+        ("去外地看病医保怎么报销", "异地就医怎么备案"),
+        ("市民之家周六上班吗", "黄冈市民之家办事时间和地点"),
+    ],
+)
+def test_the_demo_knowledge_base_answers_what_residents_type(typed, first, people, orgs):
+    from massline.appeals.models import Category
+    from massline.appeals.taxonomy import load_taxonomy
+    from massline.knowledge import demo
+
+    load_taxonomy(Category)
+    assert demo.load(hub=orgs.city_hub, now=timezone.now()) >= 20
+    html = client_for().get("/knowledge/", {"q": typed, "region_code": "421102001"})
+    titles = re.findall(r"<summary>([^<]+)</summary>", html.content.decode())
+    assert titles and titles[0] == first
