@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "massline.assessment",
     "massline.consult",
     "massline.opinion",
+    "massline.knowledge",
     "massline.jobs",
     "massline.demo",
     "massline.residents",

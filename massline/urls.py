@@ -23,6 +23,7 @@ urlpatterns = [
     path("office/", include("massline.office.urls")),
     path("notices/", include("massline.notices.urls")),
     path("consult/", include("massline.consult.urls")),
+    path("knowledge/", include("massline.knowledge.urls")),
     path("news/", include("massline.consult.news_urls")),
     path("party/", include("massline.party.urls")),
     path("transparency/", assessment_views.transparency, name="transparency"),

@@ -46,6 +46,7 @@ class Action(models.TextChoices):
     FOLLOW_UP_DUE = "follow_up_due", "待回访"
     INTERIM = "interim_reply", "阶段性答复"
     INSTRUCT = "instruct", "领导批示"
+    DIRECT_ANSWER = "direct_answer", "直接答复"
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,7 @@ RULES: dict[str, Rule] = {
     A.FOLLOW_UP_DUE: Rule(FOLLOWED, (R.SYSTEM,), None),
     A.INTERIM: Rule((S.IN_PROGRESS,), (R.HANDLER,), None),
     A.INSTRUCT: Rule(tuple(OPEN_STATES), (R.LEADER,), None),
+    A.DIRECT_ANSWER: Rule((S.SUBMITTED, S.ACCEPTED), (R.DISPATCHER,), S.REPLIED),
 }
 
 TABLE: dict[tuple[str, str, str], str] = {
@@ -150,6 +152,8 @@ FIELD_AUDIENCE: dict[tuple[str, str], Audience] = {
     (A.FOLLOW_UP, "note"): Audience.STAFF,
     (A.INTERIM, "text"): Audience.PUBLIC,
     (A.INSTRUCT, "note"): Audience.STAFF,
+    (A.DIRECT_ANSWER, "text"): Audience.PUBLIC,
+    (A.DIRECT_ANSWER, "internal_note"): Audience.STAFF,
 }
 """Who reads each text a staff member types into an action's form; the office labels every
 such field with it (公开 / 仅告知诉求人 / 仅内部)."""
@@ -164,6 +168,11 @@ REJECT_REASONS = {
     "abusive": "含有辱骂、攻击等不当内容",
     "no_content": "内容不明确，无法办理",
 }
+
+
+DIRECT_KINDS = frozenset({Kind.CONSULTATION})
+"""直接答复: the hub answers a 咨询 itself (policy, office hours, procedures) from its knowledge
+base; every other kind needs a department to act and is dispatched."""
 
 
 def allowed(state: str, roles: set[str] | frozenset[str], merged: bool = False) -> list[str]:

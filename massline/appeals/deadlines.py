@@ -60,9 +60,12 @@ def start_clocks(appeal: Appeal, now: datetime, *, transfer: bool = False) -> No
 
 
 HUB_CLOCK_OPENS = frozenset({"submit", "register", "return", "reopen"})
-HUB_CLOCK_ENDS = frozenset({"dispatch", "reject", "merge", "withdraw", "refuse_return"})
+HUB_CLOCK_ENDS = frozenset(
+    {"dispatch", "reject", "merge", "withdraw", "refuse_return", "direct_answer"}
+)
 """The hub's clock (派单) runs as the 考核 ledger's dispatch step does: from a new appeal, a
-return or a reopening to its dispatch, rejection or merge (or the resident's withdrawal)."""
+return or a reopening to its dispatch, rejection, merge or direct answer (or the resident's
+withdrawal)."""
 
 
 def follow_hub_clock(appeal: Appeal, action: str, now: datetime) -> None:

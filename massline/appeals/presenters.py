@@ -10,7 +10,7 @@ from datetime import datetime
 from django.utils import timezone
 
 from massline.appeals import workflow
-from massline.appeals.actions import Action, allowed
+from massline.appeals.actions import DIRECT_KINDS, Action, allowed
 from massline.appeals.deadlines import (
     Clock,
     days_left,
@@ -218,6 +218,7 @@ def _follow_up_owed(a: Appeal) -> bool:
 
 
 ONLY_IF: dict[str, Callable[[Appeal], bool]] = {
+    Action.DIRECT_ANSWER: lambda a: a.kind in DIRECT_KINDS,
     Action.DECIDE_EXTENSION: _pending_extension,
     Action.FOLLOW_UP: _follow_up_owed,
 }

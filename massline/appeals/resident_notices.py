@@ -59,6 +59,11 @@ def _replied(a: Appeal, e: AppealEvent) -> tuple[str, str]:
     return "已答复", f"{_org(e, a)}已答复您的留言，请查看答复并在 {ends} 前评价。"
 
 
+def _answered(a: Appeal, e: AppealEvent) -> tuple[str, str]:
+    ends = _day(rating_window_ends(a))
+    return "已答复", f"{a.hub.name}已直接答复您的咨询，请查看答复并在 {ends} 前评价。"
+
+
 def _reopened(a: Appeal, e: AppealEvent) -> tuple[str, str]:
     return "重新办理", "您的留言已重新办理，将再次交办并答复。"
 
@@ -105,6 +110,7 @@ STEPS: dict[str, Callable[[Appeal, AppealEvent], tuple[str, str] | None]] = {
     A.REFUSE_RETURN: _dispatched,
     A.REPLY: _replied,
     A.INTERIM: _interim,
+    A.DIRECT_ANSWER: _answered,
     A.REOPEN: _reopened,
     A.CLOSE: _closed,
     A.MERGE: _merged,

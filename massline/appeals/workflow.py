@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from massline.appeals import automation, deadlines, events, resident_notices, routing
 from massline.appeals.actions import (
+    DIRECT_KINDS,
     MERGED_BLOCKS,
     REJECT_REASONS,
     RULES,
@@ -364,6 +365,28 @@ def do_reply(
         merged = Appeal.objects.select_for_update().filter(merged_into=t.appeal, state=S.ACCEPTED)
         for other in merged:
             _follow_reply(t, other, t.appeal)
+    return t.appeal
+
+
+def do_direct_answer(
+    appeal_id: int,
+    actor,
+    *,
+    text: str,
+    internal_note: str = "",
+    version: int | None = None,
+    now: datetime | None = None,
+) -> Appeal:
+    """直接答复: the hub answers a 咨询 itself, without dispatching it; the resident reads the
+    answer and may rate it as any reply (an unrated one closes when the window is over)."""
+    with transition(Action.DIRECT_ANSWER, appeal_id, actor, version=version, now=now) as t:
+        if t.appeal.kind not in DIRECT_KINDS:
+            raise IllegalTransition(
+                "只有咨询类诉求可由派单中心直接答复，其他诉求请派单办理。", state=t.appeal.state
+            )
+        text = _require_text(text, "text", "答复内容", 5000, min_len=REPLY_MIN_CHARS)
+        _apply_reply(t.appeal, text, t.appeal.hub, t.now)
+        t.record(note=text, internal_note=internal_note, org=t.appeal.hub, data={"direct": True})
     return t.appeal
 
 
@@ -997,6 +1020,7 @@ REGISTRY: dict[str, ActionSpec] = {
         _spec(Action.FOLLOW_UP, FollowUpIn, do_follow_up, "follow-up", "回访记录"),
         _spec(Action.INTERIM, TextIn, do_interim_reply, "interim-reply", "阶段性答复（办理继续）"),
         _spec(Action.INSTRUCT, InstructIn, do_instruct, "instruct", "领导批示"),
+        _spec(Action.DIRECT_ANSWER, ReplyIn, do_direct_answer, "direct-answer", "直接答复（咨询）"),
     )
 }
 """Every action a person takes on an existing appeal. Submission (`services.submit_appeal`),

@@ -22,6 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
+from massline.appeals.actions import Action
+from massline.appeals.models import AppealEvent
 from massline.assessment.models import RECEIVING, SUMS, LedgerStep, OrgMonth, StepKind
 from massline.assessment.rollup import (
     aggregate,
@@ -141,6 +143,10 @@ STEPS_NOTE = _(
 )
 MEAN_DAYS_HOW = _("答复件从本单位收到到答复所用工作日的平均数")
 OVERDUE_HOW = _("此刻仍未答复且已过答复时限的件数")
+DIRECT_HOW = _(
+    "本单位及下级的派单中心直接答复（依据知识库答复咨询、不派单）的件数，按答复时间计入当期；"
+    "不计入任何承办部门的收件、签收和答复"
+)
 
 
 def label(org: Org) -> str:
@@ -614,3 +620,14 @@ def steps_behind(unit: Org, period: Period, figure: str, now: datetime | None = 
     if figure not in table:
         raise KeyError(figure)
     return table[figure]
+
+
+def direct_answers(unit: Org, period: Period) -> int:
+    """直接答复 by the hubs in `unit`'s area within the period: the hub's own work, counted
+    apart from the departments' figures (the ledger charges no department for it)."""
+    start, end = period.bounds()
+    return AppealEvent.objects.filter(
+        action=Action.DIRECT_ANSWER,
+        created_at__range=(start, end),
+        actor_org__path__startswith=unit.path,
+    ).count()

@@ -3,7 +3,8 @@
 Each step is a piece of work one org held, with its own time limit:
 
 - `dispatch`: the hub, from a new appeal (or a return, or a reopening) to its dispatch,
-  rejection or merge, within the policy's `dispatch_hours` (working hours);
+  rejection, merge or direct answer (直接答复: the hub answers it itself, so no department
+  holds a step of it), within the policy's `dispatch_hours` (working hours);
 - `sign`: the lead department, from dispatch to signing for it (or returning it), within
   `sign_hours`;
 - `reply`: the lead department, from dispatch to its reply. The first holder's limit is the
@@ -158,7 +159,7 @@ class _Replay:
         a, at, data = e.action, e.created_at, e.data or {}
         if a in (A.SUBMIT, A.REGISTER):
             self.open_dispatch(Cause.NEW, at)
-        elif a in (A.REJECT, A.MERGE):
+        elif a in (A.REJECT, A.MERGE, A.DIRECT_ANSWER):
             self.end(self.dispatch, at, Outcome.DONE)
         elif a == A.WITHDRAW:
             self.end(self.dispatch, at, Outcome.ENDED)

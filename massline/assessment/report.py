@@ -58,10 +58,13 @@ def workbook(view: Overview) -> bytes:
         sheets.append(Sheet(f"{name}排名", head, table, {i + 3 for i in RATE_AT}))
     trend = [[f"{m:%Y-%m}", *_figures_row(f)] for m, f in view.trend]
     sheets.append(Sheet("月度趋势", ["月份", *_header(COLUMNS)], trend, rates))
+    direct = [[period.label, view.direct_now], [view.before.label, view.direct_then]]
+    sheets.append(Sheet("直接答复", ["期间", f"{unit.name}直接答复件数"], direct))
     how = [[str(r.label), r.how_text()] for r in fg.RATES]
     how += [[str(label), str(text)] for label, text in fg.COUNTS.values()]
     how.append(["件数", str(fg.STEPS_NOTE)])
     how += [["平均答复用时", str(fg.MEAN_DAYS_HOW)], ["当前超期", str(fg.OVERDUE_HOW)]]
+    how.append(["直接答复", str(fg.DIRECT_HOW)])
     how.append(["综合得分", fg.score_how()])
     how.append(["排名", fg.ranking_rule()])
     sheets.append(Sheet("指标说明", ["指标", "计算方法"], how, widths={1: 90}))

@@ -27,6 +27,8 @@ class Overview:
     then: fg.Figures
     rankings: dict[str, list[fg.Ranked]]
     trend: list[tuple[date, fg.Figures]]
+    direct_now: int = 0
+    direct_then: int = 0
 
 
 def trend_months(end: date, count: int = 12) -> list[date]:
@@ -56,6 +58,8 @@ def overview(unit: Org, period: fg.Period, now: datetime | None = None) -> Overv
         then=earlier[unit.pk],
         rankings={g: rows for g, rows in rankings.items() if rows},
         trend=trend,
+        direct_now=fg.direct_answers(unit, period),
+        direct_then=fg.direct_answers(unit, before),
     )
 
 

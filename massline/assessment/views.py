@@ -106,6 +106,7 @@ def overview(request: HttpRequest, scopes: list[Org]) -> HttpResponse:
             "ranking_rule": fg.ranking_rule(),
             "steps_note": fg.STEPS_NOTE,
             "mean_days_how": fg.MEAN_DAYS_HOW,
+            "direct_how": fg.DIRECT_HOW,
             "overdue_how": fg.OVERDUE_HOW,
             "period_key": fg.period_key(period),
             "choices": [(fg.period_key(p), p.label) for p in fg.recent_periods(today)],

@@ -61,6 +61,7 @@ from massline.demo.scenarios import (
     SCENARIOS,
     Scenario,
 )
+from massline.knowledge import demo as knowledge_demo
 from massline.notices.models import Delivery, Notice
 from massline.opinion.backlog import analyse_everything
 from massline.orgs.models import Level, Membership, Org, OrgKind, Region, Role
@@ -926,6 +927,7 @@ def load_demo(
         rollup.rebuild(now)
         reminders.sweep(now - timedelta(minutes=1))
         consult_demo.load(orgs=orgs, users=people.users, residents=people.residents, now=now)
+        knowledge_demo.load(hub=orgs["city_hub"], now=now)
         Delivery.objects.filter(status=Delivery.Status.PENDING).update(
             status=Delivery.Status.SKIPPED, error="演示数据的历史提醒，不外发"
         )

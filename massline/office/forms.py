@@ -53,6 +53,8 @@ ACTION_LABELS = {
     (Action.FOLLOW_UP, "outcome"): _("回访结果"),
     (Action.FOLLOW_UP, "note"): _("回访记录"),
     (Action.FOLLOW_UP, "reopen"): _("群众仍不满意，重新办理（重办）"),
+    (Action.DIRECT_ANSWER, "text"): _("答复内容"),
+    (Action.DIRECT_ANSWER, "internal_note"): _("备注"),
 }
 HELP = {
     (Action.REPLY, "text"): _("群众和公开页面看到的答复，至少10个字；写明办理情况和结果。"),
@@ -67,6 +69,9 @@ HELP = {
     (Action.CLOSE, "note"): _("群众评价期满未评价的，由派单中心办结。"),
     (Action.REFUSE_RETURN, "reason"): _("记为该单位推诿；诉求退回该单位重新签收，答复时限不变。"),
     (Action.FOLLOW_UP, "note"): _("电话或上门回访时群众的意见，至少5个字。"),
+    (Action.DIRECT_ANSWER, "text"): _(
+        "派单中心直接答复咨询，不再派单；可从知识库选用后修改。群众可查看并评价。"
+    ),
 }
 LONG = {"note", "reason", "text", "internal_note"}
 AUDIENCE_LABELS = {
@@ -81,6 +86,7 @@ STAFF_ACTIONS = [a for a, spec in REGISTRY.items() if set(spec.rule.roles) != {R
 
 DESK_ORDER = [
     Action.ACCEPT,
+    Action.DIRECT_ANSWER,
     Action.DISPATCH,
     Action.REFUSE_RETURN,
     Action.SIGN,
@@ -171,7 +177,7 @@ def _field(spec: ActionSpec, name: str, info, org_choices) -> forms.Field:
         widget = forms.NumberInput(attrs={"min": 1, "max": 60, "inputmode": "numeric"})
         return forms.CharField(label=label, required=True, widget=widget)
     if name in LONG:
-        rows = 8 if (action, name) == (Action.REPLY, "text") else 3
+        rows = 8 if name == "text" and action in (Action.REPLY, Action.DIRECT_ANSWER) else 3
         widget = forms.Textarea(attrs={"rows": rows})
         return forms.CharField(label=label, required=required, widget=widget, help_text=help_text)
     widget = forms.TextInput(attrs={"autocomplete": "off"})

@@ -32,6 +32,7 @@ from massline.assessment import access
 from massline.core.errors import DomainError, IllegalTransition, InvalidInput, NotAllowed, NotFound
 from massline.core.pagination import Paginator
 from massline.core.validation import describe_errors
+from massline.knowledge import desk as knowledge_desk
 from massline.office import selectors
 from massline.office.forms import (
     STAFF_ACTIONS,
@@ -303,7 +304,10 @@ def _desk(
             version=view["version"],
             data=data,
             org_choices=org_choices,
-            initial=_picked_org(request, appeal, action, org_choices),
+            initial={
+                **_picked_org(request, appeal, action, org_choices),
+                **knowledge_desk.answer_initial(user, action, request.GET.get("kb", "")),
+            },
         )
         if isinstance(error, InvalidInput):
             form.domain_error(error.field, error.message)
@@ -326,6 +330,7 @@ def _desk(
         "tabs": _tabs(user),
         "suggestions": _suggestions(user, appeal, actions),
         "history": _history(user, appeal),
+        "knowledge": knowledge_desk.panel(user, appeal, request.GET.get("kb_q", ""), actions),
     }
     return render(request, "office/desk.html", context, status=status)
 

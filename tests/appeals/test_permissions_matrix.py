@@ -40,6 +40,7 @@ WHO_MAY_EVER = {
     A.FOLLOW_UP: {"dispatcher"},
     A.INTERIM: {"handler"},
     A.INSTRUCT: {"leader"},
+    A.DIRECT_ANSWER: {"dispatcher"},
 }
 """DESIGN.md's roles: the hub's dispatchers accept, reject, dispatch, transfer, merge, decide
 extensions and close; the lead department's handlers sign, return, reply and ask for more
@@ -48,16 +49,17 @@ it is dispatched; co-handling departments give their opinion to the lead; leader
 and reopen, as dispatchers may. The hub refuses a department's return (推诿) and records the
 回访 it owes once an appeal has been answered. The department may give an interim reply
 (阶段性答复) while it works on it; a leader may write an instruction (领导批示) on any open
-appeal."""
+appeal. A 咨询 the hub can answer itself it answers directly (直接答复) before
+dispatching it."""
 
 ALLOWED = {
     S.SUBMITTED: {
-        "dispatcher": {A.ACCEPT, A.REJECT, A.MERGE},
+        "dispatcher": {A.ACCEPT, A.REJECT, A.MERGE, A.DIRECT_ANSWER},
         "leader": {A.SUPERVISE, A.INSTRUCT},
         "resident": {A.WITHDRAW, A.SUPPLEMENT},
     },
     S.ACCEPTED: {
-        "dispatcher": {A.REJECT, A.DISPATCH, A.MERGE, A.FOLLOW_UP},
+        "dispatcher": {A.REJECT, A.DISPATCH, A.MERGE, A.FOLLOW_UP, A.DIRECT_ANSWER},
         "leader": {A.SUPERVISE, A.INSTRUCT},
         "resident": {A.WITHDRAW, A.SUPPLEMENT},
     },
@@ -104,6 +106,10 @@ ALLOWED_BUT_NOT_NOW = {
         "here) asks for one"
         for state in (S.ACCEPTED, S.ASSIGNED, S.IN_PROGRESS, S.REPLIED, S.CLOSED, S.RETURNED)
     },
+    **{
+        (state, A.DIRECT_ANSWER): "only a 咨询 is answered at the hub; this one is a complaint"
+        for state in (S.SUBMITTED, S.ACCEPTED)
+    },
 }
 """Cells the table allows whose own rule still answers 409 in this setting."""
 
@@ -141,11 +147,11 @@ def expected(state: str, action: str, role: str | None) -> int:
     return 403
 
 
-def bring_to(state, people, orgs) -> Appeal:
+def bring_to(state, people, orgs, kind="complaint") -> Appeal:
     appeal, _ = submit_appeal(
         people.resident,
         AppealIn(
-            kind="complaint",
+            kind=kind,
             title="胜利街路灯损坏多日未修",
             body="胜利街中段五盏路灯不亮已有两周，夜间行人看不清路面，存在安全隐患。",
             region_code="421102001",
@@ -208,6 +214,7 @@ def payload(action, orgs, primary: str):
         A.FOLLOW_UP: {"outcome": "confirmed", "note": "电话回访，群众认可办理结果。"},
         A.INTERIM: {"text": "已联系供电公司，配件到货后更换。"},
         A.INSTRUCT: {"note": "请城管局三日内解决并回复群众"},
+        A.DIRECT_ANSWER: {"text": "路灯报修请拨打城管热线，一般三日内修复。"},
     }[action]
 
 
@@ -252,6 +259,27 @@ def test_each_persona_may_take_exactly_the_actions_the_design_gives_its_role(sta
     assert appeal.state == state
 
 
+@pytest.mark.parametrize("state", [S.SUBMITTED, S.ACCEPTED])
+def test_the_hubs_dispatchers_alone_answer_a_consultation_directly(state, people, orgs):
+    """The cells of 直接答复 on a 咨询: the complaint of the matrix above answers 409 there."""
+    appeal = bring_to(state, people, orgs, kind="consultation")
+    body = payload(A.DIRECT_ANSWER, orgs, "")
+    got = {p: attempt(A.DIRECT_ANSWER, appeal, getattr(people, p), body) for p in PERSONAS}
+    off = 404 if state == S.SUBMITTED else 403
+    assert got == {
+        "resident": 403,
+        "county_dispatcher": 200,
+        "handler": off,
+        "leader": 403,
+        "env_handler": off,
+        "analyst": 403,
+        "admin": 403,
+        "neighbour": off,
+        "macheng_dispatcher": off,
+        "transport_handler": off,
+    }
+
+
 HTTP_SAMPLE = [
     (S.SUBMITTED, A.ACCEPT, "county_dispatcher"),
     (S.SUBMITTED, A.ACCEPT, "neighbour"),
@@ -281,6 +309,8 @@ HTTP_SAMPLE = [
     (S.RETURNED, A.REFUSE_RETURN, "handler"),
     (S.REOPENED, A.FOLLOW_UP, "county_dispatcher"),
     (S.CLOSED, A.FOLLOW_UP, "county_dispatcher"),
+    (S.ACCEPTED, A.DIRECT_ANSWER, "county_dispatcher"),
+    (S.ASSIGNED, A.DIRECT_ANSWER, "county_dispatcher"),
 ]
 
 

@@ -108,7 +108,7 @@ def test_the_xlsx_report_holds_the_pages_figures_as_numbers(october, people, org
     assert res.status_code == 200
     assert res["Content-Type"].startswith("application/vnd.openxmlformats")
     wb = load_workbook(BytesIO(res.content))
-    assert wb.sheetnames == ["总体情况", "部门排名", "月度趋势", "指标说明"]
+    assert wb.sheetnames == ["总体情况", "部门排名", "月度趋势", "直接答复", "指标说明"]
     ranking = wb["部门排名"]
     assert ranking.freeze_panes == "B2"
     head = [c.value for c in ranking[1]]
