@@ -37,6 +37,7 @@ from massline.core.errors import (
 )
 from massline.core.pagination import Paginator, page_slice
 from massline.core.templatetags.massline_ui import url_or_empty
+from massline.core.validation import UNSTORABLE
 from massline.orgs.models import Role
 from massline.orgs.staff import is_staff_member, memberships
 from massline.residents import forms
@@ -417,7 +418,8 @@ def similar(request):
     matter, each with a 关注 button (htmx fragment; a plain page without JS)."""
     title = request.GET.get("title", "")[:100]
     region = request.GET.get("region_code", "")[:12]
-    found = services.similar_public(region, title)
+    storable = not (UNSTORABLE.search(title) or UNSTORABLE.search(region))
+    found = services.similar_public(region, title) if storable else []
     public = AnonymousUser()
     rows = presenters.summaries(public, found)
     template = "residents/partials/similar.html"
