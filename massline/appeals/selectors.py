@@ -137,8 +137,9 @@ IDENTITY_LIMIT = 50
 
 
 def _identity_matches(user, qs: QuerySet[Appeal]) -> list[Appeal]:
-    """A sealed 举报 is found by its reporter's phone or name only by those who may read the
-    reporter (its 纪检监察 handlers): otherwise the answer would tell that one exists."""
+    """A caller's appeals, newest first, at most IDENTITY_LIMIT: a sealed 举报 is found by its
+    reporter's phone, name or account only by those who may read the reporter (its 纪检监察
+    handlers): otherwise the answer, or its count, would tell that one exists."""
     rules = policy(user)
     rows = qs.select_related("category", "region", "hub", "lead_org").order_by("-created_at")
     return [a for a in rows[:IDENTITY_LIMIT] if not a.sealed or rules.can_see_original(a)]
@@ -179,10 +180,5 @@ def caller_history(user, appeal: Appeal, limit: int = 10) -> tuple[list[Appeal],
         same |= Q(submitted_by_id=appeal.submitted_by_id)
     if appeal.contact_phone:
         same |= Q(contact_phone=appeal.contact_phone)
-    qs = rules.visible(Appeal.objects.filter(same).exclude(pk=appeal.pk))
-    rows = [
-        a
-        for a in qs.select_related("lead_org").order_by("-created_at")[: limit + 20]
-        if not a.sealed or rules.can_see_original(a)
-    ]
-    return rows[:limit], len(rows) if len(rows) < limit + 20 else qs.count()
+    rows = _identity_matches(user, rules.visible(Appeal.objects.filter(same).exclude(pk=appeal.pk)))
+    return rows[:limit], len(rows)
